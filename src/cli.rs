@@ -1,0 +1,231 @@
+//! The headless command line: `grad` and `hessian` (see `shared/spec/graph-script.md`).
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::{self, NodeId, Program};
+
+/// Backprop Lab: the chain rule and backpropagation, live.
+#[derive(Debug, Parser)]
+#[command(name = "backprop-lab", version, about)]
+pub struct Cli {
+    /// What to do; without a command, the app starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the forward and backward pass of a graph script; print values and gradients as JSON.
+    Grad(ScriptArgs),
+    /// Print the Hessian of the output with respect to the inputs, by backprop through backprop.
+    Hessian(ScriptArgs),
+}
+
+/// Where the program comes from and which inputs to override.
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    /// The graph script file; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Override an input: NAME=VALUE (VALUE like -2.5 or +1e3). May repeat.
+    #[arg(long = "at", value_name = "NAME=VALUE")]
+    pub at: Vec<String>,
+}
+
+/// A failure to report as `error: ...` with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The script did not parse.
+    #[error("{0}")]
+    Parse(#[from] engine::ParseError),
+    /// The file or standard input could not be read.
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// What was being read.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A `--at` option was malformed or named something that is not an input.
+    #[error("--at {arg}: {why}")]
+    At {
+        /// The option as given.
+        arg: String,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+/// Runs a headless command: the text for stdout, or the error for stderr.
+pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> {
+    match command {
+        Command::Grad(args) => {
+            let program = load(args, stdin)?;
+            Ok(grad_json(&program))
+        }
+        Command::Hessian(args) => {
+            let program = load(args, stdin)?;
+            Ok(hessian_json(&program))
+        }
+    }
+}
+
+/// Parses the args and runs; writes stdout/stderr and returns the exit status.
+pub fn main_with(command: &Command) -> i32 {
+    match run(command, &mut std::io::stdin()) {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+                return 1;
+            }
+            0
+        }
+        Err(error) => {
+            let message = error.to_string().replace('\n', " ");
+            eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
+    let source = match &args.file {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::read_to_string(path).map_err(|source| CliError::Read {
+                what: path.display().to_string(),
+                source,
+            })?
+        }
+        _ => {
+            let mut text = String::new();
+            stdin
+                .read_to_string(&mut text)
+                .map_err(|source| CliError::Read {
+                    what: "standard input".into(),
+                    source,
+                })?;
+            text
+        }
+    };
+    let mut program = engine::parse(&source)?;
+    for arg in &args.at {
+        let at_error = |why: String| CliError::At {
+            arg: arg.clone(),
+            why,
+        };
+        let Some((name, value)) = arg.split_once('=') else {
+            return Err(at_error("expected NAME=VALUE".into()));
+        };
+        let Some(value) = engine::parse_number(value) else {
+            return Err(at_error(format!("'{value}' is not a number")));
+        };
+        let Some(id) = program.input_named(name) else {
+            let why = if program.node_named(name).is_some() {
+                format!("'{name}' is not an input")
+            } else {
+                format!("unknown input '{name}'")
+            };
+            return Err(at_error(why));
+        };
+        program
+            .graph
+            .set_input(id, value)
+            .map_err(|e| at_error(e.to_string()))?;
+    }
+    Ok(program)
+}
+
+/// A number as JSON: shortest round-trip form; non-finite values as strings.
+pub fn push_number(out: &mut String, value: f64) {
+    if value.is_nan() {
+        out.push_str("\"NaN\"");
+    } else if value == f64::INFINITY {
+        out.push_str("\"Infinity\"");
+    } else if value == f64::NEG_INFINITY {
+        out.push_str("\"-Infinity\"");
+    } else {
+        let mut buffer = ryu::Buffer::new();
+        out.push_str(buffer.format_finite(value));
+    }
+}
+
+/// Names match `[A-Za-z_][A-Za-z0-9_]*`, so they need no escaping; escape anyway for safety.
+fn push_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn push_map(out: &mut String, program: &Program, value_of: impl Fn(NodeId) -> f64) {
+    out.push('{');
+    for (i, (name, id)) in program.bindings.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_string(out, name);
+        out.push_str(": ");
+        push_number(out, value_of(*id));
+    }
+    out.push('}');
+}
+
+/// The `grad` command's JSON object, with a trailing newline.
+pub fn grad_json(program: &Program) -> String {
+    let graph = &program.graph;
+    let mut out = String::with_capacity(64 + program.bindings.len() * 48);
+    out.push_str("{\"output\": ");
+    push_string(&mut out, &program.output_name);
+    out.push_str(", \"value\": ");
+    push_number(&mut out, graph.value(program.output));
+    out.push_str(", \"values\": ");
+    push_map(&mut out, program, |id| graph.value(id));
+    out.push_str(", \"gradients\": ");
+    push_map(&mut out, program, |id| graph.grad(id));
+    out.push_str("}\n");
+    out
+}
+
+/// The `hessian` command's JSON object, with a trailing newline.
+pub fn hessian_json(program: &Program) -> String {
+    let inputs: Vec<NodeId> = program.inputs.iter().map(|&(_, id)| id).collect();
+    let rows = engine::hessian(&program.graph, &inputs).unwrap_or_default();
+    let mut out = String::new();
+    out.push_str("{\"output\": ");
+    push_string(&mut out, &program.output_name);
+    out.push_str(", \"inputs\": [");
+    for (i, (name, _)) in program.inputs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_string(&mut out, name);
+    }
+    out.push_str("], \"hessian\": [");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('[');
+        for (j, &value) in row.iter().enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            push_number(&mut out, value);
+        }
+        out.push(']');
+    }
+    out.push_str("]}\n");
+    out
+}

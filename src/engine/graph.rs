@@ -1,0 +1,581 @@
+//! The computation graph: structure on petgraph, evaluation over a cached flat tape.
+//!
+//! petgraph holds the structure (nodes, operand edges) so the graph can be inspected and
+//! edited; whenever the structure changes, a topological order is computed iteratively
+//! (Kahn's algorithm) and flattened into plain arrays, so the forward and backward sweeps
+//! run over contiguous memory with no recursion, whatever the depth.
+
+use petgraph::Direction;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, NodeIndexable};
+
+use super::op::Op;
+
+/// Identifies a node of a [`Graph`]; stays valid while other nodes are added.
+pub type NodeId = NodeIndex<u32>;
+
+/// Marks a node index absent from the tape.
+const NOT_ON_TAPE: u32 = u32::MAX;
+
+/// One node: an input, a constant, or an operation applied to operand nodes.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// What the node computes.
+    pub op: Op,
+    /// The stored value of a leaf (`Input` or `Const`); unused by operations.
+    pub leaf_value: f64,
+    /// The names the program bound to this node (`z`, `q`, ...), in order of binding.
+    pub names: Vec<String>,
+}
+
+impl Node {
+    /// The name to show for this node: its newest binding, if it has one.
+    pub fn display_name(&self) -> Option<&str> {
+        self.names.last().map(String::as_str)
+    }
+}
+
+/// The flat, topologically ordered form of the graph that the sweeps run over.
+#[derive(Debug, Clone, Default)]
+struct Tape {
+    /// Node of each tape position.
+    order: Vec<NodeId>,
+    /// Tape position of each node index (`NOT_ON_TAPE` for removed indices).
+    position_of: Vec<u32>,
+    ops: Vec<Op>,
+    /// Tape positions of the operands (unused slots repeat the first).
+    args: Vec<[u32; 2]>,
+    /// Whether a node depends on some input, i.e. whether a gradient flows into it
+    /// (PyTorch's `requires_grad`; constants receive none).
+    requires_grad: Vec<bool>,
+}
+
+/// A computation graph with its forward values and the gradients of one output.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    dag: StableDiGraph<Node, u8, u32>,
+    tape: Option<Tape>,
+    values: Vec<f64>,
+    grads: Vec<f64>,
+    output: Option<NodeId>,
+    /// Tape position of the output whose ancestors `on_output_path` marks.
+    path_for: Option<u32>,
+    /// Whether each tape position is an ancestor of the output (or the output itself).
+    on_output_path: Vec<bool>,
+    /// Scratch for incremental re-evaluation, kept to avoid allocating per edit.
+    dirty: Vec<bool>,
+}
+
+/// Errors from editing a graph.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GraphError {
+    /// An operation received the wrong number of operands.
+    #[error("{op} takes {expected} operand(s), got {got}")]
+    Arity {
+        /// The operation's symbol.
+        op: &'static str,
+        /// How many it takes.
+        expected: usize,
+        /// How many it was given.
+        got: usize,
+    },
+    /// A node id does not belong to this graph.
+    #[error("no such node")]
+    NoSuchNode,
+    /// The node is not an input, so its value cannot be set.
+    #[error("node is not an input")]
+    NotAnInput,
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an input (a leaf the learner may edit) with its first value.
+    pub fn add_input(&mut self, value: f64) -> NodeId {
+        self.add_leaf(Op::Input, value)
+    }
+
+    /// Adds a constant leaf.
+    pub fn add_const(&mut self, value: f64) -> NodeId {
+        self.add_leaf(Op::Const, value)
+    }
+
+    fn add_leaf(&mut self, op: Op, value: f64) -> NodeId {
+        self.tape = None;
+        self.dag.add_node(Node {
+            op,
+            leaf_value: value,
+            names: Vec::new(),
+        })
+    }
+
+    /// Adds an operation applied to `operands` (in order).
+    pub fn add_op(&mut self, op: Op, operands: &[NodeId]) -> Result<NodeId, GraphError> {
+        if op.arity() != operands.len() || op.arity() == 0 {
+            return Err(GraphError::Arity {
+                op: op.symbol(),
+                expected: op.arity(),
+                got: operands.len(),
+            });
+        }
+        if operands.iter().any(|&id| !self.dag.contains_node(id)) {
+            return Err(GraphError::NoSuchNode);
+        }
+        self.tape = None;
+        let id = self.dag.add_node(Node {
+            op,
+            leaf_value: f64::NAN,
+            names: Vec::new(),
+        });
+        for (slot, &operand) in operands.iter().enumerate() {
+            self.dag.add_edge(operand, id, slot as u8);
+        }
+        Ok(id)
+    }
+
+    /// Adds a name to a node (a statement `name = ...` bound it).
+    pub fn add_name(&mut self, id: NodeId, name: impl Into<String>) {
+        if let Some(node) = self.dag.node_weight_mut(id) {
+            node.names.push(name.into());
+        }
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.dag.node_weight(id)
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.dag.node_count()
+    }
+
+    /// The operands of a node, in operand order.
+    pub fn operands(&self, id: NodeId) -> Vec<NodeId> {
+        let mut edges: Vec<(u8, NodeId)> = self
+            .dag
+            .edges_directed(id, Direction::Incoming)
+            .map(|e| (*e.weight(), e.source()))
+            .collect();
+        edges.sort_unstable_by_key(|&(slot, _)| slot);
+        edges.into_iter().map(|(_, source)| source).collect()
+    }
+
+    /// The nodes that use this node as an operand (a node used twice appears twice).
+    pub fn consumers(&self, id: NodeId) -> Vec<NodeId> {
+        self.dag
+            .edges_directed(id, Direction::Outgoing)
+            .map(|e| e.target())
+            .collect()
+    }
+
+    /// All node ids in topological order (operands before their consumers).
+    pub fn topological_order(&mut self) -> &[NodeId] {
+        &self.tape().order
+    }
+
+    /// The node whose gradients are computed (the loss), if one is set.
+    pub fn output(&self) -> Option<NodeId> {
+        self.output
+    }
+
+    /// Chooses the output; gradients are computed at the next evaluation.
+    pub fn set_output(&mut self, id: NodeId) {
+        self.output = Some(id);
+    }
+
+    /// Runs the full forward pass, then the backward pass from the output.
+    pub fn evaluate(&mut self) {
+        self.forward();
+        self.backward();
+    }
+
+    /// Sets an input's value and brings every value and gradient up to date, re-evaluating
+    /// forward only the nodes that depend on this input. This is the call to make on every
+    /// frame a slider moves.
+    pub fn set_input(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
+        let node = self.dag.node_weight_mut(id).ok_or(GraphError::NoSuchNode)?;
+        if node.op != Op::Input {
+            return Err(GraphError::NotAnInput);
+        }
+        node.leaf_value = value;
+        if self.tape.is_none() || self.values.len() != self.tape().order.len() {
+            self.evaluate();
+            return Ok(());
+        }
+        let start = self.tape().position_of[id.index()] as usize;
+        self.forward_from(start, value);
+        self.backward();
+        Ok(())
+    }
+
+    /// The forward value of a node (NaN before the first evaluation).
+    pub fn value(&self, id: NodeId) -> f64 {
+        self.lookup(&self.values, id)
+    }
+
+    /// d(output)/d(node) from the last backward pass (0 for nodes the output does not
+    /// depend on, and for constants, which receive no gradient).
+    pub fn grad(&self, id: NodeId) -> f64 {
+        self.lookup(&self.grads, id)
+    }
+
+    /// The local derivative d(consumer)/d(operand in `slot`) at the current values.
+    pub fn local_derivative(&self, consumer: NodeId, slot: usize) -> f64 {
+        let Some(node) = self.node(consumer) else {
+            return f64::NAN;
+        };
+        let operands = self.operands(consumer);
+        if slot >= operands.len() {
+            return f64::NAN;
+        }
+        let a = self.value(operands[0]);
+        let b = operands.get(1).map_or(0.0, |&o| self.value(o));
+        node.op.local_derivatives(a, b, self.value(consumer))[slot]
+    }
+
+    /// Every node's value in topological order, paired with its id.
+    pub fn values(&self) -> impl Iterator<Item = (NodeId, f64)> + '_ {
+        let order = self.tape.as_ref().map_or(&[][..], |t| &t.order[..]);
+        order.iter().copied().zip(self.values.iter().copied())
+    }
+
+    /// The output's value computed with one node's value replaced by `replacement`
+    /// (everything downstream of it recomputed). The graph's own values are untouched.
+    /// This is the building block of finite-difference checks.
+    pub fn output_with_replaced(&mut self, id: NodeId, replacement: f64) -> f64 {
+        let Some(output) = self.output else {
+            return f64::NAN;
+        };
+        if self.values.len() != self.tape().order.len() {
+            self.forward();
+        }
+        self.tape();
+        let Some(tape) = self.tape.as_ref() else {
+            return f64::NAN;
+        };
+        let (Some(&start), Some(&out)) = (
+            tape.position_of.get(id.index()),
+            tape.position_of.get(output.index()),
+        ) else {
+            return f64::NAN;
+        };
+        if start == NOT_ON_TAPE || out == NOT_ON_TAPE {
+            return f64::NAN;
+        }
+        let (start, out) = (start as usize, out as usize);
+        let mut values = self.values.clone();
+        values[start] = replacement;
+        for pos in start + 1..=out.max(start) {
+            let op = tape.ops[pos];
+            if op.arity() > 0 {
+                let [a, b] = tape.args[pos];
+                values[pos] = op.value(values[a as usize], values[b as usize]);
+            }
+        }
+        values[out]
+    }
+
+    fn lookup(&self, data: &[f64], id: NodeId) -> f64 {
+        let Some(tape) = &self.tape else {
+            return f64::NAN;
+        };
+        match tape.position_of.get(id.index()) {
+            Some(&pos) if pos != NOT_ON_TAPE => data.get(pos as usize).copied().unwrap_or(f64::NAN),
+            _ => f64::NAN,
+        }
+    }
+
+    /// The tape, rebuilt if the structure changed since it was last built.
+    fn tape(&mut self) -> &Tape {
+        if self.tape.is_none() {
+            self.tape = Some(self.build_tape());
+            self.path_for = None;
+            self.values.clear();
+        }
+        self.tape.get_or_insert_with(Tape::default)
+    }
+
+    /// Kahn's algorithm: iterative, so a million-node chain needs no deep stack. Ties are
+    /// broken by node index, so the order of a parsed program is the order of its text.
+    fn build_tape(&self) -> Tape {
+        let bound = self.dag.node_bound();
+        let mut pending = vec![0u32; bound];
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<u32>> = Default::default();
+        for id in self.dag.node_indices() {
+            let count = self.dag.edges_directed(id, Direction::Incoming).count() as u32;
+            pending[id.index()] = count;
+            if count == 0 {
+                ready.push(std::cmp::Reverse(id.index() as u32));
+            }
+        }
+        let mut tape = Tape {
+            position_of: vec![NOT_ON_TAPE; bound],
+            ..Tape::default()
+        };
+        tape.order.reserve(self.dag.node_count());
+        // Fast path: a graph built statement by statement already has every edge pointing
+        // from a lower index to a higher one, so index order is topological.
+        let index_order_is_topological = self
+            .dag
+            .edge_indices()
+            .filter_map(|e| self.dag.edge_endpoints(e))
+            .all(|(source, target)| source.index() < target.index());
+        if index_order_is_topological {
+            ready.clear();
+            for id in self.dag.node_indices() {
+                tape.position_of[id.index()] = tape.order.len() as u32;
+                tape.order.push(id);
+            }
+        }
+        while let Some(std::cmp::Reverse(index)) = ready.pop() {
+            let id = NodeId::new(index as usize);
+            tape.position_of[index as usize] = tape.order.len() as u32;
+            tape.order.push(id);
+            for edge in self.dag.edges_directed(id, Direction::Outgoing) {
+                let target = edge.target().index();
+                pending[target] -= 1;
+                if pending[target] == 0 {
+                    ready.push(std::cmp::Reverse(target as u32));
+                }
+            }
+        }
+        // Operands and flags, now that every position is known.
+        tape.ops.reserve(tape.order.len());
+        tape.args.reserve(tape.order.len());
+        tape.requires_grad.reserve(tape.order.len());
+        for &id in &tape.order {
+            let op = self.dag[id].op;
+            let mut args = [0u32; 2];
+            let mut count = 0;
+            for edge in self.dag.edges_directed(id, Direction::Incoming) {
+                let slot = usize::from(*edge.weight()).min(1);
+                args[slot] = tape.position_of[edge.source().index()];
+                count += 1;
+            }
+            if count == 1 {
+                args[1] = args[0];
+            }
+            let requires_grad = match op {
+                Op::Input => true,
+                Op::Const => false,
+                _ => args[..op.arity()]
+                    .iter()
+                    .any(|&a| tape.requires_grad[a as usize]),
+            };
+            tape.ops.push(op);
+            tape.args.push(args);
+            tape.requires_grad.push(requires_grad);
+        }
+        tape
+    }
+
+    /// Computes every value from scratch.
+    fn forward(&mut self) {
+        self.tape();
+        let Some(tape) = self.tape.as_ref() else {
+            return;
+        };
+        self.values.clear();
+        self.values.reserve(tape.order.len());
+        for pos in 0..tape.order.len() {
+            let op = tape.ops[pos];
+            let value = if op.arity() == 0 {
+                self.dag[tape.order[pos]].leaf_value
+            } else {
+                let [a, b] = tape.args[pos];
+                op.value(self.values[a as usize], self.values[b as usize])
+            };
+            self.values.push(value);
+        }
+    }
+
+    /// Sets the leaf at `start` to `value` and recomputes only its dependents.
+    fn forward_from(&mut self, start: usize, value: f64) {
+        let Some(tape) = self.tape.as_ref() else {
+            return;
+        };
+        let n = tape.order.len();
+        self.dirty.clear();
+        self.dirty.resize(n, false);
+        self.values[start] = value;
+        self.dirty[start] = true;
+        for pos in start + 1..n {
+            let op = tape.ops[pos];
+            if op.arity() == 0 {
+                continue;
+            }
+            let [a, b] = tape.args[pos];
+            if self.dirty[a as usize] || self.dirty[b as usize] {
+                self.values[pos] = op.value(self.values[a as usize], self.values[b as usize]);
+                self.dirty[pos] = true;
+            }
+        }
+    }
+
+    /// Reverse mode from the output: every node's gradient is the sum over its uses of
+    /// (upstream gradient × local derivative). No term is skipped because a factor is zero,
+    /// so 0·∞ gives NaN, as the spec asks.
+    fn backward(&mut self) {
+        let Some(output) = self.output else {
+            self.grads.clear();
+            self.grads.resize(self.values.len(), 0.0);
+            return;
+        };
+        self.tape();
+        let Some(tape) = self.tape.as_ref() else {
+            return;
+        };
+        let out = tape.position_of.get(output.index()).copied();
+        let Some(out) = out.filter(|&p| p != NOT_ON_TAPE) else {
+            return;
+        };
+        if self.path_for != Some(out) {
+            // Only the output's ancestors take part: a node the output does not use must
+            // not pour 0·∞ = NaN into shared operands.
+            self.on_output_path.clear();
+            self.on_output_path.resize(tape.order.len(), false);
+            self.on_output_path[out as usize] = true;
+            for pos in (0..=out as usize).rev() {
+                if self.on_output_path[pos] {
+                    let arity = tape.ops[pos].arity();
+                    for &arg in &tape.args[pos][..arity] {
+                        self.on_output_path[arg as usize] = true;
+                    }
+                }
+            }
+            self.path_for = Some(out);
+        }
+        self.grads.clear();
+        self.grads.resize(tape.order.len(), 0.0);
+        self.grads[out as usize] = 1.0;
+        for pos in (0..=out as usize).rev() {
+            if !self.on_output_path[pos] || !tape.requires_grad[pos] {
+                continue;
+            }
+            let op = tape.ops[pos];
+            let arity = op.arity();
+            if arity == 0 {
+                continue;
+            }
+            let upstream = self.grads[pos];
+            let [a, b] = tape.args[pos];
+            let local = op.local_derivatives(
+                self.values[a as usize],
+                self.values[b as usize],
+                self.values[pos],
+            );
+            for slot in 0..arity {
+                let arg = tape.args[pos][slot] as usize;
+                if tape.requires_grad[arg] {
+                    self.grads[arg] += upstream * local[slot];
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fan_out_accumulates_the_sum() {
+        // y = x * x: x is used twice, so dy/dx = x + x.
+        let mut g = Graph::new();
+        let x = g.add_input(3.0);
+        let y = g.add_op(Op::Mul, &[x, x]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert_eq!(g.value(y), 9.0);
+        assert_eq!(g.grad(x), 6.0);
+    }
+
+    #[test]
+    fn live_edit_updates_values_and_gradients() {
+        let mut g = Graph::new();
+        let x = g.add_input(2.0);
+        let w = g.add_input(5.0);
+        let unrelated = g.add_input(7.0);
+        let z = g.add_op(Op::Mul, &[x, w]).expect("valid");
+        let s = g.add_op(Op::Sin, &[unrelated]).expect("valid");
+        let y = g.add_op(Op::Add, &[z, s]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert_eq!(g.grad(w), 2.0);
+        g.set_input(x, -4.0).expect("x is an input");
+        assert_eq!(g.value(z), -20.0);
+        assert_eq!(g.value(y), -20.0 + 7f64.sin());
+        assert_eq!(g.grad(w), -4.0);
+        assert_eq!(g.grad(x), 5.0);
+        assert_eq!(g.set_input(z, 1.0), Err(GraphError::NotAnInput));
+    }
+
+    #[test]
+    fn constants_and_unused_nodes_receive_no_gradient() {
+        // u = log(x - 1) is NaN-sloped at x = 1 but the output does not use it.
+        let mut g = Graph::new();
+        let x = g.add_input(1.0);
+        let one = g.add_const(1.0);
+        let d = g.add_op(Op::Sub, &[x, one]).expect("valid");
+        let _u = g.add_op(Op::Log, &[d]).expect("valid");
+        let y = g.add_op(Op::Mul, &[x, one]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert_eq!(g.grad(x), 1.0);
+        assert_eq!(g.grad(one), 0.0);
+    }
+
+    #[test]
+    fn zero_times_infinity_is_nan() {
+        // y = 0 * log(x) at x = 0: upstream 0, local 1/0 = inf.
+        let mut g = Graph::new();
+        let x = g.add_input(0.0);
+        let zero = g.add_const(0.0);
+        let l = g.add_op(Op::Log, &[x]).expect("valid");
+        let y = g.add_op(Op::Mul, &[zero, l]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert!(g.grad(x).is_nan());
+    }
+
+    #[test]
+    fn million_node_chain_has_no_stack_overflow() {
+        let mut g = Graph::new();
+        let x = g.add_input(0.5);
+        let mut last = x;
+        for _ in 0..1_000_000 {
+            last = g.add_op(Op::RoundSte, &[last]).expect("valid");
+            last = g.add_op(Op::Neg, &[last]).expect("valid");
+        }
+        g.set_output(last);
+        g.evaluate();
+        assert_eq!(g.grad(x), 1.0);
+        g.set_input(x, 2.0).expect("input");
+        assert_eq!(g.value(last), 2.0);
+    }
+
+    #[test]
+    fn arity_is_checked() {
+        let mut g = Graph::new();
+        let x = g.add_input(1.0);
+        assert!(matches!(
+            g.add_op(Op::Max, &[x]),
+            Err(GraphError::Arity { expected: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn replaced_value_recomputes_downstream_only_in_a_copy() {
+        let mut g = Graph::new();
+        let x = g.add_input(3.0);
+        let y = g.add_op(Op::Mul, &[x, x]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert_eq!(g.output_with_replaced(x, 4.0), 16.0);
+        assert_eq!(g.value(y), 9.0);
+    }
+}

@@ -1,0 +1,14 @@
+//! The engine: computation graphs, their forward and backward passes, the graph script
+//! language, second-order derivatives and gradient checks. It knows nothing of the UI.
+
+pub mod check;
+pub mod graph;
+pub mod higher;
+pub mod op;
+pub mod script;
+
+pub use check::{GradientCheck, check_gradient};
+pub use graph::{Graph, GraphError, Node, NodeId};
+pub use higher::{GradientGraph, build_gradient_graph, hessian, hessian_vector_product};
+pub use op::Op;
+pub use script::{ParseError, Position, Program, parse, parse_expression, parse_number};
