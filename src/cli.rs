@@ -79,7 +79,11 @@ pub fn main_with(command: &Command) -> i32 {
     match run(command, &mut std::io::stdin()) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
-            if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+            if out
+                .write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
                 return 1;
             }
             0

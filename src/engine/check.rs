@@ -40,7 +40,8 @@ mod tests {
 
     #[test]
     fn analytic_matches_numeric_for_inputs_and_inner_nodes() {
-        let mut p = parse("x = 0.4; w = 1.7; z = x*w; a = sigmoid(z); y = (a - 0.2)^2").expect("ok");
+        let mut p =
+            parse("x = 0.4; w = 1.7; z = x*w; a = sigmoid(z); y = (a - 0.2)^2").expect("ok");
         for name in ["x", "w", "z", "a"] {
             let id = p.node_named(name).expect("named");
             let check = check_gradient(&mut p.graph, id);

@@ -468,10 +468,10 @@ impl Graph {
                 self.values[b as usize],
                 self.values[pos],
             );
-            for slot in 0..arity {
-                let arg = tape.args[pos][slot] as usize;
+            for (&arg, &slope) in tape.args[pos][..arity].iter().zip(&local) {
+                let arg = arg as usize;
                 if tape.requires_grad[arg] {
-                    self.grads[arg] += upstream * local[slot];
+                    self.grads[arg] += upstream * slope;
                 }
             }
         }

@@ -45,7 +45,7 @@ pub enum Op {
     Max,
     /// `min(a, b)`
     Min,
-    /// `round(a)`: half away from zero is *not* PyTorch's rule; we round half to even as PyTorch does.
+    /// `round(a)`: rounds half to even, as PyTorch does; its gradient is 0.
     Round,
     /// `round_ste(a)`: rounds forward, passes the gradient straight through backward.
     RoundSte,
@@ -239,14 +239,10 @@ impl Op {
     }
 }
 
-/// The logistic function, computed without overflow for large negative inputs.
+/// The logistic function, computed as PyTorch does (`1 / (1 + exp(-x))`), so results agree
+/// to the last bit; for very negative `x`, `exp(-x)` is infinite and the value is exactly 0.
 pub fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
+    1.0 / (1.0 + (-x).exp())
 }
 
 /// Slope of relu: 0 at and below 0 (PyTorch's convention), 1 above; NaN passes the gradient.
@@ -281,11 +277,7 @@ fn tie_step(a: f64, b: f64) -> f64 {
 
 /// `d(a^b)/da = b·a^(b-1)`, masked to 0 when `b = 0` as in PyTorch.
 fn pow_grad_base(a: f64, b: f64) -> f64 {
-    if b == 0.0 {
-        0.0
-    } else {
-        b * a.powf(b - 1.0)
-    }
+    if b == 0.0 { 0.0 } else { b * a.powf(b - 1.0) }
 }
 
 /// `d(a^b)/db = a^b·ln(a)`, masked to 0 when `a = 0` and `b >= 0` as in PyTorch.
@@ -386,17 +378,7 @@ mod tests {
     #[test]
     fn function_names_round_trip() {
         for name in [
-            "exp",
-            "log",
-            "sqrt",
-            "tanh",
-            "sigmoid",
-            "relu",
-            "abs",
-            "sin",
-            "cos",
-            "max",
-            "min",
+            "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "max", "min",
             "pow",
         ] {
             assert!(Op::from_function_name(name).is_some(), "{name}");

@@ -317,9 +317,7 @@ impl<'a> Lexer<'a> {
         }
         let text = &self.source[start..self.offset];
         // Rust's parser follows IEEE rounding; a literal too large becomes +infinity.
-        let value: f64 = text
-            .parse()
-            .map_err(|_| malformed("malformed number"))?;
+        let value: f64 = text.parse().map_err(|_| malformed("malformed number"))?;
         Ok(Token {
             kind: Tok::Number(value),
             position,
@@ -439,7 +437,10 @@ impl<'a> Parser<'a> {
         if assign.kind != Tok::Assign {
             return Err(ParseError {
                 position: assign.position,
-                message: format!("expected '=' after '{name}', found {}", assign.kind.describe()),
+                message: format!(
+                    "expected '=' after '{name}', found {}",
+                    assign.kind.describe()
+                ),
             });
         }
         let id = match self.input_literal()? {
@@ -711,23 +712,59 @@ mod tests {
 
     #[test]
     fn errors_carry_positions() {
-        assert_eq!(error_of("x = 1\ny = x +"), "2:8: expected an expression, found end of input");
+        assert_eq!(
+            error_of("x = 1\ny = x +"),
+            "2:8: expected an expression, found end of input"
+        );
         assert_eq!(error_of("x = 1\ny = q"), "2:5: unknown name 'q'");
         assert_eq!(error_of("y = foo(1)"), "1:5: unknown function 'foo'");
-        assert_eq!(error_of("y = max(1)"), "1:5: 'max' takes 2 arguments, got 1");
-        assert_eq!(error_of("y = exp(1, 2)"), "1:5: 'exp' takes 1 argument, got 2");
-        assert_eq!(error_of(""), "1:1: empty program: write at least one statement 'NAME = EXPR'");
+        assert_eq!(
+            error_of("y = max(1)"),
+            "1:5: 'max' takes 2 arguments, got 1"
+        );
+        assert_eq!(
+            error_of("y = exp(1, 2)"),
+            "1:5: 'exp' takes 1 argument, got 2"
+        );
+        assert_eq!(
+            error_of(""),
+            "1:1: empty program: write at least one statement 'NAME = EXPR'"
+        );
         assert!(error_of("# only a comment\n;\n").starts_with("1:1: empty program"));
-        assert_eq!(error_of("x = 1\nx = 2"), "2:1: 'x' is an input and cannot be assigned again");
-        assert_eq!(error_of("x = 1\n  x = x"), "2:3: 'x' is an input and cannot be assigned again");
-        assert_eq!(error_of("exp = 1"), "1:1: 'exp' is a function name and cannot be assigned");
-        assert_eq!(error_of("x = 1; y = exp + x"), "1:12: 'exp' is a function: call it as exp(...)");
+        assert_eq!(
+            error_of("x = 1\nx = 2"),
+            "2:1: 'x' is an input and cannot be assigned again"
+        );
+        assert_eq!(
+            error_of("x = 1\n  x = x"),
+            "2:3: 'x' is an input and cannot be assigned again"
+        );
+        assert_eq!(
+            error_of("exp = 1"),
+            "1:1: 'exp' is a function name and cannot be assigned"
+        );
+        assert_eq!(
+            error_of("x = 1; y = exp + x"),
+            "1:12: 'exp' is a function: call it as exp(...)"
+        );
         assert_eq!(error_of("y = 1 $ 2"), "1:7: unexpected character '$'");
-        assert_eq!(error_of("y = (1 + 2"), "1:11: expected ')' to close the '(' at 1:5, found end of input");
-        assert_eq!(error_of("y = 1e"), "1:5: malformed number: the exponent needs digits");
+        assert_eq!(
+            error_of("y = (1 + 2"),
+            "1:11: expected ')' to close the '(' at 1:5, found end of input"
+        );
+        assert_eq!(
+            error_of("y = 1e"),
+            "1:5: malformed number: the exponent needs digits"
+        );
         assert_eq!(error_of("y 1"), "1:3: expected '=' after 'y', found number");
-        assert_eq!(error_of("y = 1 2"), "1:7: unexpected number (a statement ends at a new line or ';')");
-        assert_eq!(error_of("3 = y"), "1:1: expected a statement 'NAME = EXPR', found number");
+        assert_eq!(
+            error_of("y = 1 2"),
+            "1:7: unexpected number (a statement ends at a new line or ';')"
+        );
+        assert_eq!(
+            error_of("3 = y"),
+            "1:1: expected a statement 'NAME = EXPR', found number"
+        );
         assert_eq!(error_of("y = é"), "1:5: unexpected character 'é'");
     }
 
