@@ -1,6 +1,8 @@
 //! Backprop Lab: learn the chain rule and backpropagation on a live computation graph.
 //!
-//! `engine` computes; `cli` is the headless command line over it.
+//! `engine` computes and knows nothing of the UI; `app` draws it with egui; `cli` is the
+//! headless command line over the engine.
 
+pub mod app;
 pub mod cli;
 pub mod engine;

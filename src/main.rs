@@ -1,6 +1,6 @@
 //! `backprop-lab`: the app, or a headless command (`grad`, `hessian`).
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 use backprop_lab::cli::{Cli, main_with};
 
@@ -8,11 +8,13 @@ fn main() {
     let cli = Cli::parse();
     let status = match &cli.command {
         Some(command) => main_with(command),
-        None => {
-            // The window arrives with the app issue; until then, show what the tool can do.
-            let _ = Cli::command().print_help();
-            0
-        }
+        None => match backprop_lab::app::run() {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!("error: cannot open the window: {error}");
+                1
+            }
+        },
     };
     std::process::exit(status);
 }
