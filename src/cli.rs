@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, NodeId, Program};
+use crate::lesson;
 
 /// Backprop Lab: the chain rule and backpropagation, live.
 #[derive(Debug, Parser)]
@@ -15,6 +16,9 @@ pub struct Cli {
     /// What to do; without a command, the app starts.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Read the lessons from this folder of RON files instead of the built-in ones.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub lessons: Option<PathBuf>,
 }
 
 /// The headless commands.
@@ -24,6 +28,15 @@ pub enum Command {
     Grad(ScriptArgs),
     /// Print the Hessian of the output with respect to the inputs, by backprop through backprop.
     Hessian(ScriptArgs),
+    /// Validate lesson files (the built-in ones, or every *.ron file of DIR).
+    Check(CheckArgs),
+}
+
+/// Which lessons `check` reads.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A folder of lesson files; without it, the lessons built into the binary.
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the program comes from and which inputs to override.
@@ -71,11 +84,55 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
             let program = load(args, stdin)?;
             Ok(hessian_json(&program))
         }
+        Command::Check(args) => Ok(check_lessons(args).0),
     }
+}
+
+/// `check`: every error on stderr as `error: FILE:LINE:COLUMN: ...`, then the summary
+/// line; returns the summary (for stdout) and the exit status (1 if anything is wrong).
+pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
+    let files = match &args.dir {
+        Some(dir) => match lesson::load_folder(dir) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return (
+                    "checked 0 lessons: 0 sections, 0 questions, 1 errors\n".into(),
+                    1,
+                );
+            }
+        },
+        None => lesson::load_embedded(),
+    };
+    let (mut sections, mut questions, mut errors) = (0, 0, 0);
+    for file in &files {
+        match &file.lesson {
+            Ok(lesson) => {
+                sections += lesson.sections.len();
+                questions += lesson.question_count();
+            }
+            Err(problems) => {
+                for problem in problems {
+                    eprintln!("error: {problem}");
+                }
+                errors += problems.len();
+            }
+        }
+    }
+    let summary = format!(
+        "checked {} lessons: {sections} sections, {questions} questions, {errors} errors\n",
+        files.len()
+    );
+    (summary, i32::from(errors > 0))
 }
 
 /// Parses the args and runs; writes stdout/stderr and returns the exit status.
 pub fn main_with(command: &Command) -> i32 {
+    if let Command::Check(args) = command {
+        let (summary, status) = check_lessons(args);
+        print!("{summary}");
+        return status;
+    }
     match run(command, &mut std::io::stdin()) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();

@@ -6,3 +6,5 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod lesson;
+pub mod math;

@@ -8,7 +8,10 @@ fn main() {
     let cli = Cli::parse();
     let status = match &cli.command {
         Some(command) => main_with(command),
-        None => match backprop_lab::app::run() {
+        None => match backprop_lab::app::run(match cli.lessons.clone() {
+            Some(dir) => backprop_lab::app::LessonSource::Folder(dir),
+            None => backprop_lab::app::LessonSource::Embedded,
+        }) {
             Ok(()) => 0,
             Err(error) => {
                 eprintln!("error: cannot open the window: {error}");

@@ -1,6 +1,8 @@
 //! Property tests: analytic gradients and Hessians of random programs against central
 //! differences, and the parser never panicking on arbitrary text.
 
+#![allow(clippy::needless_range_loop)] // Hessian indices read better as H[i][j].
+
 use backprop_lab::engine::{Graph, NodeId, check_gradient, hessian, parse};
 use proptest::prelude::*;
 

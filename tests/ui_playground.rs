@@ -1,17 +1,29 @@
 //! The playground as a learner uses it: drag an input, type values, break the script,
 //! switch the theme. Widgets are found by their labels, as a learner would find them.
 
-use backprop_lab::app::BackpropApp;
 use backprop_lab::app::format::number;
 use backprop_lab::app::playground::STARTER_SCRIPT;
+use backprop_lab::app::{BackpropApp, LessonSource};
 use backprop_lab::engine;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+/// The app as a learner starts it, after clicking "Playground" in the lesson list.
 fn harness() -> Harness<'static, BackpropApp> {
-    Harness::builder()
+    let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(|_cc| BackpropApp::with_state(STARTER_SCRIPT.to_string(), false))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, STARTER_SCRIPT.to_string(), false)
+        });
+    harness.run();
+    // The entry in the lesson list (drawn before the page itself).
+    let entry = harness
+        .query_all_by_label("Playground")
+        .next()
+        .expect("the lesson list has a Playground entry");
+    entry.click();
+    harness.run();
+    harness
 }
 
 /// The output value the engine gives for the starter script with `x` set.

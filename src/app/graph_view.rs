@@ -14,8 +14,8 @@ pub const VALUE_COLOR: Color32 = Color32::from_rgb(40, 110, 220);
 /// Colour of gradients everywhere in the app.
 pub const GRAD_COLOR: Color32 = Color32::from_rgb(220, 110, 20);
 
-const NODE_SIZE: Vec2 = Vec2::new(132.0, 66.0);
-const LAYER_GAP: f32 = 70.0;
+const NODE_SIZE: Vec2 = Vec2::new(120.0, 62.0);
+const LAYER_GAP: f32 = 44.0;
 const ROW_GAP: f32 = 22.0;
 
 /// Where each node sits; recomputed only when the graph's structure changes.
@@ -27,10 +27,15 @@ pub struct Layout {
 
 impl Layout {
     /// Longest-path layering: inputs on the left, each operation one layer right of its
-    /// furthest operand, constants placed just left of their first consumer.
+    /// furthest operand. Constants get no box: they are written into their consumer's
+    /// title (`× 2`), since they take no gradient and would crowd the picture.
     pub fn compute(graph: &mut Graph) -> Self {
         let order: Vec<NodeId> = graph.topological_order().to_vec();
         let mut layer_of: std::collections::HashMap<NodeId, usize> = Default::default();
+        let order: Vec<NodeId> = order
+            .into_iter()
+            .filter(|&id| graph.node(id).is_some_and(|n| n.op != Op::Const))
+            .collect();
         for &id in &order {
             let layer = graph
                 .operands(id)
@@ -40,19 +45,6 @@ impl Layout {
                 .max()
                 .unwrap_or(0);
             layer_of.insert(id, layer);
-        }
-        for &id in &order {
-            if graph.node(id).is_some_and(|n| n.op == Op::Const) {
-                let consumer_layer = graph
-                    .consumers(id)
-                    .iter()
-                    .filter_map(|c| layer_of.get(c))
-                    .min()
-                    .copied();
-                if let Some(layer) = consumer_layer {
-                    layer_of.insert(id, layer.saturating_sub(1));
-                }
-            }
         }
         let mut rows_used: Vec<usize> = Vec::new();
         let mut positions = Vec::with_capacity(order.len());
@@ -102,6 +94,8 @@ pub struct GraphView {
     scene_rect: Rect,
     /// The node whose chain-rule arithmetic is shown.
     pub selected: Option<NodeId>,
+    /// Nodes the lesson points at, drawn with a thick border and a ◆ marker.
+    pub highlighted: Vec<NodeId>,
 }
 
 impl Default for GraphView {
@@ -110,6 +104,7 @@ impl Default for GraphView {
             layout: Layout::default(),
             scene_rect: Rect::ZERO,
             selected: None,
+            highlighted: Vec::new(),
         }
     }
 }
@@ -120,6 +115,29 @@ impl GraphView {
         self.layout = Layout::default();
         self.scene_rect = Rect::ZERO;
         self.selected = None;
+        self.highlighted.clear();
+    }
+
+    /// The height that shows the whole graph at full size, within `max`.
+    pub fn preferred_height(&mut self, graph: &mut Graph, max: f32) -> f32 {
+        if !self.layout.fits(graph) {
+            self.layout = Layout::compute(graph);
+            self.scene_rect = self.layout.bounds();
+        }
+        self.layout.bounds().height().clamp(120.0, max)
+    }
+
+    /// Draws the graph in a box of the given height.
+    pub fn ui_sized(
+        &mut self,
+        ui: &mut egui::Ui,
+        graph: &mut Graph,
+        height: f32,
+    ) -> Option<NodeId> {
+        let size = Vec2::new(ui.available_width(), height);
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+        self.ui(&mut child, graph)
     }
 
     /// Draws the graph; clicking a node selects it. Returns the node under the pointer.
@@ -131,6 +149,7 @@ impl GraphView {
         let mut hovered = None;
         let layout = &self.layout;
         let selected = &mut self.selected;
+        let highlighted = &self.highlighted;
         egui::Scene::new()
             .zoom_range(0.05..=1.5)
             .show(ui, &mut self.scene_rect, |ui| {
@@ -158,7 +177,7 @@ impl GraphView {
                             mid,
                             Align2::CENTER_BOTTOM,
                             format!("local {}", number(local)),
-                            FontId::proportional(11.0),
+                            FontId::proportional(12.0),
                             visuals.text_color(),
                         );
                     }
@@ -170,17 +189,36 @@ impl GraphView {
                         ui.scope_id().with(("node", id.index())),
                         Sense::click(),
                     );
+                    // Screen readers (and UI tests) read each node as one line.
+                    response.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::Button,
+                            true,
+                            node_description(graph, id),
+                        )
+                    });
                     if response.clicked() {
                         *selected = Some(id);
                     }
                     if response.hovered() {
                         hovered = Some(id);
                     }
-                    draw_node(&painter, &visuals, graph, id, rect, *selected == Some(id));
+                    let emphasis = Emphasis {
+                        selected: *selected == Some(id),
+                        highlighted: highlighted.contains(&id),
+                    };
+                    draw_node(&painter, &visuals, graph, id, rect, emphasis);
                 }
             });
         hovered
     }
+}
+
+/// How a node stands out.
+#[derive(Debug, Clone, Copy)]
+struct Emphasis {
+    selected: bool,
+    highlighted: bool,
 }
 
 fn draw_node(
@@ -189,12 +227,33 @@ fn draw_node(
     graph: &Graph,
     id: NodeId,
     rect: Rect,
-    selected: bool,
+    emphasis: Emphasis,
 ) {
-    let Some(node) = graph.node(id) else { return };
+    if graph.node(id).is_none() {
+        return;
+    }
     let is_output = graph.output() == Some(id);
     let fill = visuals.extreme_bg_color;
-    let stroke_width = if selected || is_output { 3.0 } else { 1.0 };
+    let stroke_width = if emphasis.selected || is_output {
+        3.0
+    } else {
+        1.0
+    };
+    if emphasis.highlighted {
+        painter.rect_stroke(
+            rect.expand(4.0),
+            8.0,
+            Stroke::new(3.0, visuals.selection.bg_fill),
+            StrokeKind::Outside,
+        );
+        painter.text(
+            Pos2::new(rect.right() - 6.0, rect.bottom() - 4.0),
+            Align2::RIGHT_BOTTOM,
+            "◆",
+            FontId::proportional(12.0),
+            visuals.selection.bg_fill,
+        );
+    }
     painter.rect(
         rect,
         6.0,
@@ -202,13 +261,7 @@ fn draw_node(
         Stroke::new(stroke_width, visuals.strong_text_color()),
         StrokeKind::Inside,
     );
-    let name = node.display_name().unwrap_or("");
-    let title = match (node.op, name.is_empty()) {
-        (Op::Input, _) => format!("{name}  (input)"),
-        (Op::Const, true) => "constant".to_string(),
-        (op, true) => op.symbol().to_string(),
-        (op, false) => format!("{name} = {}", op.symbol()),
-    };
+    let title = node_title(graph, id);
     let title = if is_output {
         format!("{title}  [output]")
     } else {
@@ -240,12 +293,60 @@ fn draw_node(
     );
     if !value.is_finite() || !grad.is_finite() {
         painter.text(
-            Pos2::new(rect.right() - 6.0, rect.top() + 4.0),
+            Pos2::new(rect.right() - 6.0, rect.top() + 26.0),
             Align2::RIGHT_TOP,
             "not finite",
             FontId::proportional(10.0),
             visuals.error_fg_color,
         );
+    }
+}
+
+/// A node in words: its title, value and gradient, e.g. `A (input): value 1, gradient 9`.
+pub fn node_description(graph: &Graph, id: NodeId) -> String {
+    format!(
+        "{}: value {}, gradient {}",
+        node_title(graph, id),
+        number(graph.value(id)),
+        number(graph.grad(id))
+    )
+}
+
+/// The first line of a node's box.
+fn node_title(graph: &Graph, id: NodeId) -> String {
+    let Some(node) = graph.node(id) else {
+        return String::new();
+    };
+    let name = node.display_name().unwrap_or("");
+    match (node.op, name.is_empty()) {
+        (Op::Input, _) => format!("{name} (input)"),
+        (Op::Const, _) => format!("constant {}", number(graph.value(id))),
+        (_, true) => operation_text(graph, id),
+        (_, false) => format!("{name} = {}", operation_text(graph, id)),
+    }
+}
+
+/// The operation with its operands: names for named nodes, numbers for constants, `•`
+/// for an unnamed intermediate result (its own box, to the left).
+pub fn operation_text(graph: &Graph, id: NodeId) -> String {
+    let Some(node) = graph.node(id) else {
+        return String::new();
+    };
+    let operand = |o: NodeId| match graph.node(o) {
+        Some(n) if n.op == Op::Const => number(graph.value(o)),
+        Some(n) => n.display_name().unwrap_or("•").to_string(),
+        None => "?".into(),
+    };
+    let operands = graph.operands(id);
+    let symbol = node.op.symbol();
+    match (node.op.arity(), operands.as_slice()) {
+        (2, [a, b]) if matches!(node.op, Op::Max | Op::Min) => {
+            format!("{symbol}({}, {})", operand(*a), operand(*b))
+        }
+        (2, [a, b]) => format!("{} {symbol} {}", operand(*a), operand(*b)),
+        (1, [a]) if node.op == Op::Neg => format!("−{}", operand(*a)),
+        (1, [a]) => format!("{symbol}({})", operand(*a)),
+        _ => symbol.to_string(),
     }
 }
 
@@ -256,12 +357,7 @@ pub fn chain_rule_lines(graph: &Graph, id: NodeId) -> Vec<String> {
         graph
             .node(n)
             .and_then(|node| node.display_name().map(str::to_string))
-            .unwrap_or_else(|| {
-                graph
-                    .node(n)
-                    .map_or("?", |node| node.op.symbol())
-                    .to_string()
-            })
+            .unwrap_or_else(|| format!("({})", operation_text(graph, n)))
     };
     let Some(output) = graph.output() else {
         return vec![];
@@ -271,46 +367,65 @@ pub fn chain_rule_lines(graph: &Graph, id: NodeId) -> Vec<String> {
     if id == output {
         return vec![format!("d{out}/d{out} = 1: the backward pass starts here.")];
     }
-    let mut lines = Vec::new();
-    let mut terms = Vec::new();
+    let mut paths = Vec::new();
     for consumer in dedup(graph.consumers(id)) {
         for (slot, operand) in graph.operands(consumer).into_iter().enumerate() {
-            if operand != id {
-                continue;
+            if operand == id {
+                paths.push((
+                    name_of(consumer),
+                    graph.grad(consumer),
+                    graph.local_derivative(consumer, slot),
+                ));
             }
-            let upstream = graph.grad(consumer);
-            let local = graph.local_derivative(consumer, slot);
-            let c = name_of(consumer);
-            lines.push(format!(
-                "upstream d{out}/d{c} = {}, local d{c}/d{me} = {}, so this path gives {} × {} = {}",
-                number(upstream),
-                number(local),
-                number(upstream),
-                number(local),
-                number(upstream * local)
-            ));
-            terms.push(number(upstream * local));
         }
     }
-    if terms.len() > 1 {
-        lines.push(format!(
-            "{me} is used {} times, so its gradients add up: d{out}/d{me} = {} = {}",
-            terms.len(),
-            terms.join(" + "),
-            number(graph.grad(id))
-        ));
-    } else if terms.is_empty() {
-        lines.push(format!(
+    let grad = number(graph.grad(id));
+    match paths.as_slice() {
+        [] => vec![format!(
             "The output does not depend on {me}: d{out}/d{me} = 0."
-        ));
-    } else {
-        lines.push(format!("d{out}/d{me} = {}", number(graph.grad(id))));
+        )],
+        [(c, upstream, local)] => {
+            let (u, l) = (number(*upstream), number(*local));
+            vec![format!(
+                "upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, so d{out}/d{me} = {u} × {l} = {grad}"
+            )]
+        }
+        several => {
+            let mut lines: Vec<String> = several
+                .iter()
+                .map(|(c, upstream, local)| {
+                    let (u, l) = (number(*upstream), number(*local));
+                    format!(
+                        "path through {c}: upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, giving {u} × {l} = {}",
+                        number(upstream * local)
+                    )
+                })
+                .collect();
+            let terms: Vec<String> = several.iter().map(|(_, u, l)| number(u * l)).collect();
+            lines.push(format!(
+                "{me} is used {} times, so its gradients add up: d{out}/d{me} = {} = {grad}",
+                several.len(),
+                terms.join(" + ")
+            ));
+            lines
+        }
     }
-    lines
 }
 
 fn dedup(mut ids: Vec<NodeId>) -> Vec<NodeId> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// The legend shared by every graph: which line is which, in words and colour.
+pub fn legend_ui(ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("val").monospace().color(VALUE_COLOR));
+        ui.label("= forward value (upper line)");
+        ui.label(egui::RichText::new("grad").monospace().color(GRAD_COLOR));
+        ui.label("= d(output)/d(node), from the backward pass (lower line)");
+        ui.label(egui::RichText::new("local").monospace());
+        ui.label("on an edge = that link's local derivative");
+    });
 }

@@ -1,87 +1,258 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
 pub mod format;
+pub mod formula;
 pub mod graph_view;
+pub mod input_editor;
+pub mod lesson_view;
+pub mod navigator;
 pub mod playground;
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::lesson::{self, LessonFile};
+use lesson_view::{LessonEvent, LessonView};
+use navigator::Page;
 use playground::{Playground, STARTER_SCRIPT};
 
 const SCRIPT_KEY: &str = "playground_script";
 const DARK_KEY: &str = "dark_mode";
+const FINISHED_KEY: &str = "finished_lessons";
+const PAGE_KEY: &str = "page";
+
+/// Where the lessons come from.
+#[derive(Debug, Clone, Default)]
+pub enum LessonSource {
+    /// The lessons built into the binary.
+    #[default]
+    Embedded,
+    /// Every `*.ron` file of a teacher's folder.
+    Folder(PathBuf),
+}
 
 /// The Backprop Lab window.
 pub struct BackpropApp {
+    lessons: Vec<LessonFile>,
+    /// A lesson page is built when first opened and kept while the app runs.
+    views: Vec<Option<LessonView>>,
+    /// Why the lesson folder could not be read, if it could not.
+    load_error: Option<String>,
+    page: Page,
+    finished: BTreeSet<String>,
     playground: Playground,
     dark_mode: bool,
+    fonts_installed: bool,
 }
 
 impl BackpropApp {
-    /// Restores what the learner typed and the theme from eframe's storage.
-    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let stored_script = cc
+    /// Restores the learner's state from eframe's storage.
+    pub fn new(cc: &eframe::CreationContext<'_>, source: &LessonSource) -> Self {
+        let get_string = |key| cc.storage.and_then(|s| eframe::get_value::<String>(s, key));
+        let mut app = Self::with_state(
+            source,
+            get_string(SCRIPT_KEY).unwrap_or_else(|| STARTER_SCRIPT.to_string()),
+            cc.storage
+                .and_then(|s| eframe::get_value::<bool>(s, DARK_KEY))
+                .unwrap_or(false),
+        );
+        if let Some(finished) = cc
             .storage
-            .and_then(|s| eframe::get_value::<String>(s, SCRIPT_KEY));
-        let dark_mode = cc
+            .and_then(|s| eframe::get_value::<BTreeSet<String>>(s, FINISHED_KEY))
+        {
+            app.finished = finished;
+        }
+        if let Some(page) = cc
             .storage
-            .and_then(|s| eframe::get_value::<bool>(s, DARK_KEY))
-            .unwrap_or(false);
-        Self::with_state(
-            stored_script.unwrap_or_else(|| STARTER_SCRIPT.to_string()),
-            dark_mode,
-        )
+            .and_then(|s| eframe::get_value::<Page>(s, PAGE_KEY))
+        {
+            app.open(page);
+        }
+        app
     }
 
-    /// An app showing `script` in the playground (used by tests, too).
-    pub fn with_state(script: String, dark_mode: bool) -> Self {
+    /// An app with the given lessons, playground script and theme (used by tests, too).
+    pub fn with_state(source: &LessonSource, script: String, dark_mode: bool) -> Self {
+        let (lessons, load_error) = match source {
+            LessonSource::Embedded => (lesson::load_embedded(), None),
+            LessonSource::Folder(dir) => match lesson::load_folder(dir) {
+                Ok(files) => (files, None),
+                Err(error) => (Vec::new(), Some(error.to_string())),
+            },
+        };
+        let page = if lessons.is_empty() {
+            Page::Playground
+        } else {
+            Page::Lesson(0)
+        };
         Self {
+            views: lessons.iter().map(|_| None).collect(),
+            lessons,
+            load_error,
+            page,
+            finished: BTreeSet::new(),
             playground: Playground::new(script),
             dark_mode,
+            fonts_installed: false,
+        }
+    }
+
+    /// Goes to a page (ignored if it does not exist).
+    pub fn open(&mut self, page: Page) {
+        match page {
+            Page::Lesson(i) if i < self.lessons.len() => self.page = page,
+            Page::Playground => self.page = page,
+            Page::Lesson(_) => {}
+        }
+    }
+
+    /// The page on screen.
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    fn pages(&self) -> Vec<Page> {
+        (0..self.lessons.len())
+            .map(Page::Lesson)
+            .chain([Page::Playground])
+            .collect()
+    }
+
+    fn step(&mut self, forward: bool) {
+        let pages = self.pages();
+        let Some(at) = pages.iter().position(|p| *p == self.page) else {
+            return;
+        };
+        let next = if forward { at + 1 } else { at.wrapping_sub(1) };
+        if let Some(&page) = pages.get(next) {
+            self.page = page;
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.strong("Backprop Lab");
+            ui.separator();
+            let pages = self.pages();
+            let at = pages.iter().position(|p| *p == self.page).unwrap_or(0);
+            if ui
+                .add_enabled(at > 0, egui::Button::new("◀ Previous"))
+                .clicked()
+            {
+                self.step(false);
+            }
+            if ui
+                .add_enabled(at + 1 < pages.len(), egui::Button::new("Next ▶"))
+                .clicked()
+            {
+                self.step(true);
+            }
+            ui.separator();
+            let label = if self.dark_mode {
+                "Light theme"
+            } else {
+                "Dark theme"
+            };
+            if ui.button(label).clicked() {
+                self.dark_mode = !self.dark_mode;
+            }
+            ui.label("Zoom: Ctrl + / Ctrl −   Lessons: ← → or PgUp PgDn");
+        });
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.text_edit_focused() {
+            return;
+        }
+        // Arrows only when no widget has focus: a focused slider uses them itself.
+        let nothing_focused = ctx.memory(|m| m.focused().is_none());
+        let (back, forward) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::PageUp)
+                    || (nothing_focused && i.key_pressed(egui::Key::ArrowLeft)),
+                i.key_pressed(egui::Key::PageDown)
+                    || (nothing_focused && i.key_pressed(egui::Key::ArrowRight)),
+            )
+        });
+        if back {
+            self.step(false);
+        } else if forward {
+            self.step(true);
+        }
+    }
+
+    fn lesson_page_ui(&mut self, ui: &mut egui::Ui, index: usize) {
+        let Some(file) = self.lessons.get(index) else {
+            return;
+        };
+        match &file.lesson {
+            Err(errors) => navigator::broken_lesson_ui(ui, &file.file, errors),
+            Ok(lesson) => {
+                let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
+                let finished = self.finished.contains(&file.file);
+                if let Some(LessonEvent::Finished) = view.ui(ui, finished) {
+                    self.finished.insert(file.file.clone());
+                    self.step(true);
+                }
+            }
         }
     }
 }
 
 impl eframe::App for BackpropApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if !self.fonts_installed {
+            navigator::install_fonts(ui.ctx());
+            self.fonts_installed = true;
+        }
         ui.ctx().set_theme(if self.dark_mode {
             egui::Theme::Dark
         } else {
             egui::Theme::Light
         });
-        egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong("Backprop Lab");
-                ui.separator();
-                let label = if self.dark_mode {
-                    "Light theme"
-                } else {
-                    "Dark theme"
-                };
-                if ui.button(label).clicked() {
-                    self.dark_mode = !self.dark_mode;
+        self.keyboard(&ui.ctx().clone());
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::left("lesson_list")
+            .resizable(true)
+            .default_size(230.0)
+            .show(ui, |ui| {
+                let entries: Vec<(String, bool)> = self
+                    .lessons
+                    .iter()
+                    .map(|f| (f.title(), self.finished.contains(&f.file)))
+                    .collect();
+                if let Some(page) =
+                    navigator::lesson_list_ui(ui, &entries, self.page, self.load_error.as_deref())
+                {
+                    self.page = page;
                 }
-                ui.label("Zoom: Ctrl + / Ctrl −");
             });
+        egui::CentralPanel::default().show(ui, |ui| match self.page {
+            Page::Lesson(index) => self.lesson_page_ui(ui, index),
+            Page::Playground => self.playground.ui(ui),
         });
-        egui::CentralPanel::default().show(ui, |ui| self.playground.ui(ui));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SCRIPT_KEY, &self.playground.script);
         eframe::set_value(storage, DARK_KEY, &self.dark_mode);
+        eframe::set_value(storage, FINISHED_KEY, &self.finished);
+        eframe::set_value(storage, PAGE_KEY, &self.page);
     }
 }
 
 /// Opens the window and runs until it is closed.
-pub fn run() -> eframe::Result {
+pub fn run(source: LessonSource) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Backprop Lab")
-            .with_inner_size([1200.0, 800.0]),
+            .with_inner_size([1200.0, 800.0])
+            .with_min_inner_size([640.0, 420.0]),
         ..Default::default()
     };
     eframe::run_native(
         "Backprop Lab",
         options,
-        Box::new(|cc| Ok(Box::new(BackpropApp::new(cc)))),
+        Box::new(move |cc| Ok(Box::new(BackpropApp::new(cc, &source)))),
     )
 }

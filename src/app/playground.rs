@@ -1,25 +1,17 @@
 //! The playground: type a graph script, see the graph, values and gradients live.
 
-use egui::{Color32, RichText};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, RichText, Stroke};
 
-use crate::engine::{self, NodeId, ParseError, Program};
+use crate::engine::{self, ParseError, Program};
 
 use super::format::number;
-use super::graph_view::{GRAD_COLOR, GraphView, VALUE_COLOR, chain_rule_lines};
+use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
+use super::input_editor::InputEditor;
 
 /// The script a first-time learner sees: the single neuron of the lessons.
 pub const STARTER_SCRIPT: &str = "# A single neuron: z = w*x + b, a = sigmoid(z), L = (a - y)^2\n\
 x = 1.5\nw = 0.8\nb = -0.5\ny = 1\nz = w * x + b\na = sigmoid(z)\nL = (a - y)^2\n";
-
-/// One editable input: its slider range and the text the learner is typing.
-#[derive(Debug, Clone)]
-struct InputEditor {
-    name: String,
-    id: NodeId,
-    range: std::ops::RangeInclusive<f64>,
-    text: String,
-    text_error: Option<String>,
-}
 
 /// The playground page's state.
 #[derive(Debug)]
@@ -64,15 +56,8 @@ impl Playground {
                     .inputs
                     .iter()
                     .map(|(name, id)| {
-                        let value = program.graph.value(*id);
-                        let half_width = (value.abs() * 2.0).max(5.0);
-                        InputEditor {
-                            name: name.clone(),
-                            id: *id,
-                            range: (value - half_width)..=(value + half_width),
-                            text: number(value),
-                            text_error: None,
-                        }
+                        let range = InputEditor::default_range(program.graph.value(*id));
+                        InputEditor::new(name, *id, &program.graph, range)
                     })
                     .collect();
                 self.program = Some(program);
@@ -97,10 +82,17 @@ impl Playground {
 
     fn editor_ui(&mut self, ui: &mut egui::Ui) {
         let label = ui.label("Script");
+        let error_at = self.error.as_ref().map(|e| e.position);
+        let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+            let mut job = underlined_job(ui, text.as_str(), error_at);
+            job.wrap.max_width = wrap_width;
+            ui.painter().layout_job(job)
+        };
         let edit = egui::TextEdit::multiline(&mut self.script)
             .code_editor()
             .desired_rows(10)
-            .desired_width(f32::INFINITY);
+            .desired_width(f32::INFINITY)
+            .layouter(&mut layouter);
         if ui.add(edit).labelled_by(label.id).changed() {
             self.reparse();
         }
@@ -113,35 +105,7 @@ impl Playground {
             return;
         };
         for input in &mut self.inputs {
-            let mut value = program.graph.value(input.id);
-            ui.horizontal(|ui| {
-                let slider = egui::Slider::new(&mut value, input.range.clone()).text(&input.name);
-                if ui.add(slider).changed() {
-                    let _ = program.graph.set_input(input.id, value);
-                    input.text = number(value);
-                    input.text_error = None;
-                }
-            });
-            ui.horizontal(|ui| {
-                let label = ui.label(format!("type {}:", input.name));
-                let response = ui
-                    .add(egui::TextEdit::singleline(&mut input.text).desired_width(90.0))
-                    .labelled_by(label.id);
-                if response.changed() {
-                    match typed_number(&input.text) {
-                        Some(v) => {
-                            let _ = program.graph.set_input(input.id, v);
-                            input.text_error = None;
-                        }
-                        None => {
-                            input.text_error = Some(format!("'{}' is not a number", input.text));
-                        }
-                    }
-                }
-            });
-            if let Some(message) = &input.text_error {
-                ui.colored_label(ui.visuals().error_fg_color, message);
-            }
+            input.ui(ui, &mut program.graph);
         }
     }
 
@@ -169,30 +133,6 @@ impl Playground {
     }
 }
 
-/// The legend shared by every graph: which line is which, in words and colour.
-pub fn legend_ui(ui: &mut egui::Ui) {
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("val").monospace().color(VALUE_COLOR));
-        ui.label("= forward value (upper line)");
-        ui.label(RichText::new("grad").monospace().color(GRAD_COLOR));
-        ui.label("= d(output)/d(node), from the backward pass (lower line)");
-        ui.label(RichText::new("local").monospace());
-        ui.label("on an edge = that link's local derivative");
-    });
-}
-
-/// A value the learner typed: the language's numbers, plus `nan` and `inf` so the learner
-/// can watch non-finite values travel through the graph.
-pub fn typed_number(text: &str) -> Option<f64> {
-    let trimmed = text.trim();
-    match trimmed.to_ascii_lowercase().as_str() {
-        "nan" => Some(f64::NAN),
-        "inf" | "+inf" | "infinity" => Some(f64::INFINITY),
-        "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
-        _ => engine::parse_number(trimmed),
-    }
-}
-
 /// The error message and the offending line with a caret under the column.
 fn error_ui(ui: &mut egui::Ui, script: &str, error: &ParseError) {
     let color = ui.visuals().error_fg_color;
@@ -212,16 +152,66 @@ fn error_ui(ui: &mut egui::Ui, script: &str, error: &ParseError) {
     );
 }
 
+/// The script as monospace text with the character at the error underlined (a visible
+/// mark even at the end of a line, where an error often points).
+fn underlined_job(ui: &egui::Ui, text: &str, error: Option<engine::Position>) -> LayoutJob {
+    let font_id = egui::TextStyle::Monospace.resolve(ui.style());
+    let plain = TextFormat::simple(font_id.clone(), ui.visuals().text_color());
+    let mut job = LayoutJob::default();
+    let Some(range) = error.and_then(|p| char_range_at(text, p)) else {
+        job.append(text, 0.0, plain);
+        return job;
+    };
+    let marked = TextFormat {
+        underline: Stroke::new(2.0, ui.visuals().error_fg_color),
+        background: ui.visuals().error_fg_color.gamma_multiply(0.25),
+        ..plain.clone()
+    };
+    job.append(&text[..range.start], 0.0, plain.clone());
+    job.append(&text[range.clone()], 0.0, marked);
+    job.append(&text[range.end..], 0.0, plain);
+    job
+}
+
+/// Byte range of the character at a 1-based line and column (the line's end counts).
+fn char_range_at(text: &str, position: engine::Position) -> Option<std::ops::Range<usize>> {
+    let line_start = if position.line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(position.line - 2)?.0 + 1
+    };
+    let line = &text[line_start..];
+    let (offset, c) = line
+        .char_indices()
+        .nth(position.column.saturating_sub(1))
+        .unwrap_or((line.len(), '\n'));
+    if c == '\n' || offset == line.len() {
+        // Past the end: there is no character to underline, so mark the line break (or
+        // nothing at the very end of the text).
+        return (line_start + offset < text.len()).then(|| {
+            let at = line_start + offset;
+            at..at + 1
+        });
+    }
+    Some(line_start + offset..line_start + offset + c.len_utf8())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn typed_numbers() {
-        assert_eq!(typed_number(" 2.5 "), Some(2.5));
-        assert_eq!(typed_number("1e999"), Some(f64::INFINITY));
-        assert!(typed_number("NaN").is_some_and(f64::is_nan));
-        assert_eq!(typed_number("abc"), None);
+    fn the_error_character_is_found_for_the_underline() {
+        let at =
+            |line, column| char_range_at("a = 1\nb = (ä\nc", engine::Position { line, column });
+        assert_eq!(at(1, 1), Some(0..1));
+        assert_eq!(at(2, 5), Some(10..11));
+        // A two-byte character.
+        assert_eq!(at(2, 6), Some(11..13));
+        // The end of a line marks the line break; the end of the text has nothing to mark.
+        assert_eq!(at(2, 7), Some(13..14));
+        assert_eq!(at(3, 2), None);
+        assert_eq!(at(9, 1), None);
     }
 
     #[test]

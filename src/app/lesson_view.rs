@@ -1,0 +1,516 @@
+//! One lesson page: its sections drawn top to bottom, each live section keeping its own
+//! state (graph values, revealed steps, chosen answers) while the learner works.
+
+use egui::RichText;
+use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use crate::engine;
+use crate::lesson::template::{self, LiveKind};
+use crate::lesson::{
+    ChoiceQuestion, GraphSection, Lesson, LiveGraph, PlotSection, Question, RevealSection, Section,
+};
+
+use super::format::number;
+use super::formula::formula_ui;
+use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
+use super::input_editor::InputEditor;
+
+/// Lesson text stays this wide at most, so lines stay readable on wide windows.
+const READING_WIDTH: f32 = 760.0;
+
+/// A live graph section.
+struct GraphState {
+    section: GraphSection,
+    live: LiveGraph,
+    editors: Vec<InputEditor>,
+    view: GraphView,
+}
+
+/// A plot's curves, sampled once (they depend on nothing the learner changes).
+struct PlotState {
+    section: PlotSection,
+    curves: Vec<(String, Vec<[f64; 2]>)>,
+}
+
+/// A choice question's state.
+#[derive(Default)]
+struct ChoiceState {
+    chosen: Vec<bool>,
+    checked: bool,
+}
+
+enum SectionState {
+    Text(String),
+    Formula(String),
+    Graph(Box<GraphState>),
+    Plot(PlotState),
+    Reveal {
+        section: RevealSection,
+        shown: usize,
+    },
+    Quiz {
+        title: String,
+        questions: Vec<(ChoiceQuestion, ChoiceState)>,
+    },
+    /// A graph section whose script does not run (lesson files are checked, so this is
+    /// only reached by a file loaded from a teacher's folder and not checked).
+    Broken(String),
+}
+
+/// What the learner did on the page that the app must act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LessonEvent {
+    /// The learner pressed "Finish lesson".
+    Finished,
+}
+
+/// A lesson page.
+pub struct LessonView {
+    title: String,
+    summary: String,
+    sections: Vec<(SectionState, Option<usize>)>,
+    markdown: CommonMarkCache,
+}
+
+impl LessonView {
+    /// Builds the page's state: parses every graph, samples every plot.
+    pub fn new(lesson: &Lesson) -> Self {
+        let mut sections = Vec::with_capacity(lesson.sections.len());
+        let mut graph_above = None;
+        for (index, section) in lesson.sections.iter().enumerate() {
+            let state = match section {
+                Section::Text(text) => SectionState::Text(text.clone()),
+                Section::Formula(text) => SectionState::Formula(text.clone()),
+                Section::Graph(graph) => match GraphState::new(graph) {
+                    Ok(state) => {
+                        graph_above = Some(index);
+                        SectionState::Graph(Box::new(state))
+                    }
+                    Err(message) => SectionState::Broken(message),
+                },
+                Section::Plot(plot) => SectionState::Plot(PlotState::new(plot)),
+                Section::Reveal(reveal) => SectionState::Reveal {
+                    section: reveal.clone(),
+                    shown: 0,
+                },
+                Section::Quiz(quiz) => SectionState::Quiz {
+                    title: quiz.title.clone(),
+                    questions: quiz
+                        .questions
+                        .iter()
+                        .map(|q| match q {
+                            Question::Choice(choice) => (
+                                choice.clone(),
+                                ChoiceState {
+                                    chosen: vec![false; choice.options.len()],
+                                    checked: false,
+                                },
+                            ),
+                        })
+                        .collect(),
+                },
+            };
+            let above = match state {
+                SectionState::Graph(_) => None,
+                _ => graph_above,
+            };
+            sections.push((state, above));
+        }
+        Self {
+            title: lesson.title.clone(),
+            summary: lesson.summary.clone(),
+            sections,
+            markdown: CommonMarkCache::default(),
+        }
+    }
+
+    /// Draws the page; returns what the learner asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, finished: bool) -> Option<LessonEvent> {
+        let mut event = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.set_max_width(READING_WIDTH.max(ui.available_width().min(1000.0)));
+                ui.heading(&self.title);
+                if !self.summary.is_empty() {
+                    ui.label(RichText::new(&self.summary).italics());
+                }
+                ui.add_space(8.0);
+                for index in 0..self.sections.len() {
+                    self.section_ui(ui, index);
+                    ui.add_space(10.0);
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    if finished {
+                        ui.label("● You finished this lesson.");
+                    } else if ui.button("Finish lesson").clicked() {
+                        event = Some(LessonEvent::Finished);
+                    }
+                });
+                ui.add_space(20.0);
+            });
+        event
+    }
+
+    fn section_ui(&mut self, ui: &mut egui::Ui, index: usize) {
+        let (before, rest) = self.sections.split_at_mut(index);
+        let Some((state, above)) = rest.first_mut() else {
+            return;
+        };
+        let graph = above.and_then(|i| match before.get(i) {
+            Some((SectionState::Graph(g), _)) => Some(&g.live),
+            _ => None,
+        });
+        let id = ui.scope_id().with(("section", index));
+        match state {
+            SectionState::Text(text) => {
+                let filled = fill_live(text, graph);
+                markdown_ui(ui, &mut self.markdown, id, &filled);
+            }
+            SectionState::Formula(text) => {
+                ui.vertical_centered(|ui| formula_ui(ui, text, 22.0));
+            }
+            SectionState::Graph(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Plot(state) => state.ui(ui, id),
+            SectionState::Reveal { section, shown } => {
+                reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
+            }
+            SectionState::Quiz { title, questions } => {
+                ui.push_id(id, |ui| quiz_ui(ui, &mut self.markdown, title, questions));
+            }
+            SectionState::Broken(message) => {
+                ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+            }
+        }
+    }
+}
+
+/// Replaces `{{value NAME}}` and `{{grad NAME}}` with the graph's current numbers.
+fn fill_live(text: &str, graph: Option<&LiveGraph>) -> String {
+    template::fill(text, |kind, name| {
+        let graph = graph?;
+        let value = match kind {
+            LiveKind::Value => graph.value(name)?,
+            LiveKind::Grad => graph.grad(name)?,
+        };
+        Some(format!("**{}**", number(value)))
+    })
+}
+
+/// Markdown with `$...$` maths typeset by our formula layout.
+fn markdown_ui(ui: &mut egui::Ui, cache: &mut CommonMarkCache, id: egui::Id, text: &str) {
+    let math = |ui: &mut egui::Ui, tex: &str, inline: bool| {
+        formula_ui(ui, tex, if inline { 15.0 } else { 20.0 });
+    };
+    ui.push_id(id, |ui| {
+        CommonMarkViewer::new()
+            .render_math_fn(Some(&math))
+            .show(ui, cache, text);
+    });
+}
+
+impl GraphState {
+    fn new(section: &GraphSection) -> Result<Self, String> {
+        let live = LiveGraph::new(section).map_err(|e| format!("This graph cannot run: {e}"))?;
+        let graph = &live.program.graph;
+        let editors = if section.editable.is_empty() {
+            live.program
+                .inputs
+                .iter()
+                .map(|(name, id)| {
+                    InputEditor::new(
+                        name,
+                        *id,
+                        graph,
+                        InputEditor::default_range(graph.value(*id)),
+                    )
+                })
+                .collect()
+        } else {
+            section
+                .editable
+                .iter()
+                .filter_map(|input| {
+                    let id = live.program.input_named(&input.name)?;
+                    Some(InputEditor::new(
+                        &input.name,
+                        id,
+                        graph,
+                        input.min..=input.max,
+                    ))
+                })
+                .collect()
+        };
+        let mut view = GraphView::default();
+        view.highlighted = section
+            .highlight
+            .iter()
+            .filter_map(|name| live.node(name))
+            .collect();
+        Ok(Self {
+            section: section.clone(),
+            live,
+            editors,
+            view,
+        })
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            legend_ui(ui);
+            ui.horizontal_wrapped(|ui| {
+                for editor in &mut self.editors {
+                    ui.vertical(|ui| {
+                        editor.ui(ui, &mut self.live.program.graph);
+                    });
+                    ui.add_space(16.0);
+                }
+            });
+            let graph = &mut self.live.program.graph;
+            let height = self.view.preferred_height(graph, 340.0);
+            let hovered = self.view.ui_sized(ui, graph, height);
+            if let Some(caption) = &self.section.caption {
+                ui.label(RichText::new(caption).italics());
+            }
+            let focus = hovered.or(self.view.selected);
+            match focus {
+                Some(id) => {
+                    for line in chain_rule_lines(&self.live.program.graph, id) {
+                        ui.label(RichText::new(line).monospace());
+                    }
+                }
+                None => {
+                    ui.label("Point at or click a node to see its chain-rule arithmetic.");
+                }
+            }
+            self.chain_ui(ui);
+            self.nudge_ui(ui);
+        });
+    }
+
+    /// The product of local effects along the lesson's chain, with live numbers.
+    fn chain_ui(&self, ui: &mut egui::Ui) {
+        if self.section.chain.len() < 2 {
+            return;
+        }
+        let links = self.live.chain(&self.section.chain);
+        let factors: Vec<String> = links
+            .iter()
+            .map(|l| format!("d{}/d{} = {}", l.to, l.from, number(l.local)))
+            .collect();
+        let product: f64 = links.iter().map(|l| l.local).product();
+        let (first, last) = (
+            &self.section.chain[0],
+            &self.section.chain[self.section.chain.len() - 1],
+        );
+        ui.label(RichText::new(format!("Local effects: {}", factors.join("  ×  "))).monospace());
+        let gradient = if *last == self.live.output_name {
+            self.live.grad(first)
+        } else {
+            None
+        };
+        let mut line = format!("Their product: {}", number(product));
+        if let Some(g) = gradient {
+            line.push_str(&format!("   (backprop's d{last}/d{first} = {})", number(g)));
+        }
+        ui.label(RichText::new(line).monospace().strong());
+    }
+
+    /// Nudging an input by a small step, against the gradient.
+    fn nudge_ui(&self, ui: &mut egui::Ui) {
+        let Some(name) = &self.section.nudge else {
+            return;
+        };
+        let Some(nudge) = self.live.nudge(name) else {
+            return;
+        };
+        let out = &self.live.output_name;
+        ui.label(
+            RichText::new(format!(
+                "Nudge check: {name} + {} moves {out} by {}, a slope of {}; backprop says d{out}/d{name} = {}.",
+                nudge.step,
+                number(nudge.change),
+                number(nudge.slope),
+                number(nudge.gradient)
+            ))
+            .monospace(),
+        );
+    }
+}
+
+impl PlotState {
+    fn new(section: &PlotSection) -> Self {
+        const SAMPLES: usize = 241;
+        let curves = section
+            .curves
+            .iter()
+            .map(|curve| {
+                let points = match engine::parse_expression(&curve.expression, &[("x", 0.0)]) {
+                    Ok((mut graph, _, inputs)) => (0..SAMPLES)
+                        .filter_map(|i| {
+                            let t = i as f64 / (SAMPLES - 1) as f64;
+                            let x = section.x_min + t * (section.x_max - section.x_min);
+                            let input = *inputs.first()?;
+                            graph.set_input(input, x).ok()?;
+                            let output = graph.output()?;
+                            let y = if curve.derivative {
+                                graph.grad(input)
+                            } else {
+                                graph.value(output)
+                            };
+                            Some([x, y])
+                        })
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                (curve.label.clone(), points)
+            })
+            .collect();
+        Self {
+            section: section.clone(),
+            curves,
+        }
+    }
+
+    fn ui(&self, ui: &mut egui::Ui, id: egui::Id) {
+        if !self.section.title.is_empty() {
+            ui.strong(&self.section.title);
+        }
+        Plot::new(id)
+            .legend(Legend::default())
+            .height(220.0)
+            .width(ui.available_width().min(READING_WIDTH))
+            .allow_scroll(false)
+            .show(ui, |plot| {
+                for (label, points) in &self.curves {
+                    plot.line(Line::new(label.clone(), PlotPoints::from(points.clone())));
+                }
+            });
+        if let Some(caption) = &self.section.caption {
+            ui.label(RichText::new(caption).italics());
+        }
+    }
+}
+
+fn reveal_ui(
+    ui: &mut egui::Ui,
+    cache: &mut CommonMarkCache,
+    id: egui::Id,
+    section: &RevealSection,
+    shown: &mut usize,
+    graph: Option<&LiveGraph>,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if !section.title.is_empty() {
+            ui.strong(&section.title);
+        }
+        for (i, step) in section.steps.iter().take(*shown).enumerate() {
+            markdown_ui(ui, cache, id.with(i), &fill_live(step, graph));
+        }
+        let total = section.steps.len();
+        ui.horizontal(|ui| {
+            if *shown < total {
+                let label = if *shown == 0 {
+                    "Show the first step".to_string()
+                } else {
+                    format!("Next step ({} of {total})", *shown + 1)
+                };
+                if ui.button(label).clicked() {
+                    *shown += 1;
+                }
+            } else {
+                ui.label(format!("All {total} steps shown."));
+            }
+            if *shown > 0 && ui.button("Hide the steps").clicked() {
+                *shown = 0;
+            }
+        });
+    });
+}
+
+fn quiz_ui(
+    ui: &mut egui::Ui,
+    cache: &mut CommonMarkCache,
+    title: &str,
+    questions: &mut [(ChoiceQuestion, ChoiceState)],
+) {
+    if !title.is_empty() {
+        ui.heading(title);
+    }
+    for (number, (question, state)) in questions.iter_mut().enumerate() {
+        ui.push_id(number, |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.strong(format!("Question {}", number + 1));
+                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
+                choice_ui(ui, question, state);
+            });
+        });
+        ui.add_space(6.0);
+    }
+}
+
+fn choice_ui(ui: &mut egui::Ui, question: &ChoiceQuestion, state: &mut ChoiceState) {
+    let several = question.options.iter().filter(|o| o.correct).count() > 1;
+    if several {
+        ui.label(RichText::new("Choose every correct answer.").weak());
+    }
+    for (i, option) in question.options.iter().enumerate() {
+        let mut on = state.chosen.get(i).copied().unwrap_or(false);
+        let changed = if several {
+            ui.checkbox(&mut on, option.text.as_str()).changed()
+        } else {
+            let clicked = ui.radio(on, option.text.as_str()).clicked();
+            if clicked {
+                state.chosen.iter_mut().for_each(|c| *c = false);
+                on = true;
+            }
+            clicked
+        };
+        if changed {
+            if let Some(slot) = state.chosen.get_mut(i) {
+                *slot = on;
+            }
+            state.checked = false;
+        }
+        if state.checked && on && !option.explanation.is_empty() {
+            let verdict = if option.correct { "Right" } else { "Wrong" };
+            ui.indent(i, |ui| {
+                ui.label(format!("{verdict}: {}", option.explanation));
+            });
+        }
+    }
+    let any_chosen = state.chosen.iter().any(|&c| c);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(any_chosen, egui::Button::new("Check answer"))
+            .clicked()
+        {
+            state.checked = true;
+        }
+        if state.checked {
+            let right = question
+                .options
+                .iter()
+                .zip(&state.chosen)
+                .all(|(o, &c)| o.correct == c);
+            if right {
+                ui.label(
+                    RichText::new("Right!")
+                        .strong()
+                        .color(egui::Color32::from_rgb(40, 150, 60)),
+                );
+            } else {
+                ui.label(
+                    RichText::new("Not quite: read the notes above and try again.")
+                        .strong()
+                        .color(ui.visuals().error_fg_color),
+                );
+            }
+        }
+    });
+    ui.add_space(2.0);
+}

@@ -1,0 +1,15 @@
+//! Lessons as data: the RON file format, loading (embedded or from a folder) and
+//! validation, and the live numbers a lesson shows. Knows nothing of egui.
+
+pub mod live;
+pub mod load;
+pub mod model;
+pub mod template;
+pub mod validate;
+
+pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
+pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
+pub use model::{
+    ChoiceOption, ChoiceQuestion, Curve, EditableInput, GraphSection, Lesson, PlotSection,
+    Question, QuizSection, RevealSection, Section,
+};

@@ -1,0 +1,166 @@
+//! The lesson file format: serde types read from RON (see `lessons/README.md`).
+
+use serde::{Deserialize, Serialize};
+
+/// One lesson: a title and a list of sections shown top to bottom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    /// Shown in the lesson list and as the page heading.
+    pub title: String,
+    /// One sentence under the title: what the learner will be able to do.
+    #[serde(default)]
+    pub summary: String,
+    /// The page, top to bottom.
+    pub sections: Vec<Section>,
+}
+
+/// One block of a lesson page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Section {
+    /// Markdown with `$...$` inline math and live numbers such as `{{value T}}`.
+    Text(String),
+    /// A display formula in a small TeX subset (`\frac{a}{b}`, `x^{2}`, `\sigma`, ...).
+    Formula(String),
+    /// A live computation graph the learner can edit.
+    Graph(GraphSection),
+    /// Curves of one variable `x`, or their derivatives, computed by the engine.
+    Plot(PlotSection),
+    /// Steps shown one at a time when the learner asks for the next.
+    Reveal(RevealSection),
+    /// Questions the learner answers.
+    Quiz(QuizSection),
+}
+
+/// A live graph: a graph script plus what the learner may touch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct GraphSection {
+    /// The graph script (the spec's language).
+    pub script: String,
+    /// Inputs the learner may edit, with their slider ranges.
+    pub editable: Vec<EditableInput>,
+    /// The node the gradients are taken of; the script's last statement when absent.
+    pub output: Option<String>,
+    /// Nodes drawn with a highlight.
+    pub highlight: Vec<String>,
+    /// A sentence under the graph.
+    pub caption: Option<String>,
+    /// Names along one path, input first: the view multiplies their local derivatives.
+    pub chain: Vec<String>,
+    /// An input to nudge by a small step, comparing the change of the output with the
+    /// gradient.
+    pub nudge: Option<String>,
+}
+
+/// An input the learner may edit, and its slider range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditableInput {
+    /// The input's name in the script.
+    pub name: String,
+    /// The slider's left end.
+    pub min: f64,
+    /// The slider's right end.
+    pub max: f64,
+}
+
+/// A plot of curves over `x`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotSection {
+    /// Heading above the plot.
+    pub title: String,
+    /// The left end of the x axis.
+    pub x_min: f64,
+    /// The right end of the x axis.
+    pub x_max: f64,
+    /// The curves to draw.
+    pub curves: Vec<Curve>,
+    /// A sentence under the plot.
+    pub caption: Option<String>,
+}
+
+impl Default for PlotSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            x_min: -5.0,
+            x_max: 5.0,
+            curves: Vec::new(),
+            caption: None,
+        }
+    }
+}
+
+/// One curve: an expression in `x`, or its derivative computed by backprop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curve {
+    /// The legend entry.
+    pub label: String,
+    /// An expression in the variable `x`, e.g. `sigmoid(x)`.
+    pub expression: String,
+    /// Draw d(expression)/dx (from the backward pass) instead of the expression.
+    #[serde(default)]
+    pub derivative: bool,
+}
+
+/// Steps revealed one at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RevealSection {
+    /// Heading above the steps.
+    pub title: String,
+    /// Markdown steps; they may use live numbers of the graph above.
+    pub steps: Vec<String>,
+}
+
+/// Questions at the end of a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct QuizSection {
+    /// Heading above the questions.
+    pub title: String,
+    /// The questions, in order.
+    pub questions: Vec<Question>,
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Question {
+    /// Pick the correct option(s).
+    Choice(ChoiceQuestion),
+}
+
+/// A multiple-choice question with one or several correct options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceQuestion {
+    /// The question (Markdown).
+    pub prompt: String,
+    /// The options, shown in this order.
+    pub options: Vec<ChoiceOption>,
+}
+
+/// One option of a multiple-choice question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    /// What the learner reads.
+    pub text: String,
+    /// Whether choosing it is right.
+    #[serde(default)]
+    pub correct: bool,
+    /// Why it is right or wrong, shown after answering.
+    #[serde(default)]
+    pub explanation: String,
+}
+
+impl Lesson {
+    /// How many questions the lesson asks.
+    pub fn question_count(&self) -> usize {
+        self.sections
+            .iter()
+            .map(|s| match s {
+                Section::Quiz(q) => q.questions.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+}

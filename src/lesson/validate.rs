@@ -1,0 +1,336 @@
+//! Lesson checks beyond RON syntax: every script parses, every name a lesson refers to
+//! exists, every range is sane, every formula and placeholder is well formed. Errors
+//! point at the file, line and column of the problem.
+
+use std::collections::HashSet;
+
+use crate::engine::{self, NodeId};
+
+use super::live::{LiveGraph, LiveGraphError};
+use super::load::LessonError;
+use super::model::{GraphSection, Lesson, PlotSection, Question, Section};
+use super::template::{self, Piece};
+
+/// Every problem of a parsed lesson; empty when it is fine.
+pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
+    let mut v = Validator {
+        file,
+        text,
+        cursor: 0,
+        errors: Vec::new(),
+    };
+    if lesson.title.trim().is_empty() {
+        v.error_at(0, "the lesson has no title".into());
+    }
+    if lesson.sections.is_empty() {
+        v.error_at(0, "the lesson has no sections".into());
+    }
+    let mut graph_above: Option<LiveGraph> = None;
+    for section in &lesson.sections {
+        match section {
+            Section::Text(markdown) => {
+                let at = v.find_text(markdown);
+                v.check_markdown(at, markdown, graph_above.as_ref());
+            }
+            Section::Formula(formula) => {
+                let at = v.find_text(formula);
+                if let Err(error) = crate::math::parse(formula) {
+                    v.error_at(at, error.to_string());
+                }
+            }
+            Section::Graph(graph) => {
+                let at = v.find_text(&graph.script);
+                if let Some(live) = v.check_graph(at, graph) {
+                    graph_above = Some(live);
+                }
+            }
+            Section::Plot(plot) => {
+                let at = v.find_text(&plot.title);
+                v.check_plot(at, plot);
+            }
+            Section::Reveal(reveal) => {
+                let at = v.find_text(&reveal.title);
+                if reveal.steps.is_empty() {
+                    v.error_at(at, "a reveal block needs at least one step".into());
+                }
+                for step in &reveal.steps {
+                    let at = v.find_text(step);
+                    v.check_markdown(at, step, graph_above.as_ref());
+                }
+            }
+            Section::Quiz(quiz) => {
+                let at = v.find_text(&quiz.title);
+                if quiz.questions.is_empty() {
+                    v.error_at(at, "a quiz needs at least one question".into());
+                }
+                for question in &quiz.questions {
+                    match question {
+                        Question::Choice(choice) => {
+                            let at = v.find_text(&choice.prompt);
+                            if choice.options.len() < 2 {
+                                v.error_at(
+                                    at,
+                                    "a choice question needs two options or more".into(),
+                                );
+                            }
+                            if !choice.options.iter().any(|o| o.correct) {
+                                v.error_at(at, "no option is marked correct".into());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    v.errors
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Sections appear in the file in order; searches start here.
+    cursor: usize,
+    errors: Vec<LessonError>,
+}
+
+impl Validator<'_> {
+    /// Where a string of the lesson sits in the file: the whole string when it was
+    /// written verbatim (a raw string), else its first line, else the last place found.
+    fn find_text(&mut self, content: &str) -> usize {
+        let rest = &self.text[self.cursor..];
+        let first_line = content.lines().next().unwrap_or("");
+        let found = if content.is_empty() {
+            None
+        } else {
+            rest.find(content).or_else(|| {
+                (!first_line.is_empty())
+                    .then(|| rest.find(first_line))
+                    .flatten()
+            })
+        };
+        if let Some(offset) = found {
+            self.cursor += offset;
+        }
+        self.cursor
+    }
+
+    /// Where `"name"` next appears after `from` (a reference inside a section).
+    fn find_name(&self, from: usize, name: &str) -> usize {
+        let quoted = format!("\"{name}\"");
+        self.text[from..]
+            .find(&quoted)
+            .map_or(from, |offset| from + offset + 1)
+    }
+
+    fn error_at(&mut self, offset: usize, message: String) {
+        let (line, column) = line_column(self.text, offset);
+        self.errors.push(LessonError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+        });
+    }
+
+    /// An error at a line and column inside a string that starts at `start` in the file.
+    fn error_inside(
+        &mut self,
+        start: usize,
+        content: &str,
+        line: usize,
+        column: usize,
+        message: String,
+    ) {
+        let verbatim = self.text[start..].starts_with(content);
+        let (base_line, base_column) = line_column(self.text, start);
+        let (line, column) = if !verbatim && line > 1 {
+            (base_line, base_column)
+        } else if line == 1 {
+            (base_line, base_column + column - 1)
+        } else {
+            (base_line + line - 1, column)
+        };
+        self.errors.push(LessonError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn check_markdown(&mut self, at: usize, markdown: &str, graph: Option<&LiveGraph>) {
+        match template::pieces(markdown) {
+            Err(error) => {
+                let (line, column) = line_column(markdown, error.offset);
+                self.error_inside(at, markdown, line, column, error.message);
+            }
+            Ok(pieces) => {
+                for piece in pieces {
+                    let Piece::Live { name, offset, .. } = piece else {
+                        continue;
+                    };
+                    let known = graph.is_some_and(|g| g.node(name).is_some());
+                    if !known {
+                        let (line, column) = line_column(markdown, offset);
+                        let message = if graph.is_none() {
+                            format!("'{name}': live numbers need a graph section above")
+                        } else {
+                            format!("'{name}' is not a name in the graph above")
+                        };
+                        self.error_inside(at, markdown, line, column, message);
+                    }
+                }
+            }
+        }
+        // Inline math between single dollars.
+        let mut rest = markdown;
+        let mut consumed = 0;
+        while let Some(open) = rest.find('$') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('$') else { break };
+            let formula = &after[..close];
+            if let Err(error) = crate::math::parse(formula) {
+                let offset = consumed + open + 1 + char_to_byte(formula, error.offset);
+                let (line, column) = line_column(markdown, offset);
+                self.error_inside(at, markdown, line, column, error.message);
+            }
+            consumed += open + close + 2;
+            rest = &after[close + 1..];
+        }
+    }
+
+    fn check_graph(&mut self, at: usize, section: &GraphSection) -> Option<LiveGraph> {
+        let live = match LiveGraph::new(section) {
+            Ok(live) => live,
+            Err(LiveGraphError::Parse(error)) => {
+                let message = format!("graph script: {}", error.message);
+                let p = error.position;
+                self.error_inside(at, &section.script, p.line, p.column, message);
+                return None;
+            }
+            Err(error @ LiveGraphError::UnknownOutput(_)) => {
+                let name = section.output.as_deref().unwrap_or("");
+                let at = self.find_name(at, name);
+                self.error_at(at, error.to_string());
+                return None;
+            }
+        };
+        for input in &section.editable {
+            let here = self.find_name(at, &input.name);
+            let Some(value) = live.value(&input.name) else {
+                self.error_at(
+                    here,
+                    format!("'{}' is not a name in the script", input.name),
+                );
+                continue;
+            };
+            if live.program.input_named(&input.name).is_none() {
+                self.error_at(
+                    here,
+                    format!(
+                        "'{}' is computed, not an input: only inputs can be edited",
+                        input.name
+                    ),
+                );
+            }
+            if !(input.min.is_finite() && input.max.is_finite() && input.min < input.max) {
+                self.error_at(
+                    here,
+                    format!("the range of '{}' must have finite min < max", input.name),
+                );
+            } else if !(input.min..=input.max).contains(&value) {
+                self.error_at(
+                    here,
+                    format!(
+                        "'{}' starts at {value}, outside its range {}..{}",
+                        input.name, input.min, input.max
+                    ),
+                );
+            }
+        }
+        for name in section.highlight.iter().chain(&section.chain) {
+            if live.node(name).is_none() {
+                let here = self.find_name(at, name);
+                self.error_at(here, format!("'{name}' is not a name in the script"));
+            }
+        }
+        for pair in section.chain.windows(2) {
+            let (Some(from), Some(to)) = (live.node(&pair[0]), live.node(&pair[1])) else {
+                continue;
+            };
+            if !depends_on(&live, to, from) {
+                let here = self.find_name(at, &pair[1]);
+                self.error_at(
+                    here,
+                    format!(
+                        "the chain is broken: '{}' does not depend on '{}'",
+                        pair[1], pair[0]
+                    ),
+                );
+            }
+        }
+        if let Some(name) = &section.nudge
+            && live.program.input_named(name).is_none()
+        {
+            let here = self.find_name(at, name);
+            self.error_at(
+                here,
+                format!("only an input can be nudged, and '{name}' is not one"),
+            );
+        }
+        Some(live)
+    }
+
+    fn check_plot(&mut self, at: usize, plot: &PlotSection) {
+        if !(plot.x_min.is_finite() && plot.x_max.is_finite() && plot.x_min < plot.x_max) {
+            self.error_at(at, "a plot needs finite x_min < x_max".into());
+        }
+        if plot.curves.is_empty() {
+            self.error_at(at, "a plot needs at least one curve".into());
+        }
+        for curve in &plot.curves {
+            if let Err(error) = engine::parse_expression(&curve.expression, &[("x", 0.0)]) {
+                let here = self.find_text_from(at, &curve.expression);
+                let p = error.position;
+                let message = format!("curve '{}': {}", curve.label, error.message);
+                self.error_inside(here, &curve.expression, p.line, p.column, message);
+            }
+        }
+    }
+
+    fn find_text_from(&self, from: usize, content: &str) -> usize {
+        self.text[from..].find(content).map_or(from, |o| from + o)
+    }
+}
+
+/// Whether `node` depends on `ancestor` (walks consumers iteratively).
+fn depends_on(live: &LiveGraph, node: NodeId, ancestor: NodeId) -> bool {
+    let graph = &live.program.graph;
+    let mut seen = HashSet::new();
+    let mut stack = vec![ancestor];
+    while let Some(id) = stack.pop() {
+        if id == node {
+            return true;
+        }
+        if seen.insert(id) {
+            stack.extend(graph.consumers(id));
+        }
+    }
+    false
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
