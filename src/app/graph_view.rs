@@ -22,6 +22,8 @@ const ROW_GAP: f32 = 22.0;
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     positions: Vec<(NodeId, Pos2)>,
+    /// Position by node index, for constant-time lookups while drawing edges.
+    by_index: Vec<Option<Pos2>>,
     node_count: usize,
 }
 
@@ -59,8 +61,16 @@ impl Layout {
             let y = row as f32 * (NODE_SIZE.y + ROW_GAP);
             positions.push((id, Pos2::new(x, y)));
         }
+        let mut by_index = Vec::new();
+        for &(id, pos) in &positions {
+            if by_index.len() <= id.index() {
+                by_index.resize(id.index() + 1, None);
+            }
+            by_index[id.index()] = Some(pos);
+        }
         Self {
             positions,
+            by_index,
             node_count: graph.node_count(),
         }
     }
@@ -80,10 +90,7 @@ impl Layout {
     }
 
     fn position(&self, id: NodeId) -> Option<Pos2> {
-        self.positions
-            .iter()
-            .find(|(n, _)| *n == id)
-            .map(|&(_, p)| p)
+        self.by_index.get(id.index()).copied().flatten()
     }
 }
 

@@ -51,6 +51,8 @@ enum SectionState {
     },
     Quiz {
         title: String,
+        /// The number of this quiz's first question within the lesson.
+        first: u32,
         questions: Vec<(ChoiceQuestion, ChoiceState)>,
     },
     /// A graph section whose script does not run (lesson files are checked, so this is
@@ -63,6 +65,14 @@ enum SectionState {
 pub enum LessonEvent {
     /// The learner pressed "Finish lesson".
     Finished,
+    /// The learner checked an answer to question `question` (numbered from 0 across the
+    /// lesson).
+    Answered {
+        /// Which question.
+        question: u32,
+        /// Whether the answer was right.
+        right: bool,
+    },
 }
 
 /// A lesson page.
@@ -78,6 +88,7 @@ impl LessonView {
     pub fn new(lesson: &Lesson) -> Self {
         let mut sections = Vec::with_capacity(lesson.sections.len());
         let mut graph_above = None;
+        let mut questions_before = 0u32;
         for (index, section) in lesson.sections.iter().enumerate() {
             let state = match section {
                 Section::Text(text) => SectionState::Text(text.clone()),
@@ -96,6 +107,12 @@ impl LessonView {
                 },
                 Section::Quiz(quiz) => SectionState::Quiz {
                     title: quiz.title.clone(),
+                    first: {
+                        let first = questions_before;
+                        questions_before = questions_before
+                            .saturating_add(u32::try_from(quiz.questions.len()).unwrap_or(0));
+                        first
+                    },
                     questions: quiz
                         .questions
                         .iter()
@@ -125,9 +142,9 @@ impl LessonView {
         }
     }
 
-    /// Draws the page; returns what the learner asked for.
-    pub fn ui(&mut self, ui: &mut egui::Ui, finished: bool) -> Option<LessonEvent> {
-        let mut event = None;
+    /// Draws the page; returns what the learner did that the app must record.
+    pub fn ui(&mut self, ui: &mut egui::Ui, finished: bool) -> Vec<LessonEvent> {
+        let mut events = Vec::new();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -138,7 +155,7 @@ impl LessonView {
                 }
                 ui.add_space(8.0);
                 for index in 0..self.sections.len() {
-                    self.section_ui(ui, index);
+                    self.section_ui(ui, index, &mut events);
                     ui.add_space(10.0);
                 }
                 ui.separator();
@@ -146,15 +163,15 @@ impl LessonView {
                     if finished {
                         ui.label("● You finished this lesson.");
                     } else if ui.button("Finish lesson").clicked() {
-                        event = Some(LessonEvent::Finished);
+                        events.push(LessonEvent::Finished);
                     }
                 });
                 ui.add_space(20.0);
             });
-        event
+        events
     }
 
-    fn section_ui(&mut self, ui: &mut egui::Ui, index: usize) {
+    fn section_ui(&mut self, ui: &mut egui::Ui, index: usize, events: &mut Vec<LessonEvent>) {
         let (before, rest) = self.sections.split_at_mut(index);
         let Some((state, above)) = rest.first_mut() else {
             return;
@@ -177,8 +194,14 @@ impl LessonView {
             SectionState::Reveal { section, shown } => {
                 reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
             }
-            SectionState::Quiz { title, questions } => {
-                ui.push_id(id, |ui| quiz_ui(ui, &mut self.markdown, title, questions));
+            SectionState::Quiz {
+                title,
+                first,
+                questions,
+            } => {
+                ui.push_id(id, |ui| {
+                    quiz_ui(ui, &mut self.markdown, title, *first, questions, events);
+                });
             }
             SectionState::Broken(message) => {
                 ui.colored_label(ui.visuals().error_fg_color, message.as_str());
@@ -435,7 +458,9 @@ fn quiz_ui(
     ui: &mut egui::Ui,
     cache: &mut CommonMarkCache,
     title: &str,
+    first: u32,
     questions: &mut [(ChoiceQuestion, ChoiceState)],
+    events: &mut Vec<LessonEvent>,
 ) {
     if !title.is_empty() {
         ui.heading(title);
@@ -446,14 +471,27 @@ fn quiz_ui(
                 ui.set_width(ui.available_width());
                 ui.strong(format!("Question {}", number + 1));
                 markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
-                choice_ui(ui, question, state);
+                if let Some(right) = choice_ui(ui, question, state) {
+                    let offset = u32::try_from(number).unwrap_or(u32::MAX);
+                    events.push(LessonEvent::Answered {
+                        question: first.saturating_add(offset),
+                        right,
+                    });
+                }
             });
         });
         ui.add_space(6.0);
     }
 }
 
-fn choice_ui(ui: &mut egui::Ui, question: &ChoiceQuestion, state: &mut ChoiceState) {
+/// Returns whether the answer was right, on the frame the learner checks it.
+fn choice_ui(
+    ui: &mut egui::Ui,
+    question: &ChoiceQuestion,
+    state: &mut ChoiceState,
+) -> Option<bool> {
+    let mut checked_now = None;
+    let mut verdict = None;
     let several = question.options.iter().filter(|o| o.correct).count() > 1;
     if several {
         ui.label(RichText::new("Choose every correct answer.").weak());
@@ -490,13 +528,15 @@ fn choice_ui(ui: &mut egui::Ui, question: &ChoiceQuestion, state: &mut ChoiceSta
             .clicked()
         {
             state.checked = true;
+            checked_now = Some(());
         }
+        let right = question
+            .options
+            .iter()
+            .zip(&state.chosen)
+            .all(|(o, &c)| o.correct == c);
+        verdict = checked_now.map(|()| right);
         if state.checked {
-            let right = question
-                .options
-                .iter()
-                .zip(&state.chosen)
-                .all(|(o, &c)| o.correct == c);
             if right {
                 ui.label(
                     RichText::new("Right!")
@@ -513,4 +553,5 @@ fn choice_ui(ui: &mut egui::Ui, question: &ChoiceQuestion, state: &mut ChoiceSta
         }
     });
     ui.add_space(2.0);
+    verdict
 }

@@ -7,18 +7,18 @@ pub mod input_editor;
 pub mod lesson_view;
 pub mod navigator;
 pub mod playground;
+pub mod progress_page;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::lesson::{self, LessonFile};
+use crate::progress::{FileStore, MemoryStore, Progress, ProgressStore};
 use lesson_view::{LessonEvent, LessonView};
 use navigator::Page;
 use playground::{Playground, STARTER_SCRIPT};
 
 const SCRIPT_KEY: &str = "playground_script";
 const DARK_KEY: &str = "dark_mode";
-const FINISHED_KEY: &str = "finished_lessons";
 const PAGE_KEY: &str = "page";
 
 /// Where the lessons come from.
@@ -39,7 +39,11 @@ pub struct BackpropApp {
     /// Why the lesson folder could not be read, if it could not.
     load_error: Option<String>,
     page: Page,
-    finished: BTreeSet<String>,
+    progress: Progress,
+    store: Box<dyn ProgressStore>,
+    /// Something the learner must know about their saved progress (damaged, not saved).
+    notice: Option<String>,
+    progress_page: progress_page::ProgressPage,
     playground: Playground,
     dark_mode: bool,
     fonts_installed: bool,
@@ -56,12 +60,11 @@ impl BackpropApp {
                 .and_then(|s| eframe::get_value::<bool>(s, DARK_KEY))
                 .unwrap_or(false),
         );
-        if let Some(finished) = cc
-            .storage
-            .and_then(|s| eframe::get_value::<BTreeSet<String>>(s, FINISHED_KEY))
-        {
-            app.finished = finished;
-        }
+        let store: Box<dyn ProgressStore> = match FileStore::default_folder() {
+            Some(folder) => Box::new(FileStore::new(folder)),
+            None => Box::new(MemoryStore::default()),
+        };
+        app.use_store(store);
         if let Some(page) = cc
             .storage
             .and_then(|s| eframe::get_value::<Page>(s, PAGE_KEY))
@@ -90,20 +93,54 @@ impl BackpropApp {
             lessons,
             load_error,
             page,
-            finished: BTreeSet::new(),
+            progress: Progress::default(),
+            store: Box::new(MemoryStore::default()),
+            notice: None,
+            progress_page: progress_page::ProgressPage::default(),
             playground: Playground::new(script),
             dark_mode,
             fonts_installed: false,
         }
     }
 
+    /// Loads progress from `store` and saves there from now on.
+    pub fn use_store(&mut self, mut store: Box<dyn ProgressStore>) {
+        let loaded = store.load();
+        self.progress = loaded.progress;
+        self.notice = loaded.notice;
+        self.store = store;
+        self.record_open();
+    }
+
+    /// The learner's progress as the app holds it.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    fn save_progress(&mut self) {
+        if let Err(error) = self.store.save(&self.progress) {
+            self.notice = Some(format!(
+                "{error}. Your progress is kept while the app runs."
+            ));
+        }
+    }
+
+    fn record_open(&mut self) {
+        if let Page::Lesson(i) = self.page
+            && let Some(file) = self.lessons.get(i)
+            && self.progress.open(&file.file)
+        {
+            self.save_progress();
+        }
+    }
+
     /// Goes to a page (ignored if it does not exist).
     pub fn open(&mut self, page: Page) {
         match page {
-            Page::Lesson(i) if i < self.lessons.len() => self.page = page,
-            Page::Playground => self.page = page,
-            Page::Lesson(_) => {}
+            Page::Lesson(i) if i >= self.lessons.len() => return,
+            _ => self.page = page,
         }
+        self.record_open();
     }
 
     /// The page on screen.
@@ -114,7 +151,7 @@ impl BackpropApp {
     fn pages(&self) -> Vec<Page> {
         (0..self.lessons.len())
             .map(Page::Lesson)
-            .chain([Page::Playground])
+            .chain([Page::Playground, Page::Progress])
             .collect()
     }
 
@@ -125,7 +162,7 @@ impl BackpropApp {
         };
         let next = if forward { at + 1 } else { at.wrapping_sub(1) };
         if let Some(&page) = pages.get(next) {
-            self.page = page;
+            self.open(page);
         }
     }
 
@@ -189,10 +226,22 @@ impl BackpropApp {
             Err(errors) => navigator::broken_lesson_ui(ui, &file.file, errors),
             Ok(lesson) => {
                 let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
-                let finished = self.finished.contains(&file.file);
-                if let Some(LessonEvent::Finished) = view.ui(ui, finished) {
-                    self.finished.insert(file.file.clone());
-                    self.step(true);
+                let file = file.file.clone();
+                let question_count = u32::try_from(lesson.question_count()).unwrap_or(u32::MAX);
+                let finished = self.progress.is_finished(&file);
+                let events = view.ui(ui, finished);
+                for event in events {
+                    match event {
+                        LessonEvent::Finished => {
+                            self.progress.finish(&file);
+                            self.save_progress();
+                            self.step(true);
+                        }
+                        LessonEvent::Answered { question, right } => {
+                            self.progress.answer(&file, question, question_count, right);
+                            self.save_progress();
+                        }
+                    }
                 }
             }
         }
@@ -201,6 +250,20 @@ impl BackpropApp {
 
 impl eframe::App for BackpropApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SCRIPT_KEY, &self.playground.script);
+        eframe::set_value(storage, DARK_KEY, &self.dark_mode);
+        eframe::set_value(storage, PAGE_KEY, &self.page);
+    }
+}
+
+impl BackpropApp {
+    /// Draws one frame of the whole window (also used by the frame benchmark, which has
+    /// no eframe around it).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
         if !self.fonts_installed {
             navigator::install_fonts(ui.ctx());
             self.fonts_installed = true;
@@ -212,6 +275,16 @@ impl eframe::App for BackpropApp {
         });
         self.keyboard(&ui.ctx().clone());
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        if let Some(notice) = self.notice.clone() {
+            egui::Panel::top("notice").show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(ui.visuals().warn_fg_color, notice);
+                    if ui.button("Dismiss").clicked() {
+                        self.notice = None;
+                    }
+                });
+            });
+        }
         egui::Panel::left("lesson_list")
             .resizable(true)
             .default_size(230.0)
@@ -219,25 +292,45 @@ impl eframe::App for BackpropApp {
                 let entries: Vec<(String, bool)> = self
                     .lessons
                     .iter()
-                    .map(|f| (f.title(), self.finished.contains(&f.file)))
+                    .map(|f| (f.title(), self.progress.is_finished(&f.file)))
                     .collect();
                 if let Some(page) =
                     navigator::lesson_list_ui(ui, &entries, self.page, self.load_error.as_deref())
                 {
-                    self.page = page;
+                    self.open(page);
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| match self.page {
             Page::Lesson(index) => self.lesson_page_ui(ui, index),
             Page::Playground => self.playground.ui(ui),
+            Page::Progress => {
+                let titles: Vec<(String, String)> = self
+                    .lessons
+                    .iter()
+                    .map(|f| (f.file.clone(), f.title()))
+                    .collect();
+                let counts: Vec<u32> = self
+                    .lessons
+                    .iter()
+                    .map(|f| {
+                        f.lesson
+                            .as_ref()
+                            .map_or(0, |l| u32::try_from(l.question_count()).unwrap_or(u32::MAX))
+                    })
+                    .collect();
+                if self.progress_page.ui(
+                    ui,
+                    &self.progress,
+                    &titles,
+                    &counts,
+                    &self.store.location(),
+                ) {
+                    self.progress = Progress::default();
+                    self.views = self.lessons.iter().map(|_| None).collect();
+                    self.save_progress();
+                }
+            }
         });
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SCRIPT_KEY, &self.playground.script);
-        eframe::set_value(storage, DARK_KEY, &self.dark_mode);
-        eframe::set_value(storage, FINISHED_KEY, &self.finished);
-        eframe::set_value(storage, PAGE_KEY, &self.page);
     }
 }
 

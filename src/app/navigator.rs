@@ -11,6 +11,8 @@ pub enum Page {
     Lesson(usize),
     /// The free playground.
     Playground,
+    /// The learner's progress over all lessons.
+    Progress,
 }
 
 /// The list of lessons with a mark on each finished one, then the playground. Returns the
@@ -47,6 +49,12 @@ pub fn lesson_list_ui(
             .clicked()
         {
             picked = Some(Page::Playground);
+        }
+        if ui
+            .selectable_label(current == Page::Progress, "My progress")
+            .clicked()
+        {
+            picked = Some(Page::Progress);
         }
     });
     picked

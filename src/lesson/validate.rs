@@ -35,7 +35,8 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
             Section::Formula(formula) => {
                 let at = v.find_text(formula);
                 if let Err(error) = crate::math::parse(formula) {
-                    v.error_at(at, error.to_string());
+                    let (line, column) = line_column(formula, char_to_byte(formula, error.offset));
+                    v.error_inside(at, formula, line, column, error.message);
                 }
             }
             Section::Graph(graph) => {
