@@ -9,3 +9,4 @@ pub mod engine;
 pub mod lesson;
 pub mod math;
 pub mod progress;
+pub mod quiz;

@@ -103,6 +103,8 @@ pub struct GraphView {
     pub selected: Option<NodeId>,
     /// Nodes the lesson points at, drawn with a thick border and a ◆ marker.
     pub highlighted: Vec<NodeId>,
+    /// Hide every gradient (drawn as `grad ?`) until the learner has made a prediction.
+    pub hide_gradients: bool,
 }
 
 impl Default for GraphView {
@@ -112,6 +114,7 @@ impl Default for GraphView {
             scene_rect: Rect::ZERO,
             selected: None,
             highlighted: Vec::new(),
+            hide_gradients: false,
         }
     }
 }
@@ -157,6 +160,7 @@ impl GraphView {
         let layout = &self.layout;
         let selected = &mut self.selected;
         let highlighted = &self.highlighted;
+        let hide_gradients = self.hide_gradients;
         egui::Scene::new()
             .zoom_range(0.05..=1.5)
             .show(ui, &mut self.scene_rect, |ui| {
@@ -198,11 +202,16 @@ impl GraphView {
                     );
                     // Screen readers (and UI tests) read each node as one line.
                     response.widget_info(|| {
-                        egui::WidgetInfo::labeled(
-                            egui::Role::Button,
-                            true,
-                            node_description(graph, id),
-                        )
+                        let text = if hide_gradients {
+                            format!(
+                                "{}: value {}, gradient hidden",
+                                node_title(graph, id),
+                                number(graph.value(id))
+                            )
+                        } else {
+                            node_description(graph, id)
+                        };
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, text)
                     });
                     if response.clicked() {
                         *selected = Some(id);
@@ -213,6 +222,7 @@ impl GraphView {
                     let emphasis = Emphasis {
                         selected: *selected == Some(id),
                         highlighted: highlighted.contains(&id),
+                        hide_gradient: hide_gradients,
                     };
                     draw_node(&painter, &visuals, graph, id, rect, emphasis);
                 }
@@ -226,6 +236,7 @@ impl GraphView {
 struct Emphasis {
     selected: bool,
     highlighted: bool,
+    hide_gradient: bool,
 }
 
 fn draw_node(
@@ -294,7 +305,11 @@ fn draw_node(
     painter.text(
         Pos2::new(left, rect.top() + 43.0),
         Align2::LEFT_TOP,
-        format!("grad {}", number(grad)),
+        if emphasis.hide_gradient {
+            "grad ?".to_string()
+        } else {
+            format!("grad {}", number(grad))
+        },
         FontId::monospace(12.0),
         GRAD_COLOR,
     );

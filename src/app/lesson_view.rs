@@ -7,14 +7,13 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::engine;
 use crate::lesson::template::{self, LiveKind};
-use crate::lesson::{
-    ChoiceQuestion, GraphSection, Lesson, LiveGraph, PlotSection, Question, RevealSection, Section,
-};
+use crate::lesson::{GraphSection, Lesson, LiveGraph, PlotSection, RevealSection, Section};
 
 use super::format::number;
 use super::formula::formula_ui;
 use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
 use super::input_editor::InputEditor;
+use super::quiz_view::QuestionView;
 
 /// Lesson text stays this wide at most, so lines stay readable on wide windows.
 const READING_WIDTH: f32 = 760.0;
@@ -33,13 +32,6 @@ struct PlotState {
     curves: Vec<(String, Vec<[f64; 2]>)>,
 }
 
-/// A choice question's state.
-#[derive(Default)]
-struct ChoiceState {
-    chosen: Vec<bool>,
-    checked: bool,
-}
-
 enum SectionState {
     Text(String),
     Formula(String),
@@ -53,7 +45,7 @@ enum SectionState {
         title: String,
         /// The number of this quiz's first question within the lesson.
         first: u32,
-        questions: Vec<(ChoiceQuestion, ChoiceState)>,
+        questions: Vec<QuestionView>,
     },
     /// A graph section whose script does not run (lesson files are checked, so this is
     /// only reached by a file loaded from a teacher's folder and not checked).
@@ -116,15 +108,8 @@ impl LessonView {
                     questions: quiz
                         .questions
                         .iter()
-                        .map(|q| match q {
-                            Question::Choice(choice) => (
-                                choice.clone(),
-                                ChoiceState {
-                                    chosen: vec![false; choice.options.len()],
-                                    checked: false,
-                                },
-                            ),
-                        })
+                        .enumerate()
+                        .map(|(i, q)| QuestionView::new(q, seed_for(&lesson.title, index, i)))
                         .collect(),
                 },
             };
@@ -223,7 +208,12 @@ fn fill_live(text: &str, graph: Option<&LiveGraph>) -> String {
 }
 
 /// Markdown with `$...$` maths typeset by our formula layout.
-fn markdown_ui(ui: &mut egui::Ui, cache: &mut CommonMarkCache, id: egui::Id, text: &str) {
+pub(super) fn markdown_ui(
+    ui: &mut egui::Ui,
+    cache: &mut CommonMarkCache,
+    id: egui::Id,
+    text: &str,
+) {
     let math = |ui: &mut egui::Ui, tex: &str, inline: bool| {
         formula_ui(ui, tex, if inline { 15.0 } else { 20.0 });
     };
@@ -459,19 +449,18 @@ fn quiz_ui(
     cache: &mut CommonMarkCache,
     title: &str,
     first: u32,
-    questions: &mut [(ChoiceQuestion, ChoiceState)],
+    questions: &mut [QuestionView],
     events: &mut Vec<LessonEvent>,
 ) {
     if !title.is_empty() {
         ui.heading(title);
     }
-    for (number, (question, state)) in questions.iter_mut().enumerate() {
+    for (number, question) in questions.iter_mut().enumerate() {
         ui.push_id(number, |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.strong(format!("Question {}", number + 1));
-                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
-                if let Some(right) = choice_ui(ui, question, state) {
+                if let Some(right) = question.ui(ui, cache) {
                     let offset = u32::try_from(number).unwrap_or(u32::MAX);
                     events.push(LessonEvent::Answered {
                         question: first.saturating_add(offset),
@@ -484,74 +473,13 @@ fn quiz_ui(
     }
 }
 
-/// Returns whether the answer was right, on the frame the learner checks it.
-fn choice_ui(
-    ui: &mut egui::Ui,
-    question: &ChoiceQuestion,
-    state: &mut ChoiceState,
-) -> Option<bool> {
-    let mut checked_now = None;
-    let mut verdict = None;
-    let several = question.options.iter().filter(|o| o.correct).count() > 1;
-    if several {
-        ui.label(RichText::new("Choose every correct answer.").weak());
+/// A repeatable seed per question, so a lesson's random numbers differ between questions
+/// but a test can replay them.
+fn seed_for(title: &str, section: usize, question: usize) -> u64 {
+    // FNV-1a over the title, then the positions.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in title.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
-    for (i, option) in question.options.iter().enumerate() {
-        let mut on = state.chosen.get(i).copied().unwrap_or(false);
-        let changed = if several {
-            ui.checkbox(&mut on, option.text.as_str()).changed()
-        } else {
-            let clicked = ui.radio(on, option.text.as_str()).clicked();
-            if clicked {
-                state.chosen.iter_mut().for_each(|c| *c = false);
-                on = true;
-            }
-            clicked
-        };
-        if changed {
-            if let Some(slot) = state.chosen.get_mut(i) {
-                *slot = on;
-            }
-            state.checked = false;
-        }
-        if state.checked && on && !option.explanation.is_empty() {
-            let verdict = if option.correct { "Right" } else { "Wrong" };
-            ui.indent(i, |ui| {
-                ui.label(format!("{verdict}: {}", option.explanation));
-            });
-        }
-    }
-    let any_chosen = state.chosen.iter().any(|&c| c);
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(any_chosen, egui::Button::new("Check answer"))
-            .clicked()
-        {
-            state.checked = true;
-            checked_now = Some(());
-        }
-        let right = question
-            .options
-            .iter()
-            .zip(&state.chosen)
-            .all(|(o, &c)| o.correct == c);
-        verdict = checked_now.map(|()| right);
-        if state.checked {
-            if right {
-                ui.label(
-                    RichText::new("Right!")
-                        .strong()
-                        .color(egui::Color32::from_rgb(40, 150, 60)),
-                );
-            } else {
-                ui.label(
-                    RichText::new("Not quite: read the notes above and try again.")
-                        .strong()
-                        .color(ui.visuals().error_fg_color),
-                );
-            }
-        }
-    });
-    ui.add_space(2.0);
-    verdict
+    hash ^ ((section as u64) << 32) ^ question as u64
 }

@@ -8,6 +8,7 @@ pub mod lesson_view;
 pub mod navigator;
 pub mod playground;
 pub mod progress_page;
+pub mod quiz_view;
 
 use std::path::PathBuf;
 

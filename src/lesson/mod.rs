@@ -10,6 +10,6 @@ pub mod validate;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
 pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
-    ChoiceOption, ChoiceQuestion, Curve, EditableInput, GraphSection, Lesson, PlotSection,
-    Question, QuizSection, RevealSection, Section,
+    ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion, GraphSection, Lesson,
+    NumericQuestion, PlotSection, PredictQuestion, Question, QuizSection, RevealSection, Section,
 };

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::quiz::params::Parameter;
+
 /// One lesson: a title and a list of sections shown top to bottom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
@@ -128,6 +130,72 @@ pub struct QuizSection {
 pub enum Question {
     /// Pick the correct option(s).
     Choice(ChoiceQuestion),
+    /// Type a number; the engine computes the right one from a graph script.
+    Numeric(NumericQuestion),
+    /// Type an expression; graded by evaluating it against a reference at random points.
+    Formula(FormulaQuestion),
+    /// Predict a gradient before the graph shows it, then see the engine's value.
+    Predict(PredictQuestion),
+}
+
+fn default_tolerance() -> f64 {
+    0.01
+}
+
+/// A numeric question whose answer the engine computes from `script`, with parameters
+/// drawn at random on every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericQuestion {
+    /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
+    pub prompt: String,
+    /// The graph script the answer comes from.
+    pub script: String,
+    /// Inputs of the script drawn at random per attempt.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// `grad NAME` (d(output)/d(NAME)) or `value NAME`.
+    pub answer: String,
+    /// How far from the engine's answer still counts as right (absolute).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// The worked explanation (Markdown, with this attempt's numbers).
+    #[serde(default)]
+    pub explanation: String,
+}
+
+/// A formula question: the learner types an expression in `variables`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormulaQuestion {
+    /// The question (Markdown).
+    pub prompt: String,
+    /// The variables the expression may use, e.g. `["x"]`.
+    pub variables: Vec<String>,
+    /// A correct expression; equivalent ones pass.
+    pub reference: String,
+    /// The worked explanation (Markdown).
+    #[serde(default)]
+    pub explanation: String,
+}
+
+/// Predict, then reveal: the graph is shown without its gradients until the learner
+/// commits to a prediction of one of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictQuestion {
+    /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
+    pub prompt: String,
+    /// The graph shown.
+    pub script: String,
+    /// Inputs of the script drawn at random per attempt.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// The gradient to predict: `grad NAME`.
+    pub answer: String,
+    /// How far from the engine's value still counts as right (absolute).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// The worked explanation (Markdown, with this attempt's numbers).
+    #[serde(default)]
+    pub explanation: String,
 }
 
 /// A multiple-choice question with one or several correct options.

@@ -65,20 +65,7 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                     v.error_at(at, "a quiz needs at least one question".into());
                 }
                 for question in &quiz.questions {
-                    match question {
-                        Question::Choice(choice) => {
-                            let at = v.find_text(&choice.prompt);
-                            if choice.options.len() < 2 {
-                                v.error_at(
-                                    at,
-                                    "a choice question needs two options or more".into(),
-                                );
-                            }
-                            if !choice.options.iter().any(|o| o.correct) {
-                                v.error_at(at, "no option is marked correct".into());
-                            }
-                        }
-                    }
+                    v.check_question(question);
                 }
             }
         }
@@ -295,6 +282,152 @@ impl Validator<'_> {
                 let p = error.position;
                 let message = format!("curve '{}': {}", curve.label, error.message);
                 self.error_inside(here, &curve.expression, p.line, p.column, message);
+            }
+        }
+    }
+
+    fn check_question(&mut self, question: &Question) {
+        match question {
+            Question::Choice(choice) => {
+                let at = self.find_text(&choice.prompt);
+                if choice.options.len() < 2 {
+                    self.error_at(at, "a choice question needs two options or more".into());
+                }
+                if !choice.options.iter().any(|o| o.correct) {
+                    self.error_at(at, "no option is marked correct".into());
+                }
+            }
+            Question::Numeric(q) => {
+                let at = self.find_text(&q.prompt);
+                self.check_drawn(
+                    at,
+                    &q.prompt,
+                    &q.script,
+                    &q.parameters,
+                    &q.answer,
+                    q.tolerance,
+                );
+                let at = self.find_text(&q.explanation);
+                self.check_attempt_text(at, &q.explanation, &q.script);
+            }
+            Question::Predict(q) => {
+                let at = self.find_text(&q.prompt);
+                self.check_drawn(
+                    at,
+                    &q.prompt,
+                    &q.script,
+                    &q.parameters,
+                    &q.answer,
+                    q.tolerance,
+                );
+                if !q.answer.trim_start().starts_with("grad") {
+                    self.error_at(
+                        at,
+                        format!(
+                            "a prediction is of a gradient ('grad NAME'), not '{}'",
+                            q.answer
+                        ),
+                    );
+                }
+                let at = self.find_text(&q.explanation);
+                self.check_attempt_text(at, &q.explanation, &q.script);
+            }
+            Question::Formula(q) => {
+                let at = self.find_text(&q.prompt);
+                if q.variables.is_empty() {
+                    self.error_at(at, "a formula question names at least one variable".into());
+                }
+                let variables: Vec<(&str, f64)> =
+                    q.variables.iter().map(|v| (v.as_str(), 0.5)).collect();
+                if let Err(error) = engine::parse_expression(&q.reference, &variables) {
+                    let here = self.find_text_from(at, &q.reference);
+                    let p = error.position;
+                    let message = format!("reference formula: {}", error.message);
+                    self.error_inside(here, &q.reference, p.line, p.column, message);
+                }
+            }
+        }
+    }
+
+    /// A numeric or predict question: the script runs with its parameters drawn, the
+    /// answer names a node, the tolerance is sane, and the prompt's numbers exist.
+    fn check_drawn(
+        &mut self,
+        at: usize,
+        prompt: &str,
+        script: &str,
+        parameters: &[crate::quiz::params::Parameter],
+        answer: &str,
+        tolerance: f64,
+    ) {
+        let script_at = self.find_text_from(at, script);
+        match engine::parse(script) {
+            Err(error) => {
+                let p = error.position;
+                let message = format!("question script: {}", error.message);
+                self.error_inside(script_at, script, p.line, p.column, message);
+                return;
+            }
+            Ok(program) => {
+                for parameter in parameters {
+                    let here = self.find_name(script_at, &parameter.name);
+                    if program.input_named(&parameter.name).is_none() {
+                        self.error_at(
+                            here,
+                            format!(
+                                "parameter '{}' is not an input of the question's script",
+                                parameter.name
+                            ),
+                        );
+                    }
+                    if !(parameter.min.is_finite()
+                        && parameter.max.is_finite()
+                        && parameter.min <= parameter.max)
+                    {
+                        self.error_at(
+                            here,
+                            format!("parameter '{}' needs finite min <= max", parameter.name),
+                        );
+                    }
+                }
+            }
+        }
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            self.error_at(at, "the tolerance must be a finite number >= 0".into());
+        }
+        let mut rng = crate::quiz::random::Rng::new(1);
+        match crate::quiz::params::draw_attempt(script, parameters, &mut rng) {
+            Ok(attempt) => {
+                if let Err(error) = attempt.quantity(answer) {
+                    let here = self.find_text_from(at, answer);
+                    self.error_at(here, format!("answer '{answer}': {error}"));
+                }
+            }
+            Err(error) => self.error_at(at, error.to_string()),
+        }
+        self.check_attempt_text(at, prompt, script);
+    }
+
+    /// Placeholders in a question's text must name nodes of its own script.
+    fn check_attempt_text(&mut self, at: usize, text: &str, script: &str) {
+        let Ok(program) = engine::parse(script) else {
+            return;
+        };
+        match template::pieces(text) {
+            Err(error) => {
+                let (line, column) = line_column(text, error.offset);
+                self.error_inside(at, text, line, column, error.message);
+            }
+            Ok(pieces) => {
+                for piece in pieces {
+                    if let Piece::Live { name, offset, .. } = piece
+                        && program.node_named(name).is_none()
+                    {
+                        let (line, column) = line_column(text, offset);
+                        let message = format!("'{name}' is not a name in the question's script");
+                        self.error_inside(at, text, line, column, message);
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,425 @@
+//! Quiz questions as a learner answers them: choose, type a number or a formula, or
+//! predict a gradient before the graph reveals it. Every right answer comes from the
+//! engine; every check gives feedback at once with this attempt's numbers.
+
+use egui::{Color32, RichText};
+use egui_commonmark::CommonMarkCache;
+
+use crate::lesson::template::{self, LiveKind};
+use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQuestion, Question};
+use crate::quiz::grade::{Verdict, grade_formula, grade_number};
+use crate::quiz::params::{Attempt, draw_attempt};
+use crate::quiz::random::Rng;
+
+use super::format::number;
+use super::graph_view::GraphView;
+use super::lesson_view::markdown_ui;
+
+const RIGHT_COLOR: Color32 = Color32::from_rgb(30, 140, 60);
+
+/// One question and the learner's work on it.
+pub struct QuestionView {
+    kind: Kind,
+    /// Draws parameters and formula test points; advanced on every new attempt.
+    rng: Rng,
+}
+
+enum Kind {
+    Choice {
+        question: ChoiceQuestion,
+        chosen: Vec<bool>,
+        checked: bool,
+    },
+    Numeric {
+        question: NumericQuestion,
+        attempt: Result<Attempt, String>,
+        text: String,
+        verdict: Option<Verdict>,
+    },
+    Formula {
+        question: FormulaQuestion,
+        text: String,
+        verdict: Option<Verdict>,
+    },
+    Predict {
+        question: PredictQuestion,
+        attempt: Result<Attempt, String>,
+        view: GraphView,
+        text: String,
+        verdict: Option<Verdict>,
+    },
+}
+
+impl QuestionView {
+    /// A fresh question; `seed` makes its random numbers repeatable.
+    pub fn new(question: &Question, seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let kind = match question {
+            Question::Choice(q) => Kind::Choice {
+                chosen: vec![false; q.options.len()],
+                question: q.clone(),
+                checked: false,
+            },
+            Question::Numeric(q) => Kind::Numeric {
+                attempt: draw(&q.script, &q.parameters, &mut rng),
+                question: q.clone(),
+                text: String::new(),
+                verdict: None,
+            },
+            Question::Formula(q) => Kind::Formula {
+                question: q.clone(),
+                text: String::new(),
+                verdict: None,
+            },
+            Question::Predict(q) => Kind::Predict {
+                attempt: draw(&q.script, &q.parameters, &mut rng),
+                question: q.clone(),
+                view: hidden_view(),
+                text: String::new(),
+                verdict: None,
+            },
+        };
+        Self { kind, rng }
+    }
+
+    /// Draws the question; returns whether the answer was right on the frame the learner
+    /// checks it (an unreadable answer is not counted).
+    pub fn ui(&mut self, ui: &mut egui::Ui, cache: &mut CommonMarkCache) -> Option<bool> {
+        match &mut self.kind {
+            Kind::Choice {
+                question,
+                chosen,
+                checked,
+            } => {
+                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
+                choice_ui(ui, question, chosen, checked)
+            }
+            Kind::Numeric {
+                question,
+                attempt,
+                text,
+                verdict,
+            } => {
+                let attempt = match attempt {
+                    Ok(a) => a,
+                    Err(message) => {
+                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+                        return None;
+                    }
+                };
+                let prompt = fill(&question.prompt, attempt);
+                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
+                let expected = attempt.quantity(&question.answer).ok();
+                let result = answer_row(ui, "Your answer:", text, verdict, |text| match expected {
+                    Some(expected) => grade_number(text, expected, question.tolerance),
+                    None => Verdict::Wrong,
+                });
+                let retry = feedback_ui(
+                    ui,
+                    cache,
+                    verdict.as_ref(),
+                    expected.map(number),
+                    &fill(&question.explanation, attempt),
+                    true,
+                );
+                if retry {
+                    let (script, parameters) =
+                        (question.script.clone(), question.parameters.clone());
+                    self.new_attempt(&script, &parameters);
+                }
+                result
+            }
+            Kind::Formula {
+                question,
+                text,
+                verdict,
+            } => {
+                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
+                let rng = &mut self.rng;
+                let result = answer_row(ui, "Your formula:", text, verdict, |text| {
+                    grade_formula(text, &question.reference, &question.variables, rng)
+                });
+                let retry = feedback_ui(
+                    ui,
+                    cache,
+                    verdict.as_ref(),
+                    Some(question.reference.clone()),
+                    &question.explanation,
+                    false,
+                );
+                if retry {
+                    text.clear();
+                    *verdict = None;
+                }
+                result
+            }
+            Kind::Predict {
+                question,
+                attempt,
+                view,
+                text,
+                verdict,
+            } => {
+                let attempt = match attempt {
+                    Ok(a) => a,
+                    Err(message) => {
+                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+                        return None;
+                    }
+                };
+                let prompt = fill(&question.prompt, attempt);
+                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
+                let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
+                view.hide_gradients = !committed;
+                let graph = &mut attempt.program.graph;
+                let height = view.preferred_height(graph, 220.0);
+                view.ui_sized(ui, graph, height);
+                let expected = attempt.quantity(&question.answer).ok();
+                let result = answer_row(
+                    ui,
+                    "Your prediction:",
+                    text,
+                    verdict,
+                    |text| match expected {
+                        Some(expected) => grade_number(text, expected, question.tolerance),
+                        None => Verdict::Wrong,
+                    },
+                );
+                if committed && let Some(expected) = expected {
+                    ui.label(
+                        RichText::new(format!(
+                            "You predicted {}; the engine's backward pass gives {}.",
+                            text.trim(),
+                            number(expected)
+                        ))
+                        .strong(),
+                    );
+                }
+                let retry = feedback_ui(
+                    ui,
+                    cache,
+                    verdict.as_ref(),
+                    None,
+                    &fill(&question.explanation, attempt),
+                    true,
+                );
+                if retry {
+                    let (script, parameters) =
+                        (question.script.clone(), question.parameters.clone());
+                    self.new_attempt(&script, &parameters);
+                }
+                result
+            }
+        }
+    }
+
+    /// New numbers for the same question; the learner's text and verdict are cleared.
+    fn new_attempt(&mut self, script: &str, parameters: &[crate::quiz::params::Parameter]) {
+        let fresh = draw(script, parameters, &mut self.rng);
+        match &mut self.kind {
+            Kind::Numeric {
+                attempt,
+                text,
+                verdict,
+                ..
+            } => {
+                *attempt = fresh;
+                text.clear();
+                *verdict = None;
+            }
+            Kind::Predict {
+                attempt,
+                text,
+                verdict,
+                view,
+                ..
+            } => {
+                *attempt = fresh;
+                text.clear();
+                *verdict = None;
+                *view = hidden_view();
+            }
+            Kind::Choice { .. } | Kind::Formula { .. } => {}
+        }
+    }
+}
+
+fn hidden_view() -> GraphView {
+    let mut view = GraphView::default();
+    view.hide_gradients = true;
+    view
+}
+
+fn draw(
+    script: &str,
+    parameters: &[crate::quiz::params::Parameter],
+    rng: &mut Rng,
+) -> Result<Attempt, String> {
+    draw_attempt(script, parameters, rng).map_err(|e| format!("This question cannot run: {e}"))
+}
+
+/// Text with this attempt's numbers in place of `{{value NAME}}` and `{{grad NAME}}`.
+fn fill(text: &str, attempt: &Attempt) -> String {
+    template::fill(text, |kind, name| {
+        let value = match kind {
+            LiveKind::Value => attempt.value(name)?,
+            LiveKind::Grad => attempt.grad(name)?,
+        };
+        Some(number(value))
+    })
+}
+
+/// The text field and its Check button; grades on Check or Enter.
+fn answer_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    verdict: &mut Option<Verdict>,
+    grade: impl FnOnce(&str) -> Verdict,
+) -> Option<bool> {
+    let mut submitted = false;
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let response = ui
+            .add(egui::TextEdit::singleline(text).desired_width(160.0))
+            .labelled_by(label.id);
+        if response.changed() {
+            *verdict = None;
+        }
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let button = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("Check answer"));
+        submitted = (button.clicked() || enter) && !text.trim().is_empty();
+    });
+    if !submitted {
+        return None;
+    }
+    let result = grade(text);
+    let right = match &result {
+        Verdict::Correct => Some(true),
+        Verdict::Wrong => Some(false),
+        Verdict::Unreadable { .. } => None,
+    };
+    *verdict = Some(result);
+    right
+}
+
+/// Right or wrong, the answer, the worked explanation, and "try again". Returns whether
+/// the learner asked for new numbers.
+fn feedback_ui(
+    ui: &mut egui::Ui,
+    cache: &mut CommonMarkCache,
+    verdict: Option<&Verdict>,
+    answer: Option<String>,
+    explanation: &str,
+    new_numbers: bool,
+) -> bool {
+    let Some(verdict) = verdict else {
+        return false;
+    };
+    match verdict {
+        Verdict::Unreadable {
+            line,
+            column,
+            message,
+        } => {
+            let place = if *line > 1 {
+                format!("Line {line}, column {column}")
+            } else {
+                format!("Column {column}")
+            };
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("{place}: {message}. Not counted: fix it and check again."),
+            );
+            return false;
+        }
+        Verdict::Correct => {
+            ui.label(RichText::new("Right!").strong().color(RIGHT_COLOR));
+        }
+        Verdict::Wrong => {
+            ui.label(
+                RichText::new("Not quite.")
+                    .strong()
+                    .color(ui.visuals().error_fg_color),
+            );
+            if let Some(answer) = answer {
+                ui.label(format!("The engine's answer: {answer}"));
+            }
+        }
+    }
+    if !explanation.is_empty() {
+        markdown_ui(ui, cache, ui.scope_id().with("explanation"), explanation);
+    }
+    let label = if new_numbers {
+        "Try again with new numbers"
+    } else {
+        "Try again"
+    };
+    ui.button(label).clicked()
+}
+
+/// Returns whether the answer was right, on the frame the learner checks it.
+fn choice_ui(
+    ui: &mut egui::Ui,
+    question: &ChoiceQuestion,
+    chosen: &mut [bool],
+    checked: &mut bool,
+) -> Option<bool> {
+    let several = question.options.iter().filter(|o| o.correct).count() > 1;
+    if several {
+        ui.label(RichText::new("Choose every correct answer.").weak());
+    }
+    for (i, option) in question.options.iter().enumerate() {
+        let mut on = chosen.get(i).copied().unwrap_or(false);
+        let changed = if several {
+            ui.checkbox(&mut on, option.text.as_str()).changed()
+        } else {
+            let clicked = ui.radio(on, option.text.as_str()).clicked();
+            if clicked {
+                chosen.iter_mut().for_each(|c| *c = false);
+                on = true;
+            }
+            clicked
+        };
+        if changed {
+            if let Some(slot) = chosen.get_mut(i) {
+                *slot = on;
+            }
+            *checked = false;
+        }
+        if *checked && on && !option.explanation.is_empty() {
+            let verdict = if option.correct { "Right" } else { "Wrong" };
+            ui.indent(i, |ui| {
+                ui.label(format!("{verdict}: {}", option.explanation));
+            });
+        }
+    }
+    let mut result = None;
+    let right = question
+        .options
+        .iter()
+        .zip(chosen.iter())
+        .all(|(o, &c)| o.correct == c);
+    ui.horizontal(|ui| {
+        let any_chosen = chosen.iter().any(|&c| c);
+        if ui
+            .add_enabled(any_chosen, egui::Button::new("Check answer"))
+            .clicked()
+        {
+            *checked = true;
+            result = Some(right);
+        }
+        if *checked {
+            if right {
+                ui.label(RichText::new("Right!").strong().color(RIGHT_COLOR));
+            } else {
+                ui.label(
+                    RichText::new("Not quite: read the notes above and try again.")
+                        .strong()
+                        .color(ui.visuals().error_fg_color),
+                );
+            }
+        }
+    });
+    result
+}

@@ -1,0 +1,152 @@
+//! Grading typed answers: numbers within a tolerance, and formulas by evaluating them
+//! against a reference at random points (so `6*(3*x)` passes where `18*x` is expected).
+
+use crate::engine;
+
+use super::random::Rng;
+
+/// The outcome of checking an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Right.
+    Correct,
+    /// Wrong.
+    Wrong,
+    /// The answer could not be read; nothing is counted.
+    Unreadable {
+        /// Line in the learner's text, from 1.
+        line: usize,
+        /// Column in the learner's text, from 1.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn unreadable(error: engine::ParseError) -> Verdict {
+    Verdict::Unreadable {
+        line: error.position.line,
+        column: error.position.column,
+        message: error.message,
+    }
+}
+
+/// A typed number (or a plain arithmetic expression such as `-1/4`): right when it is
+/// within `tolerance` of `expected`, edges included.
+pub fn grade_number(text: &str, expected: f64, tolerance: f64) -> Verdict {
+    let given = match engine::parse_number(text.trim()) {
+        Some(value) => value,
+        None => match engine::parse_expression(text, &[]) {
+            Ok((graph, result, _)) => graph.value(result),
+            Err(error) => return unreadable(error),
+        },
+    };
+    if (given - expected).abs() <= tolerance {
+        Verdict::Correct
+    } else {
+        Verdict::Wrong
+    }
+}
+
+/// How many points a formula is compared at.
+const POINTS: usize = 8;
+/// The fewest usable points that still make a verdict.
+const MIN_POINTS: usize = 3;
+/// Draws allowed in search of usable points (the reference may be undefined at some).
+const MAX_DRAWS: usize = 50;
+
+/// A typed formula over `variables`, compared with `reference` at random points in
+/// [-3, 3] for every variable. A parse error is unreadable, not wrong.
+pub fn grade_formula(text: &str, reference: &str, variables: &[String], rng: &mut Rng) -> Verdict {
+    let start: Vec<(&str, f64)> = variables.iter().map(|v| (v.as_str(), 0.0)).collect();
+    let (mut given, given_out, given_inputs) = match engine::parse_expression(text, &start) {
+        Ok(parsed) => parsed,
+        Err(error) => return unreadable(error),
+    };
+    let Ok((mut wanted, wanted_out, wanted_inputs)) = engine::parse_expression(reference, &start)
+    else {
+        // A lesson's reference is checked by `check`; an unparsable one fails everyone.
+        return Verdict::Wrong;
+    };
+    let mut usable = 0;
+    for _ in 0..MAX_DRAWS {
+        if usable >= POINTS {
+            break;
+        }
+        for (g, w) in given_inputs.iter().zip(&wanted_inputs) {
+            let x = rng.uniform(-3.0, 3.0);
+            if given.set_input(*g, x).is_err() || wanted.set_input(*w, x).is_err() {
+                return Verdict::Wrong;
+            }
+        }
+        let expected = wanted.value(wanted_out);
+        if !expected.is_finite() {
+            continue;
+        }
+        usable += 1;
+        let actual = given.value(given_out);
+        if !actual.is_finite() || (actual - expected).abs() > 1e-6 * expected.abs() + 1e-9 {
+            return Verdict::Wrong;
+        }
+    }
+    if usable >= MIN_POINTS {
+        Verdict::Correct
+    } else {
+        Verdict::Wrong
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x() -> Vec<String> {
+        vec!["x".into()]
+    }
+
+    #[test]
+    fn equivalent_formulas_pass_and_others_fail() {
+        let mut rng = Rng::new(5);
+        for good in ["18*x", "6*(3*x)", "2*9*x", "x*18", "36*x/2"] {
+            assert_eq!(
+                grade_formula(good, "18*x", &x(), &mut rng),
+                Verdict::Correct,
+                "{good}"
+            );
+        }
+        for bad in ["9*x", "18*x + 1", "x^2*18", "18"] {
+            assert_eq!(
+                grade_formula(bad, "18*x", &x(), &mut rng),
+                Verdict::Wrong,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_errors_are_unreadable_with_positions() {
+        let mut rng = Rng::new(5);
+        let Verdict::Unreadable { line, column, .. } = grade_formula("18x", "18*x", &x(), &mut rng)
+        else {
+            panic!("18x is not in the language");
+        };
+        assert_eq!((line, column), (1, 3));
+        assert!(matches!(
+            grade_formula("y*2", "18*x", &x(), &mut rng),
+            Verdict::Unreadable { column: 1, .. }
+        ));
+        assert!(matches!(
+            grade_number("abc", 1.0, 0.1),
+            Verdict::Unreadable { .. }
+        ));
+    }
+
+    #[test]
+    fn number_tolerance_edges() {
+        assert_eq!(grade_number("1.5", 1.0, 0.5), Verdict::Correct);
+        assert_eq!(grade_number("1.5000001", 1.0, 0.5), Verdict::Wrong);
+        assert_eq!(grade_number(" -1/4 ", -0.25, 0.0), Verdict::Correct);
+        assert_eq!(grade_number("+2", 2.0, 0.0), Verdict::Correct);
+        assert_eq!(grade_number("1e999", 1.0, 1e300), Verdict::Wrong);
+    }
+}

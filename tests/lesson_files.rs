@@ -1,0 +1,184 @@
+//! `backprop-lab check`: the built-in lessons pass, and broken lesson files are reported
+//! with their file, line and column.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn backprop_lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A fresh folder holding the given lesson files.
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("backprop-lab-check-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write lesson");
+    }
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const GOOD: &str = r##"Lesson(
+    title: "Good",
+    sections: [
+        Graph(
+            script: r#"
+x = 2
+y = 3*x
+z = y^2
+"#,
+            editable: [(name: "x", min: -4, max: 4)],
+            chain: ["x", "y", "z"],
+        ),
+        Text(r#"z is {{value z}} and dz/dx is {{grad x}}; $\frac{dz}{dx} = 18x$."#),
+        Quiz(title: "Q", questions: [
+            Choice(prompt: "Pick", options: [(text: "a", correct: true), (text: "b")]),
+            Choice(prompt: "Pick", options: [(text: "a", correct: true), (text: "b")]),
+        ]),
+    ],
+)
+"##;
+
+#[test]
+fn the_built_in_lessons_pass() {
+    let out = backprop_lab(&["check"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with("checked "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(", 0 errors"), "{stdout}");
+
+    let folder_out = backprop_lab(&["check", concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")]);
+    assert!(folder_out.status.success(), "{}", text(&folder_out.stderr));
+    assert_eq!(
+        text(&folder_out.stdout),
+        stdout,
+        "the folder is what is embedded"
+    );
+}
+
+#[test]
+fn a_good_folder_gives_the_summary_line() {
+    let dir = folder("good", &[("01-good.ron", GOOD)]);
+    let out = backprop_lab(&["check", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        text(&out.stdout),
+        "checked 1 lessons: 3 sections, 2 questions, 0 errors\n"
+    );
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Each broken file and the one error it must produce.
+const BROKEN: &[(&str, &str, &str)] = &[
+    (
+        "ron-syntax.ron",
+        "Lesson(\n    title: \"Oops\",\n    sections: [Text(\"a\") Text(\"b\")],\n)\n",
+        "ron-syntax.ron:3:26: ",
+    ),
+    (
+        "script.ron",
+        "Lesson(\n    title: \"S\",\n    sections: [\n        Graph(script: r#\"\nx = 1\ny = (x\n\"#),\n    ],\n)\n",
+        "script.ron:6:7: graph script: expected ')'",
+    ),
+    (
+        "unknown-input.ron",
+        "Lesson(\n    title: \"U\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#, editable: [(name: \"w\", min: 0, max: 1)]),\n    ],\n)\n",
+        "unknown-input.ron:5:31: 'w' is not a name in the script",
+    ),
+    (
+        "range.ron",
+        "Lesson(\n    title: \"R\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#, editable: [(name: \"x\", min: 3, max: -3)]),\n    ],\n)\n",
+        "range.ron:5:31: the range of 'x' must have finite min < max",
+    ),
+    (
+        "start-outside.ron",
+        "Lesson(\n    title: \"R\",\n    sections: [\n        Graph(script: r#\"x = 9\ny = x^2\"#, editable: [(name: \"x\", min: 0, max: 1)]),\n    ],\n)\n",
+        "start-outside.ron:5:31: 'x' starts at 9, outside its range 0..1",
+    ),
+    (
+        "not-input.ron",
+        "Lesson(\n    title: \"N\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#, editable: [(name: \"y\", min: 0, max: 1)]),\n    ],\n)\n",
+        "not-input.ron:5:31: 'y' is computed, not an input",
+    ),
+    (
+        "chain.ron",
+        "Lesson(\n    title: \"C\",\n    sections: [\n        Graph(script: r#\"x = 1\nw = 2\ny = x^2\"#, chain: [\"w\", \"y\"]),\n    ],\n)\n",
+        "chain.ron:6:26: the chain is broken: 'y' does not depend on 'w'",
+    ),
+    (
+        "placeholder.ron",
+        "Lesson(\n    title: \"P\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#),\n        Text(r#\"y is {{value q}}\"#),\n    ],\n)\n",
+        "placeholder.ron:6:22: 'q' is not a name in the graph above",
+    ),
+    (
+        "formula.ron",
+        "Lesson(\n    title: \"F\",\n    sections: [\n        Formula(r#\"a + \\frob\"#),\n    ],\n)\n",
+        "formula.ron:4:24: unknown command '\\frob'",
+    ),
+    (
+        "output.ron",
+        "Lesson(\n    title: \"O\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#, output: \"q\"),\n    ],\n)\n",
+        "output.ron:5:21: the output 'q' is not a name in the script",
+    ),
+];
+
+#[test]
+fn broken_files_are_reported_with_file_line_and_column() {
+    let files: Vec<(&str, &str)> = BROKEN.iter().map(|&(f, t, _)| (f, t)).collect();
+    let mut with_good = files.clone();
+    with_good.push(("00-good.ron", GOOD));
+    let dir = folder("broken", &with_good);
+    let out = backprop_lab(&["check", dir.to_str().expect("utf-8 path")]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for (_, _, expected) in BROKEN {
+        let wanted = format!("error: {expected}");
+        assert!(
+            stderr.lines().any(|line| line.starts_with(&wanted)),
+            "missing '{wanted}' in:\n{stderr}"
+        );
+    }
+    assert_eq!(stderr.lines().count(), BROKEN.len(), "{stderr}");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "checked {} lessons: 3 sections, 2 questions, {} errors\n",
+            BROKEN.len() + 1,
+            BROKEN.len()
+        )
+    );
+}
+
+#[test]
+fn a_missing_or_empty_folder_is_an_error() {
+    let out = backprop_lab(&["check", "/nonexistent/lessons"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error: cannot read the lesson folder"));
+    let empty = folder("empty", &[]);
+    let out = backprop_lab(&["check", empty.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no lesson files"));
+}
+
+#[test]
+fn a_broken_lesson_leaves_the_others_loadable() {
+    let dir = folder(
+        "mixed",
+        &[("01-good.ron", GOOD), ("02-bad.ron", "Lesson(title: ")],
+    );
+    let files = backprop_lab::lesson::load_folder(&dir).expect("folder reads");
+    assert_eq!(files.len(), 2);
+    assert!(files[0].lesson.is_ok());
+    let errors = files[1].lesson.as_ref().expect_err("broken");
+    assert_eq!(errors[0].file, "02-bad.ron");
+    assert_eq!(files[1].title(), "02-bad.ron (broken)");
+}

@@ -1,0 +1,176 @@
+//! Every built-in lesson as a learner meets it: open it from the lesson list, move an
+//! input by typing a value, and find the gradient the engine gives on the graph's nodes.
+//! One small snapshot per lesson page (rendered on the CPU).
+
+use backprop_lab::app::format::number;
+use backprop_lab::app::graph_view::node_description;
+use backprop_lab::app::navigator::Page;
+use backprop_lab::app::{BackpropApp, LessonSource};
+use backprop_lab::lesson::{self, GraphSection, LiveGraph, Section};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness() -> Harness<'static, BackpropApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(
+                &LessonSource::Embedded,
+                String::from("x = 1\ny = x^2"),
+                false,
+            )
+        });
+    harness.run();
+    harness
+}
+
+fn lessons() -> Vec<lesson::Lesson> {
+    lesson::load_embedded()
+        .into_iter()
+        .map(|file| match file.lesson {
+            Ok(lesson) => lesson,
+            Err(errors) => panic!("{}: {errors:?}", file.file),
+        })
+        .collect()
+}
+
+fn first_editable_graph(lesson: &lesson::Lesson) -> Option<&GraphSection> {
+    lesson.sections.iter().find_map(|s| match s {
+        Section::Graph(g) if !g.editable.is_empty() => Some(g),
+        _ => None,
+    })
+}
+
+fn open(harness: &mut Harness<'static, BackpropApp>, index: usize, title: &str) {
+    let entry = format!("{}. {title}", index + 1);
+    let found = harness
+        .query_all_by_label_contains(&entry)
+        .next()
+        .unwrap_or_else(|| panic!("'{entry}' is in the lesson list"));
+    found.click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(index));
+}
+
+#[test]
+fn there_are_lessons_and_each_one_opens_from_the_list() {
+    let lessons = lessons();
+    assert!(lessons.len() >= 2, "lessons 1 and 2 are built in");
+    let mut harness = harness();
+    // Open them in reverse, so each click really changes the page.
+    for (index, lesson) in lessons.iter().enumerate().rev() {
+        open(&mut harness, index, &lesson.title);
+        harness.get_by_label(&lesson.title);
+    }
+}
+
+#[test]
+fn typing_an_input_moves_the_gradients_to_the_engines_numbers() {
+    for (index, lesson) in lessons().iter().enumerate() {
+        let Some(section) = first_editable_graph(lesson) else {
+            continue;
+        };
+        let mut harness = harness();
+        open(&mut harness, index, &lesson.title);
+        let input = &section.editable[0];
+        // A value inside the range, away from where it starts.
+        let new_value = input.min + (input.max - input.min) * 0.8;
+        let new_value = (new_value * 4.0).round() / 4.0;
+
+        let mut expected = LiveGraph::new(section).expect("lessons are checked");
+        let before_description = {
+            let id = expected.node(&input.name).expect("input exists");
+            node_description(&expected.program.graph, id)
+        };
+        assert!(expected.set(&input.name, new_value));
+        let id = expected.node(&input.name).expect("input exists");
+        let after_description = node_description(&expected.program.graph, id);
+        let gradient = number(expected.program.graph.grad(id));
+
+        harness
+            .query_all_by_label(&before_description)
+            .next()
+            .unwrap_or_else(|| panic!("{}: node '{before_description}' shown", lesson.title));
+        let field_label = format!("type {}:", input.name);
+        let field = harness
+            .query_all_by_label(&field_label)
+            .next()
+            .expect("a typed-value field for the input");
+        field.focus();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        field.type_text(&number(new_value));
+        harness.run();
+        assert!(
+            harness
+                .query_all_by_label(&after_description)
+                .next()
+                .is_some(),
+            "{}: after typing {} = {new_value}, the node reads '{after_description}' (gradient {gradient})",
+            lesson.title,
+            input.name
+        );
+    }
+}
+
+#[test]
+fn finishing_a_lesson_marks_it_and_moves_on() {
+    let lessons = lessons();
+    let mut harness = harness();
+    open(&mut harness, 0, &lessons[0].title);
+    // The button is at the end of the page: scroll to it as a learner would.
+    harness.get_by_label("Finish lesson").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Finish lesson").click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+    assert!(
+        harness
+            .query_by_label_contains(&format!("● 1. {}", lessons[0].title))
+            .is_some(),
+        "the finished lesson carries a mark in the list"
+    );
+}
+
+#[test]
+fn page_keys_move_between_lessons() {
+    let mut harness = harness();
+    assert_eq!(harness.state().page(), Page::Lesson(0));
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(0));
+    harness.get_by_label("Next ▶").click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+}
+
+#[test]
+fn a_snapshot_of_every_lesson_page() {
+    let lessons = lessons();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(
+                &LessonSource::Embedded,
+                String::from("x = 1\ny = x^2"),
+                false,
+            )
+        });
+    harness.run();
+    let mut results = Vec::new();
+    for (index, lesson) in lessons.iter().enumerate() {
+        harness.state_mut().open(Page::Lesson(index));
+        harness.run();
+        let name = format!("lesson_{:02}", index + 1);
+        results.push(
+            harness
+                .try_snapshot(&name)
+                .map_err(|e| format!("{name}: {e}")),
+        );
+        let _ = lesson;
+    }
+    let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
