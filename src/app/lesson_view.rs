@@ -215,7 +215,9 @@ pub(super) fn markdown_ui(
     text: &str,
 ) {
     let math = |ui: &mut egui::Ui, tex: &str, inline: bool| {
-        formula_ui(ui, tex, if inline { 15.0 } else { 20.0 });
+        // Inline maths at the body text's size, so it sits on the line like a word.
+        let body = egui::TextStyle::Body.resolve(ui.style()).size;
+        formula_ui(ui, tex, if inline { body } else { body * 1.5 });
     };
     ui.push_id(id, |ui| {
         CommonMarkViewer::new()

@@ -118,7 +118,7 @@ impl QuestionView {
                     ui,
                     cache,
                     verdict.as_ref(),
-                    expected.map(number),
+                    expected.map(|e| format!("The engine's answer: {}", number(e))),
                     &fill(&question.explanation, attempt),
                     true,
                 );
@@ -143,7 +143,7 @@ impl QuestionView {
                     ui,
                     cache,
                     verdict.as_ref(),
-                    Some(question.reference.clone()),
+                    Some(format!("A right answer: {}", question.reference)),
                     &question.explanation,
                     false,
                 );
@@ -185,21 +185,18 @@ impl QuestionView {
                         None => Verdict::Wrong,
                     },
                 );
-                if committed && let Some(expected) = expected {
-                    ui.label(
-                        RichText::new(format!(
-                            "You predicted {}; the engine's backward pass gives {}.",
-                            text.trim(),
-                            number(expected)
-                        ))
-                        .strong(),
-                    );
-                }
+                let reveal = expected.map(|expected| {
+                    format!(
+                        "You predicted {}; the engine's backward pass gives {}.",
+                        text.trim(),
+                        number(expected)
+                    )
+                });
                 let retry = feedback_ui(
                     ui,
                     cache,
                     verdict.as_ref(),
-                    None,
+                    reveal,
                     &fill(&question.explanation, attempt),
                     true,
                 );
@@ -303,7 +300,7 @@ fn answer_row(
     right
 }
 
-/// Right or wrong, the answer, the worked explanation, and "try again". Returns whether
+/// Right or wrong, the right answer, the worked explanation, and "try again". Returns whether
 /// the learner asked for new numbers.
 fn feedback_ui(
     ui: &mut egui::Ui,
@@ -342,10 +339,10 @@ fn feedback_ui(
                     .strong()
                     .color(ui.visuals().error_fg_color),
             );
-            if let Some(answer) = answer {
-                ui.label(format!("The engine's answer: {answer}"));
-            }
         }
+    }
+    if let Some(answer) = answer {
+        ui.label(RichText::new(answer).strong());
     }
     if !explanation.is_empty() {
         markdown_ui(ui, cache, ui.scope_id().with("explanation"), explanation);

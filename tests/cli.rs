@@ -1,0 +1,396 @@
+//! The command line against `shared/spec/graph-script.md`, rule by rule: `grad` and
+//! `hessian` from a file, `-` or standard input; the JSON they print; `--at`; the
+//! derivative conventions; and every kind of error (one line, exit status 2, empty stdout).
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `grad` on `script` from standard input and returns stdout (asserting success).
+fn grad(script: &str, extra: &[&str]) -> String {
+    let mut args = vec!["grad"];
+    args.extend_from_slice(extra);
+    let out = run(&args, script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    text(&out.stdout)
+}
+
+/// Runs a failing command and returns its one stderr line (asserting the error rules).
+fn error(args: &[&str], script: &str) -> String {
+    let out = run(args, script);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "", "nothing on stdout");
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    assert!(stderr.ends_with('\n'));
+    stderr.trim_end().to_string()
+}
+
+/// The value printed for `"name": ` inside the given map (`values` or `gradients`).
+fn field(json: &str, map: &str, name: &str) -> String {
+    let start = json
+        .find(&format!("\"{map}\": {{"))
+        .unwrap_or_else(|| panic!("no {map} in {json}"));
+    let body = &json[start..];
+    let body = &body[..body.find('}').expect("map closes")];
+    let key = format!("\"{name}\": ");
+    let at = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {map}: {json}"));
+    body[at + key.len()..]
+        .split([',', '}'])
+        .next()
+        .expect("a value")
+        .trim()
+        .to_string()
+}
+
+fn number(json: &str, map: &str, name: &str) -> f64 {
+    field(json, map, name).parse().expect("a number")
+}
+
+const MORE_OPS: &str = "\
+a = -4.0
+b = 2.0
+c = a + b
+d = a * b + b**3
+c = c + (c + 1)
+c = c + (1 + c + (-a))
+d = d + (d * 2 + relu(b + a))
+d = d + (3 * d + relu(b - a))
+e = c - d
+f = e^2
+g = f / 2.0
+g = g + 10.0 / f
+";
+
+#[test]
+fn grad_prints_the_spec_example() {
+    let out = grad(MORE_OPS, &[]);
+    assert!(
+        out.starts_with(
+            "{\"output\": \"g\", \"value\": 24.70408163265306, \"values\": {\"a\": -4.0, "
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("}}\n"),
+        "one JSON object and a newline: {out:?}"
+    );
+    assert_eq!(field(&out, "gradients", "a"), "138.83381924198252");
+    assert_eq!(field(&out, "gradients", "b"), "645.5772594752186");
+    assert_eq!(field(&out, "gradients", "g"), "1.0");
+    // Every name once, in order of first assignment, with its newest binding.
+    let values = &out
+        [out.find("\"values\"").expect("values")..out.find("\"gradients\"").expect("gradients")];
+    let names: Vec<&str> = values
+        .split('"')
+        .skip(3)
+        .step_by(2)
+        .filter(|s| s.len() == 1)
+        .collect();
+    assert_eq!(names, ["a", "b", "c", "d", "e", "f", "g"]);
+    assert_eq!(field(&out, "values", "g"), "24.70408163265306");
+}
+
+#[test]
+fn the_program_comes_from_a_file_a_dash_or_standard_input() {
+    let path = std::env::temp_dir().join(format!("backprop-lab-cli-{}.txt", std::process::id()));
+    std::fs::write(&path, MORE_OPS).expect("write script");
+    let from_file = run(&["grad", path.to_str().expect("utf-8")], "");
+    let from_dash = run(&["grad", "-"], MORE_OPS);
+    let from_stdin = run(&["grad"], MORE_OPS);
+    assert_eq!(from_file.status.code(), Some(0));
+    assert_eq!(text(&from_file.stdout), text(&from_dash.stdout));
+    assert_eq!(text(&from_file.stdout), text(&from_stdin.stdout));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn numbers_are_shortest_round_trip_and_non_finite_values_are_strings() {
+    let out = grad("x = 0.1\ny = x * 3\n", &[]);
+    assert_eq!(field(&out, "values", "x"), "0.1");
+    assert_eq!(field(&out, "values", "y"), "0.30000000000000004");
+    assert_eq!(field(&out, "gradients", "x"), "3.0");
+
+    let out = grad("x = -1\ny = log(x)\n", &[]);
+    assert_eq!(field(&out, "values", "y"), "\"NaN\"");
+    // The local derivative 1/x is evaluated at x, whatever the output is.
+    assert_eq!(field(&out, "gradients", "x"), "-1.0");
+
+    let out = grad("x = 1e400\ny = -x\nz = y * 0\n", &[]);
+    assert_eq!(field(&out, "values", "x"), "\"Infinity\"");
+    assert_eq!(field(&out, "values", "y"), "\"-Infinity\"");
+    assert_eq!(field(&out, "values", "z"), "\"NaN\"");
+    assert!(out.contains("\"value\": \"NaN\""), "{out}");
+
+    // 0 · ∞ is NaN in the backward pass: no term is skipped because a factor is zero.
+    let out = grad("x = 0\ny = sqrt(x)\nz = y * 0\n", &[]);
+    assert_eq!(field(&out, "gradients", "x"), "\"NaN\"");
+}
+
+#[test]
+fn derivative_conventions_follow_pytorch() {
+    let out = grad("x = 0\ny = relu(x)\n", &[]);
+    assert_eq!(number(&out, "gradients", "x"), 0.0);
+    let out = grad("x = 0\ny = abs(x)\n", &[]);
+    assert_eq!(number(&out, "gradients", "x"), 0.0);
+    let out = grad("a = 2\nb = 2\ny = max(a, b)\n", &[]);
+    assert_eq!(number(&out, "gradients", "a"), 0.5);
+    assert_eq!(number(&out, "gradients", "b"), 0.5);
+    let out = grad("a = 1\nb = 1\ny = min(a, b) * 4\n", &[]);
+    assert_eq!(number(&out, "gradients", "a"), 2.0);
+    assert_eq!(number(&out, "gradients", "b"), 2.0);
+    // a^b: d/da is 0 when b = 0; d/db is 0 when a = 0 and b >= 0.
+    let out = grad("a = 0\nb = 0\ny = a ^ b\n", &[]);
+    assert_eq!(number(&out, "values", "y"), 1.0);
+    assert_eq!(number(&out, "gradients", "a"), 0.0);
+    assert_eq!(number(&out, "gradients", "b"), 0.0);
+    let out = grad("a = 0\nb = 2\ny = pow(a, b)\n", &[]);
+    assert_eq!(number(&out, "gradients", "b"), 0.0);
+    // A negative base with a constant exponent is fine; with an input exponent d/db is NaN.
+    let out = grad("a = -2\ny = a ^ 2\n", &[]);
+    assert_eq!(number(&out, "gradients", "a"), -4.0);
+    let out = grad("a = -2\nb = 2\ny = a ^ b\n", &[]);
+    assert_eq!(field(&out, "gradients", "b"), "\"NaN\"");
+    // NaN goes through max, min and relu.
+    let out = grad(
+        "x = 0\nn = log(-1 + x)\ny = max(n, 1) + min(n, 1) + relu(n)\n",
+        &[],
+    );
+    assert_eq!(field(&out, "values", "y"), "\"NaN\"");
+    // sigmoid and tanh at 0.
+    let out = grad("x = 0\ny = sigmoid(x) + tanh(x)\n", &[]);
+    assert_eq!(number(&out, "gradients", "x"), 1.25);
+}
+
+#[test]
+fn fan_out_sums_the_gradients_of_every_use() {
+    let out = grad("x = 3\ny = x * x + x\n", &[]);
+    assert_eq!(number(&out, "gradients", "x"), 7.0);
+}
+
+#[test]
+fn syntax_rules() {
+    // Precedence: unary minus binds looser than ^; ^ and ** are right-associative.
+    let out = grad(
+        "x = 2\na = -x^2\nb = 2^-1\nc = 2^3^2\nd = 2**3**2\ne = --x\nf = +x\ny = a + b + c + d + e + f\n",
+        &[],
+    );
+    assert_eq!(number(&out, "values", "a"), -4.0);
+    assert_eq!(number(&out, "values", "b"), 0.5);
+    assert_eq!(number(&out, "values", "c"), 512.0);
+    assert_eq!(number(&out, "values", "d"), 512.0);
+    assert_eq!(number(&out, "values", "e"), 2.0);
+    assert_eq!(number(&out, "values", "f"), 2.0);
+    // * and / bind tighter than + and -, all left-associative.
+    let out = grad("x = 8\ny = x - 2 - 1 + 6 / 3 / 2 * 4\n", &[]);
+    assert_eq!(number(&out, "values", "y"), 9.0);
+    // Number forms.
+    let out = grad(
+        "a = 12\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\ny = a + b + c + d + e\n",
+        &[],
+    );
+    assert_eq!(number(&out, "values", "y"), 25016.001);
+    // Semicolons, comments, blank lines, tabs and CR.
+    let out = grad(
+        "# a comment\r\n\r\nx = 2 ;; y = x * 3 # trailing\r\n\tz\t=\ty + 1\r\n",
+        &[],
+    );
+    assert_eq!(number(&out, "values", "z"), 7.0);
+    assert!(out.starts_with("{\"output\": \"z\""));
+    // Reassignment: later statements use the newest binding; the output is the last one.
+    let out = grad("x = 1\nh = x * 2\nh = h * 3\ny = h + x\n", &[]);
+    assert_eq!(number(&out, "values", "y"), 7.0);
+    assert_eq!(number(&out, "gradients", "x"), 7.0);
+    assert_eq!(number(&out, "gradients", "h"), 1.0);
+}
+
+#[test]
+fn inputs_are_exactly_number_literals() {
+    // `x = (3)` and `x = 2*3` are constant inner nodes: not inputs, so `--at` refuses them.
+    let message = error(&["grad", "--at", "x=1"], "x = (3)\ny = x * 2\n");
+    assert_eq!(message, "error: --at x=1: 'x' is not an input");
+    let message = error(&["grad", "--at", "x=1"], "x = 2*3\ny = x * 2\n");
+    assert_eq!(message, "error: --at x=1: 'x' is not an input");
+    let out = run(&["hessian"], "x = -2.5\nc = (3)\ny = x * c\n");
+    assert!(
+        text(&out.stdout).contains("\"inputs\": [\"x\"]"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn at_overrides_inputs_with_signed_numbers() {
+    let out = grad(
+        "x = 1\nw = 1\ny = x * w\n",
+        &["--at", "x=-2.5", "--at", "w=+1e3"],
+    );
+    assert_eq!(number(&out, "values", "y"), -2500.0);
+    assert_eq!(number(&out, "gradients", "w"), -2.5);
+    let out = grad("x = 1\ny = x ^ 2\n", &["--at", "x=.5"]);
+    assert_eq!(number(&out, "values", "y"), 0.25);
+}
+
+#[test]
+fn bad_at_options_are_errors_without_a_position() {
+    let script = "x = 1\nh = x * 2\ny = h + 1\n";
+    assert_eq!(
+        error(&["grad", "--at", "q=1"], script),
+        "error: --at q=1: unknown input 'q'"
+    );
+    assert_eq!(
+        error(&["grad", "--at", "h=1"], script),
+        "error: --at h=1: 'h' is not an input"
+    );
+    assert_eq!(
+        error(&["grad", "--at", "x=abc"], script),
+        "error: --at x=abc: 'abc' is not a number"
+    );
+    assert_eq!(
+        error(&["grad", "--at", "x=inf"], script),
+        "error: --at x=inf: 'inf' is not a number"
+    );
+    assert_eq!(
+        error(&["grad", "--at", "x=nan"], script),
+        "error: --at x=nan: 'nan' is not a number"
+    );
+    assert_eq!(
+        error(&["grad", "--at", "x"], script),
+        "error: --at x: expected NAME=VALUE"
+    );
+    assert_eq!(
+        error(&["hessian", "--at", "x=1e"], script),
+        "error: --at x=1e: '1e' is not a number"
+    );
+}
+
+#[test]
+fn every_error_class_has_its_position() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "x = 1\ny = x +\n",
+            "error: 2:8: expected an expression, found end of line",
+        ),
+        ("x = 1\ny = q * 2\n", "error: 2:5: unknown name 'q'"),
+        ("x = 1\ny = foo(x)\n", "error: 2:5: unknown function 'foo'"),
+        (
+            "x = 1\ny = max(x)\n",
+            "error: 2:5: 'max' takes 2 arguments, got 1",
+        ),
+        (
+            "x = 1\ny = exp(x, x)\n",
+            "error: 2:5: 'exp' takes 1 argument, got 2",
+        ),
+        (
+            "",
+            "error: 1:1: empty program: write at least one statement 'NAME = EXPR'",
+        ),
+        (
+            "# nothing\n\n;\n",
+            "error: 1:1: empty program: write at least one statement 'NAME = EXPR'",
+        ),
+        (
+            "x = 1\nexp = 2\n",
+            "error: 2:1: 'exp' is a function name and cannot be assigned",
+        ),
+        (
+            "x = 1\nx = 2\n",
+            "error: 2:1: 'x' is an input and cannot be assigned again",
+        ),
+        (
+            "x = 1\ny = x\nx = y * 2\n",
+            "error: 3:1: 'x' is an input and cannot be assigned again",
+        ),
+        (
+            "x = 1\ny = (x + 1\n",
+            "error: 2:11: expected ')' to close the '(' at 2:5, found end of line",
+        ),
+        (
+            "x = 1; y = x )\n",
+            "error: 1:14: unexpected ')' (a statement ends at a new line or ';')",
+        ),
+        ("x = 1\ny = 2 $ 3\n", "error: 2:7: unexpected character '$'"),
+        (
+            "x = 1\n= x\n",
+            "error: 2:1: expected a statement 'NAME = EXPR', found '='",
+        ),
+    ];
+    for (script, expected) in cases {
+        assert_eq!(&error(&["grad"], script), expected, "script {script:?}");
+        assert_eq!(
+            &error(&["hessian"], script),
+            expected,
+            "hessian of {script:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_file_is_an_error() {
+    let message = error(&["grad", "/nonexistent/program.txt"], "");
+    assert!(
+        message.starts_with("error: cannot read /nonexistent/program.txt"),
+        "{message}"
+    );
+}
+
+#[test]
+fn hessian_by_backprop_through_backprop() {
+    // y = x²w + sin(w): H = [[2w, 2x], [2x, -sin(w)]].
+    let out = run(
+        &["hessian", "--at", "w=0.5"],
+        "x = 3\nw = 1\ny = x^2 * w + sin(w)\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let prefix = "{\"output\": \"y\", \"inputs\": [\"x\", \"w\"], \"hessian\": [[";
+    assert!(stdout.starts_with(prefix), "{stdout}");
+    let numbers: Vec<f64> = stdout[prefix.len()..]
+        .split(|c: char| c == ',' || c == '[' || c == ']' || c == '}' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().expect("a number"))
+        .collect();
+    let expected = [1.0, 6.0, 6.0, -(0.5f64.sin())];
+    assert_eq!(numbers.len(), 4, "{stdout}");
+    for (got, want) in numbers.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-12, "{stdout}");
+    }
+    let out = run(&["hessian"], "a = 2\nb = 3\nc = a * b\nd = c^2\n");
+    assert_eq!(
+        text(&out.stdout),
+        "{\"output\": \"d\", \"inputs\": [\"a\", \"b\"], \"hessian\": [[18.0, 24.0], [24.0, 8.0]]}\n"
+    );
+    // Second derivatives at kinks are 0.
+    let out = run(&["hessian"], "x = 0\ny = relu(x) + abs(x) * x\n");
+    assert_eq!(
+        text(&out.stdout),
+        "{\"output\": \"y\", \"inputs\": [\"x\"], \"hessian\": [[0.0]]}\n"
+    );
+    // A program without inputs has an empty Hessian.
+    let out = run(&["hessian"], "y = 2 * 3\n");
+    assert_eq!(
+        text(&out.stdout),
+        "{\"output\": \"y\", \"inputs\": [], \"hessian\": []}\n"
+    );
+}
