@@ -133,6 +133,20 @@ pub fn main_with(command: &Command) -> i32 {
         print!("{summary}");
         return status;
     }
+    if let Command::Grad(args) = command {
+        // Streamed: the answer for a large program is written as it is formatted.
+        return match load(args, &mut std::io::stdin()) {
+            Ok(program) => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                i32::from(write_grad_json(&program, &mut out).is_err())
+            }
+            Err(error) => {
+                eprintln!("error: {}", error.to_string().replace('\n', " "));
+                2
+            }
+        };
+    }
     match run(command, &mut std::io::stdin()) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
@@ -230,33 +244,75 @@ fn push_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-fn push_map(out: &mut String, program: &Program, value_of: impl Fn(NodeId) -> f64) {
-    out.push('{');
+/// Output that is handed to a writer in pieces, so a million-name answer is never held
+/// in memory whole.
+struct Chunked<'w> {
+    buffer: String,
+    out: &'w mut dyn Write,
+}
+
+impl Chunked<'_> {
+    const FLUSH_AT: usize = 1 << 16;
+
+    fn flush_if_full(&mut self) -> std::io::Result<()> {
+        if self.buffer.len() >= Self::FLUSH_AT {
+            self.out.write_all(self.buffer.as_bytes())?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(self.buffer.as_bytes())?;
+        self.buffer.clear();
+        self.out.flush()
+    }
+}
+
+fn push_map(
+    out: &mut Chunked<'_>,
+    program: &Program,
+    value_of: impl Fn(NodeId) -> f64,
+) -> std::io::Result<()> {
+    out.buffer.push('{');
     for (i, (name, id)) in program.bindings.iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            out.buffer.push_str(", ");
         }
-        push_string(out, name);
-        out.push_str(": ");
-        push_number(out, value_of(*id));
+        push_string(&mut out.buffer, name);
+        out.buffer.push_str(": ");
+        push_number(&mut out.buffer, value_of(*id));
+        out.flush_if_full()?;
     }
-    out.push('}');
+    out.buffer.push('}');
+    Ok(())
+}
+
+/// Writes the `grad` command's JSON object, with a trailing newline.
+pub fn write_grad_json(program: &Program, out: &mut dyn Write) -> std::io::Result<()> {
+    let graph = &program.graph;
+    let mut out = Chunked {
+        buffer: String::with_capacity(Chunked::FLUSH_AT + 256),
+        out,
+    };
+    out.buffer.push_str("{\"output\": ");
+    push_string(&mut out.buffer, &program.output_name);
+    out.buffer.push_str(", \"value\": ");
+    push_number(&mut out.buffer, graph.value(program.output));
+    out.buffer.push_str(", \"values\": ");
+    push_map(&mut out, program, |id| graph.value(id))?;
+    out.buffer.push_str(", \"gradients\": ");
+    push_map(&mut out, program, |id| graph.grad(id))?;
+    out.buffer.push_str("}\n");
+    out.finish()
 }
 
 /// The `grad` command's JSON object, with a trailing newline.
 pub fn grad_json(program: &Program) -> String {
-    let graph = &program.graph;
-    let mut out = String::with_capacity(64 + program.bindings.len() * 48);
-    out.push_str("{\"output\": ");
-    push_string(&mut out, &program.output_name);
-    out.push_str(", \"value\": ");
-    push_number(&mut out, graph.value(program.output));
-    out.push_str(", \"values\": ");
-    push_map(&mut out, program, |id| graph.value(id));
-    out.push_str(", \"gradients\": ");
-    push_map(&mut out, program, |id| graph.grad(id));
-    out.push_str("}\n");
-    out
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_grad_json(program, &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// The `hessian` command's JSON object, with a trailing newline.

@@ -25,13 +25,19 @@ pub struct Node {
     /// The stored value of a leaf (`Input` or `Const`); unused by operations.
     pub leaf_value: f64,
     /// The names the program bound to this node (`z`, `q`, ...), in order of binding.
-    pub names: Vec<String>,
+    /// Boxed, because most nodes have none and a graph may hold millions of nodes.
+    pub names: Option<Box<Vec<String>>>,
 }
 
 impl Node {
     /// The name to show for this node: its newest binding, if it has one.
     pub fn display_name(&self) -> Option<&str> {
-        self.names.last().map(String::as_str)
+        self.names.as_ref()?.last().map(String::as_str)
+    }
+
+    /// Every name bound to this node, oldest first.
+    pub fn names(&self) -> &[String] {
+        self.names.as_deref().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -48,6 +54,9 @@ struct Tape {
     /// Whether a node depends on some input, i.e. whether a gradient flows into it
     /// (PyTorch's `requires_grad`; constants receive none).
     requires_grad: Vec<bool>,
+    /// Leaf values by tape position (unused for operations): kept beside the tape so the
+    /// forward pass streams through flat arrays instead of the graph's node records.
+    leaf: Vec<f64>,
 }
 
 /// A computation graph with its forward values and the gradients of one output.
@@ -108,7 +117,7 @@ impl Graph {
         self.dag.add_node(Node {
             op,
             leaf_value: value,
-            names: Vec::new(),
+            names: None,
         })
     }
 
@@ -128,7 +137,7 @@ impl Graph {
         let id = self.dag.add_node(Node {
             op,
             leaf_value: f64::NAN,
-            names: Vec::new(),
+            names: None,
         });
         for (slot, &operand) in operands.iter().enumerate() {
             self.dag.add_edge(operand, id, slot as u8);
@@ -139,7 +148,9 @@ impl Graph {
     /// Adds a name to a node (a statement `name = ...` bound it).
     pub fn add_name(&mut self, id: NodeId, name: impl Into<String>) {
         if let Some(node) = self.dag.node_weight_mut(id) {
-            node.names.push(name.into());
+            node.names
+                .get_or_insert_with(Default::default)
+                .push(name.into());
         }
     }
 
@@ -202,6 +213,12 @@ impl Graph {
             return Err(GraphError::NotAnInput);
         }
         node.leaf_value = value;
+        if let Some(tape) = self.tape.as_mut()
+            && let Some(&pos) = tape.position_of.get(id.index())
+            && let Some(slot) = tape.leaf.get_mut(pos as usize)
+        {
+            *slot = value;
+        }
         if self.tape.is_none() || self.values.len() != self.tape().order.len() {
             self.evaluate();
             return Ok(());
@@ -347,6 +364,7 @@ impl Graph {
         tape.ops.reserve(tape.order.len());
         tape.args.reserve(tape.order.len());
         tape.requires_grad.reserve(tape.order.len());
+        tape.leaf.reserve(tape.order.len());
         for &id in &tape.order {
             let op = self.dag[id].op;
             let mut args = [0u32; 2];
@@ -369,6 +387,7 @@ impl Graph {
             tape.ops.push(op);
             tape.args.push(args);
             tape.requires_grad.push(requires_grad);
+            tape.leaf.push(self.dag[id].leaf_value);
         }
         tape
     }
@@ -379,17 +398,17 @@ impl Graph {
         let Some(tape) = self.tape.as_ref() else {
             return;
         };
-        self.values.clear();
-        self.values.reserve(tape.order.len());
-        for pos in 0..tape.order.len() {
-            let op = tape.ops[pos];
-            let value = if op.arity() == 0 {
-                self.dag[tape.order[pos]].leaf_value
+        let values = &mut self.values;
+        values.clear();
+        values.resize(tape.order.len(), 0.0);
+        for (pos, ((&op, &[a, b]), &leaf)) in
+            tape.ops.iter().zip(&tape.args).zip(&tape.leaf).enumerate()
+        {
+            values[pos] = if op.arity() == 0 {
+                leaf
             } else {
-                let [a, b] = tape.args[pos];
-                op.value(self.values[a as usize], self.values[b as usize])
+                op.value(values[a as usize], values[b as usize])
             };
-            self.values.push(value);
         }
     }
 

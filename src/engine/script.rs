@@ -197,7 +197,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.source[self.offset..].chars().next()
+        // ASCII, the common case, without decoding UTF-8.
+        match self.source.as_bytes().get(self.offset) {
+            Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+            Some(_) => self.source.get(self.offset..)?.chars().next(),
+            None => None,
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -325,14 +330,40 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// FNV-1a: names are short, and the standard SipHash costs more than the rest of a
+/// statement's parsing (no untrusted-input DoS concern for a local script).
+#[derive(Default, Clone, Copy)]
+struct FnvBuild;
+
+impl std::hash::BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 struct Parser<'a> {
     lexer: Lexer<'a>,
     lookahead: Option<Token<'a>>,
     graph: Graph,
-    /// Newest binding of each name, and whether that binding is an input.
-    scope: HashMap<String, (NodeId, bool)>,
+    /// Newest binding of each name, and whether that binding is an input. Keys borrow the
+    /// source: a million statements must not mean a million allocations here.
+    scope: HashMap<&'a str, (NodeId, bool), FnvBuild>,
     /// Names in order of first assignment.
-    first_assigned: Vec<String>,
+    first_assigned: Vec<&'a str>,
     inputs: Vec<(String, NodeId)>,
     depth: usize,
 }
@@ -343,7 +374,7 @@ impl<'a> Parser<'a> {
             lexer: Lexer::new(source),
             lookahead: None,
             graph: Graph::new(),
-            scope: HashMap::new(),
+            scope: HashMap::default(),
             first_assigned: Vec::new(),
             inputs: Vec::new(),
             depth: 0,
@@ -365,18 +396,14 @@ impl<'a> Parser<'a> {
         Ok(token)
     }
 
-    fn bind(&mut self, name: &str, id: NodeId, is_input: bool) {
-        if self
-            .scope
-            .insert(name.to_string(), (id, is_input))
-            .is_none()
-        {
-            self.first_assigned.push(name.to_string());
+    fn bind(&mut self, name: &'a str, id: NodeId, is_input: bool) {
+        if self.scope.insert(name, (id, is_input)).is_none() {
+            self.first_assigned.push(name);
         }
     }
 
     fn program(mut self) -> Result<Program, ParseError> {
-        let mut last: Option<(String, NodeId)> = None;
+        let mut last: Option<(&'a str, NodeId)> = None;
         loop {
             let token = self.advance()?;
             match token.kind {
@@ -384,7 +411,7 @@ impl<'a> Parser<'a> {
                 Tok::Newline | Tok::Semi => continue,
                 Tok::Name(name) => {
                     let id = self.statement(name, token.position)?;
-                    last = Some((name.to_string(), id));
+                    last = Some((name, id));
                 }
                 other => {
                     return Err(ParseError {
@@ -408,12 +435,12 @@ impl<'a> Parser<'a> {
         let bindings = self
             .first_assigned
             .iter()
-            .filter_map(|name| self.scope.get(name).map(|&(id, _)| (name.clone(), id)))
+            .filter_map(|&name| self.scope.get(name).map(|&(id, _)| (name.to_string(), id)))
             .collect();
         Ok(Program {
             graph: self.graph,
             output,
-            output_name,
+            output_name: output_name.to_string(),
             inputs: self.inputs,
             bindings,
         })

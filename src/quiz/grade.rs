@@ -41,7 +41,10 @@ pub fn grade_number(text: &str, expected: f64, tolerance: f64) -> Verdict {
             Err(error) => return unreadable(error),
         },
     };
-    if (given - expected).abs() <= tolerance {
+    // The edge is inclusive, with room for decimal rounding: 0.26 is within 0.01 of 0.25
+    // even though 0.26 - 0.25 is 0.010000000000000009 in binary.
+    let slack = tolerance * 1e-9 + 1e-12 * expected.abs().max(1.0);
+    if (given - expected).abs() <= tolerance + slack {
         Verdict::Correct
     } else {
         Verdict::Wrong
