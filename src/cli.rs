@@ -186,7 +186,10 @@ fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
             text
         }
     };
-    let mut program = engine::parse(&source)?;
+    let mut program = engine::parse_without_evaluating(&source)?;
+    // The text is no longer needed: free it before the sweeps allocate their arrays.
+    drop(source);
+    program.graph.evaluate();
     for arg in &args.at {
         let at_error = |why: String| CliError::At {
             arg: arg.clone(),

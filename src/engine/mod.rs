@@ -11,4 +11,6 @@ pub use check::{GradientCheck, check_gradient};
 pub use graph::{Graph, GraphError, Node, NodeId};
 pub use higher::{GradientGraph, build_gradient_graph, hessian, hessian_vector_product};
 pub use op::Op;
-pub use script::{ParseError, Position, Program, parse, parse_expression, parse_number};
+pub use script::{
+    ParseError, Position, Program, parse, parse_expression, parse_number, parse_without_evaluating,
+};

@@ -74,6 +74,14 @@ const MAX_NESTING: usize = 256;
 
 /// Parses a graph script and evaluates it once.
 pub fn parse(source: &str) -> Result<Program, ParseError> {
+    let mut program = parse_without_evaluating(source)?;
+    program.graph.evaluate();
+    Ok(program)
+}
+
+/// Parses a graph script without running it: the caller evaluates (`program.graph.evaluate()`,
+/// or a first `set_input`). Lets a caller free the source text before the sweeps allocate.
+pub fn parse_without_evaluating(source: &str) -> Result<Program, ParseError> {
     Parser::new(source).program()
 }
 
@@ -430,13 +438,12 @@ impl<'a> Parser<'a> {
                 message: "empty program: write at least one statement 'NAME = EXPR'".into(),
             });
         };
-        self.graph.set_output(output);
-        self.graph.evaluate();
         let bindings = self
             .first_assigned
             .iter()
             .filter_map(|&name| self.scope.get(name).map(|&(id, _)| (name.to_string(), id)))
             .collect();
+        self.graph.set_output(output);
         Ok(Program {
             graph: self.graph,
             output,
