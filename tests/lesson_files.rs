@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use backprop_lab::lesson::Section;
+
 fn backprop_lab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
         .args(args)
@@ -181,4 +183,29 @@ fn a_broken_lesson_leaves_the_others_loadable() {
     let errors = files[1].lesson.as_ref().expect_err("broken");
     assert_eq!(errors[0].file, "02-bad.ron");
     assert_eq!(files[1].title(), "02-bad.ron (broken)");
+}
+
+#[test]
+fn the_example_in_the_format_guide_passes_check() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/README.md"))
+        .expect("the guide exists");
+    let start = guide.find("```ron\nLesson(").expect("a complete example") + "```ron\n".len();
+    let example = &guide[start..];
+    let example = &example[..example.find("```").expect("the block closes")];
+    let file = backprop_lab::lesson::load_text("example.ron", example);
+    let lesson = file.lesson.expect("the example is valid");
+    assert_eq!(lesson.question_count(), 4);
+    let kinds: std::collections::BTreeSet<&str> = lesson
+        .sections
+        .iter()
+        .map(|s| match s {
+            Section::Text(_) => "text",
+            Section::Formula(_) => "formula",
+            Section::Graph(_) => "graph",
+            Section::Plot(_) => "plot",
+            Section::Reveal(_) => "reveal",
+            Section::Quiz(_) => "quiz",
+        })
+        .collect();
+    assert_eq!(kinds.len(), 6, "every section kind is shown: {kinds:?}");
 }

@@ -8,7 +8,7 @@ use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
 use backprop_lab::progress::FileStore;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 const LESSON: &str = r##"Lesson(
     title: "Quiz time",
@@ -128,4 +128,115 @@ fn a_damaged_progress_file_is_reported_and_kept() {
                 .starts_with("progress.ron.corrupt-")
         });
     assert!(kept, "the damaged file is set aside");
+}
+
+const TYPED: &str = r##"Lesson(
+    title: "Typed answers",
+    sections: [
+        Quiz(title: "Type it", questions: [
+            Numeric(
+                prompt: r#"y = {{value k}}*x, z = y^2. What is dz/dx at x = {{value x}}?"#,
+                script: r#"
+k = 3
+x = 1
+y = k*x
+z = y^2
+"#,
+                parameters: [(name: "k", min: 2, max: 4, step: 1), (name: "x", min: 1, max: 3, step: 1)],
+                answer: "grad x",
+                explanation: r#"2y times k is {{grad x}}."#,
+            ),
+            Formula(
+                prompt: "With y = 3x and z = y^2, write dz/dx.",
+                variables: ["x"],
+                reference: "18*x",
+            ),
+        ]),
+    ],
+)
+"##;
+
+/// Replaces the text of the first field labelled `label` and presses the `button`-th
+/// "Check answer" of the page.
+fn answer(harness: &mut Harness<'static, BackpropApp>, label: &str, button: usize, text: &str) {
+    let n = 0;
+    let field = harness
+        .query_all_by_label(label)
+        .nth(n)
+        .expect("an answer field");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    let field = harness
+        .query_all_by_label(label)
+        .nth(n)
+        .expect("an answer field");
+    field.type_text(text);
+    harness.run();
+    let check = harness
+        .query_all_by_label("Check answer")
+        .nth(button)
+        .expect("a check button");
+    check.click();
+    harness.run();
+}
+
+#[test]
+fn typed_numbers_and_formulas_are_graded_with_feedback() {
+    let lessons = temp("typed-lessons");
+    std::fs::write(lessons.join("01-typed.ron"), TYPED).expect("write lesson");
+    let data = temp("typed-data");
+    let mut harness = app(&lessons, &data);
+
+    // A wrong number: feedback, the engine's answer and the worked explanation.
+    answer(&mut harness, "Your answer:", 0, "123456");
+    harness.get_by_label("Not quite.");
+    let node = harness
+        .query_by_label_contains("The engine's answer: ")
+        .expect("the right answer is shown");
+    let shown = node
+        .accesskit_node()
+        .label()
+        .filter(|l| !l.is_empty())
+        .or_else(|| node.value())
+        .unwrap_or_default();
+    let right = shown
+        .trim_start_matches("The engine's answer: ")
+        .to_string();
+    // Typing the engine's number is right.
+    answer(&mut harness, "Your answer:", 0, &right);
+    let typed = harness
+        .query_all_by_label("Your answer:")
+        .next()
+        .and_then(|n| n.value());
+    assert!(
+        harness.query_by_label("Right!").is_some(),
+        "typed {typed:?}, expected {right}"
+    );
+
+    // Formulas: a typing error is shown at its column and not counted; equivalent forms pass.
+    answer(&mut harness, "Your formula:", 1, "18x");
+    assert!(
+        harness.query_by_label_contains("Column 3: ").is_some(),
+        "the position of the typing error"
+    );
+    answer(&mut harness, "Your formula:", 1, "9*x");
+    assert_eq!(harness.query_all_by_label("Not quite.").count(), 1);
+    answer(&mut harness, "Your formula:", 1, "6*(3*x)");
+    assert_eq!(harness.query_all_by_label("Right!").count(), 2);
+
+    let progress = harness.state().progress().lesson("01-typed.ron");
+    assert_eq!(progress.best_score(), 2);
+    assert_eq!(
+        progress.attempts, 4,
+        "the unreadable formula is not counted"
+    );
+
+    // New numbers on request.
+    harness.get_by_label("Try again with new numbers").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("The engine's answer: ")
+            .is_none()
+    );
 }
