@@ -4,9 +4,12 @@
 //! headless command line over the engine.
 
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;
 pub mod lesson;
 pub mod math;
 pub mod progress;
 pub mod quiz;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -13,7 +13,7 @@ pub mod quiz_view;
 use std::path::PathBuf;
 
 use crate::lesson::{self, LessonFile};
-use crate::progress::{FileStore, MemoryStore, Progress, ProgressStore};
+use crate::progress::{MemoryStore, Progress, ProgressStore};
 use lesson_view::{LessonEvent, LessonView};
 use navigator::Page;
 use playground::{Playground, STARTER_SCRIPT};
@@ -61,11 +61,7 @@ impl BackpropApp {
                 .and_then(|s| eframe::get_value::<bool>(s, DARK_KEY))
                 .unwrap_or(false),
         );
-        let store: Box<dyn ProgressStore> = match FileStore::default_folder() {
-            Some(folder) => Box::new(FileStore::new(folder)),
-            None => Box::new(MemoryStore::default()),
-        };
-        app.use_store(store);
+        app.use_store(default_store());
         if let Some(page) = cc
             .storage
             .and_then(|s| eframe::get_value::<Page>(s, PAGE_KEY))
@@ -147,6 +143,19 @@ impl BackpropApp {
     /// The page on screen.
     pub fn page(&self) -> Page {
         self.page
+    }
+
+    /// The page's title, as the lesson list shows it.
+    pub fn page_title(&self) -> String {
+        match self.page {
+            Page::Lesson(i) => self
+                .lessons
+                .get(i)
+                .map(LessonFile::title)
+                .unwrap_or_default(),
+            Page::Playground => "Playground".into(),
+            Page::Progress => "My progress".into(),
+        }
     }
 
     fn pages(&self) -> Vec<Page> {
@@ -269,6 +278,8 @@ impl BackpropApp {
             navigator::install_fonts(ui.ctx());
             self.fonts_installed = true;
         }
+        #[cfg(target_arch = "wasm32")]
+        crate::web::show_page_title(&self.page_title());
         ui.ctx().set_theme(if self.dark_mode {
             egui::Theme::Dark
         } else {
@@ -335,7 +346,23 @@ impl BackpropApp {
     }
 }
 
+/// Where progress is kept: a file on the desktop, local storage in a browser.
+fn default_store() -> Box<dyn ProgressStore> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        match crate::progress::FileStore::default_folder() {
+            Some(folder) => Box::new(crate::progress::FileStore::new(folder)),
+            None => Box::new(MemoryStore::default()),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Box::new(crate::progress::LocalStorageStore)
+    }
+}
+
 /// Opens the window and runs until it is closed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(source: LessonSource) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

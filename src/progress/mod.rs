@@ -3,6 +3,12 @@
 
 pub mod model;
 pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod web_store;
 
 pub use model::{LessonProgress, Progress, VERSION};
-pub use store::{FileStore, Loaded, MemoryStore, ProgressStore, SaveError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use store::FileStore;
+pub use store::{Loaded, MemoryStore, ProgressStore, SaveError};
+#[cfg(target_arch = "wasm32")]
+pub use web_store::LocalStorageStore;

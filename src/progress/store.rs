@@ -3,7 +3,9 @@
 //! as a backup. A file that cannot be read is moved aside, never overwritten, and the
 //! learner is told.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Write as _;
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::{Path, PathBuf};
 
 use super::model::Progress;
@@ -43,11 +45,13 @@ pub trait ProgressStore {
 }
 
 /// Progress in a RON file of a folder.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone)]
 pub struct FileStore {
     folder: PathBuf,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl FileStore {
     /// A store in `folder` (created on the first save).
     pub fn new(folder: impl Into<PathBuf>) -> Self {
@@ -108,6 +112,7 @@ pub fn to_ron(progress: &Progress) -> String {
         .unwrap_or_else(|_| String::from("(version: 1)"))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl ProgressStore for FileStore {
     fn load(&mut self) -> Loaded {
         let path = self.path();

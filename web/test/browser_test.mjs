@@ -1,0 +1,108 @@
+// The web build in a real headless Chromium, as a learner meets it: the first frame
+// appears with no console error, clicking a lesson in the list changes the page, and after
+// a reload the progress (and the page) are still there. Every server and browser this
+// test starts, it stops.
+//
+// Usage: node browser_test.mjs [DIST_DIR]   (default: ../dist, built by web/build.sh)
+
+import { createServer } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, extname, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = resolve(process.argv[2] ?? join(here, "..", "dist"));
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+const STEP_MS = 90_000;
+
+function serve() {
+  const server = createServer(async (request, response) => {
+    const path = new URL(request.url, "http://127.0.0.1").pathname;
+    const file = join(dist, path === "/" ? "index.html" : path);
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+  console.log(`ok - ${message}`);
+}
+
+async function waitForTitle(page, title) {
+  await page.waitForFunction((t) => document.title === t, title, { timeout: STEP_MS });
+}
+
+const server = await serve();
+const url = `http://127.0.0.1:${server.address().port}/`;
+const profile = await mkdtemp(join(tmpdir(), "backprop-lab-chromium-"));
+let context;
+let failed = false;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1200, height: 800 },
+    args: [
+      "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-quic",
+      "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+
+  await page.goto(url);
+  await waitForTitle(page, "Backprop Lab: The Blame Game");
+  await page.waitForSelector("#loading", { state: "detached", timeout: STEP_MS });
+  check(!(await page.isVisible("#error")), "the app started: first lesson on screen, no error box");
+  await page.waitForTimeout(1000);
+  const before = await page.screenshot();
+
+  // The second entry of the lesson list, where a learner clicks it.
+  await page.mouse.click(80, 84);
+  await waitForTitle(page, "Backprop Lab: The Chain Rule");
+  await page.waitForTimeout(1000);
+  const after = await page.screenshot();
+  if (process.env.SCREENSHOT_DIR) {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(process.env.SCREENSHOT_DIR, "web-first.png"), before);
+    await writeFile(join(process.env.SCREENSHOT_DIR, "web-second.png"), after);
+  }
+  check(!before.equals(after), "clicking a lesson in the list changed the page");
+
+  await page.reload();
+  await waitForTitle(page, "Backprop Lab: The Chain Rule");
+  const stored = await page.evaluate(() => localStorage.getItem("backprop_lab_progress") ?? "");
+  check(/"02-chain-rule\.ron":\s*\(\s*opened: true/.test(stored), "after a reload, the progress is still there");
+
+  // A damaged progress entry is set aside under its own key and the app starts clean.
+  const damaged = "(version: 1, lessons: {";
+  await page.evaluate((d) => localStorage.setItem("backprop_lab_progress", d), damaged);
+  await page.reload();
+  await waitForTitle(page, "Backprop Lab: The Chain Rule");
+  const aside = await page.evaluate(() => Object.keys(localStorage)
+    .filter((k) => k.startsWith("backprop_lab_progress.corrupt-"))
+    .map((k) => localStorage.getItem(k)));
+  check(aside.length === 1 && aside[0] === damaged, "a damaged progress entry is kept aside, not overwritten");
+  check(problems.length === 0, `no console errors or panics${problems.length ? ":\n" + problems.join("\n") : ""}`);
+} catch (error) {
+  failed = true;
+  console.error(`not ok - ${error.message}`);
+} finally {
+  if (context) await context.close();
+  await new Promise((ok) => server.close(ok));
+  await rm(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
