@@ -63,6 +63,11 @@ pub fn start() {
                 if let Some(loading) = document().and_then(|d| d.get_element_by_id(LOADING_ID)) {
                     loading.remove();
                 }
+                // Lets the browser test check that a panic reaches the page.
+                let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+                if hash.as_deref() == Some("#test-panic") {
+                    panic!("a panic requested by the page address (#test-panic)");
+                }
             }
             Err(error) => show_error(&format!(
                 "Backprop Lab needs WebGL, which this browser did not provide ({error:?}). \

@@ -97,6 +97,27 @@ try {
     .map((k) => localStorage.getItem(k)));
   check(aside.length === 1 && aside[0] === damaged, "a damaged progress entry is kept aside, not overwritten");
   check(problems.length === 0, `no console errors or panics${problems.length ? ":\n" + problems.join("\n") : ""}`);
+
+  // A panic is shown on the page, in words.
+  const crashing = await context.newPage();
+  await crashing.goto(url + "#test-panic");
+  await crashing.waitForSelector("#error", { state: "visible", timeout: STEP_MS });
+  const crash = await crashing.textContent("#error");
+  check(crash.includes("internal error") && crash.includes("#test-panic"), "a panic shows a readable message on the page");
+  await crashing.close();
+  await context.close();
+
+  // Without WebGL, a clear message instead of a blank canvas.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-3d-apis"],
+  });
+  const plain = context.pages()[0] ?? (await context.newPage());
+  await plain.goto(url);
+  await plain.waitForSelector("#error", { state: "visible", timeout: STEP_MS });
+  check((await plain.textContent("#error")).includes("needs WebGL"), "without WebGL the page says so");
 } catch (error) {
   failed = true;
   console.error(`not ok - ${error.message}`);
