@@ -8,7 +8,7 @@ cargo build --profile wasm-release --target wasm32-unknown-unknown --bin backpro
 rm -rf web/dist
 mkdir -p web/dist
 wasm-bindgen --target web --no-typescript --out-dir web/dist --out-name backprop_lab \
-    target/wasm32-unknown-unknown/wasm-release/backprop-lab.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/backprop-lab.wasm"
 # No wasm-opt: Debian's binaryen (108) breaks the reference-type tables wasm-bindgen
 # 0.2.130 emits; size comes from the wasm-release profile instead.
 cp web/index.html web/dist/
