@@ -7,6 +7,7 @@ use backprop_lab::app::graph_view::node_description;
 use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
 use backprop_lab::lesson::{self, GraphSection, LiveGraph, Section};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -148,7 +149,6 @@ fn page_keys_move_between_lessons() {
 
 #[test]
 fn a_snapshot_of_every_lesson_page() {
-    let lessons = lessons();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1000.0, 700.0))
         .build_eframe(|_cc| {
@@ -160,17 +160,68 @@ fn a_snapshot_of_every_lesson_page() {
         });
     harness.run();
     let mut results = Vec::new();
-    for (index, lesson) in lessons.iter().enumerate() {
+    // Named after the lesson's file, so adding a lesson does not rename the others.
+    for (index, file) in lesson::load_embedded().iter().enumerate() {
         harness.state_mut().open(Page::Lesson(index));
         harness.run();
-        let name = format!("lesson_{:02}", index + 1);
+        let stem = file.file.trim_end_matches(".ron");
+        let name = format!("lesson_{stem}");
         results.push(
             harness
                 .try_snapshot(&name)
                 .map_err(|e| format!("{name}: {e}")),
         );
-        let _ = lesson;
     }
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_gradient_descent_step_lowers_the_loss_to_the_engines_number() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Graph(g) if g.descent.is_some() => Some((i, l, g)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with gradient descent");
+    let descent = section.descent.as_ref().expect("descent");
+    // One step, computed here with the engine directly.
+    let mut expected = LiveGraph::new(section).expect("lessons are checked");
+    let before = expected.value(&expected.output_name).expect("output");
+    let moves: Vec<(String, f64)> = descent
+        .parameters
+        .iter()
+        .map(|p| {
+            let v = expected.value(p).expect("parameter")
+                - descent.learning_rate * expected.grad(p).expect("grad");
+            (p.clone(), v)
+        })
+        .collect();
+    for (p, v) in &moves {
+        assert!(expected.set(p, *v));
+    }
+    let after = expected.value(&expected.output_name).expect("output");
+    assert!(after < before, "one step goes downhill");
+
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let button = "Take one gradient-descent step";
+    harness
+        .get_by_role_and_label(Role::Button, button)
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, button).click();
+    harness.run();
+    let line = format!(
+        "After 1 step: {} = {} (it started at {}).",
+        expected.output_name,
+        number(after),
+        number(before)
+    );
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
 }

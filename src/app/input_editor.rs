@@ -44,6 +44,12 @@ impl InputEditor {
         (value - half_width)..=(value + half_width)
     }
 
+    /// Shows the input's current value in the text field (after something else moved it).
+    pub fn sync(&mut self, graph: &Graph) {
+        self.text = number(graph.value(self.id));
+        self.text_error = None;
+    }
+
     /// Draws the slider and the text field; returns whether the input changed.
     pub fn ui(&mut self, ui: &mut egui::Ui, graph: &mut Graph) -> bool {
         let mut changed = false;

@@ -6,7 +6,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::engine;
-use crate::lesson::template::{self, LiveKind};
+use crate::lesson::template;
 use crate::lesson::{GraphSection, Lesson, LiveGraph, PlotSection, RevealSection, Section};
 
 use super::format::number;
@@ -24,6 +24,15 @@ struct GraphState {
     live: LiveGraph,
     editors: Vec<InputEditor>,
     view: GraphView,
+    descent: Option<DescentState>,
+}
+
+/// Gradient descent under a graph: the step size and the output after each step.
+struct DescentState {
+    learning_rate: f64,
+    /// The parameters' values before the first step, for "Start again".
+    start: Vec<(String, f64)>,
+    history: Vec<f64>,
 }
 
 /// A plot's curves, sampled once (they depend on nothing the learner changes).
@@ -198,11 +207,7 @@ impl LessonView {
 /// Replaces `{{value NAME}}` and `{{grad NAME}}` with the graph's current numbers.
 fn fill_live(text: &str, graph: Option<&LiveGraph>) -> String {
     template::fill(text, |kind, name| {
-        let graph = graph?;
-        let value = match kind {
-            LiveKind::Value => graph.value(name)?,
-            LiveKind::Grad => graph.grad(name)?,
-        };
+        let value = graph?.live_number(kind, name)?;
         Some(format!("**{}**", number(value)))
     })
 }
@@ -264,11 +269,21 @@ impl GraphState {
             .iter()
             .filter_map(|name| live.node(name))
             .collect();
+        let descent = section.descent.as_ref().map(|d| DescentState {
+            learning_rate: d.learning_rate,
+            start: d
+                .parameters
+                .iter()
+                .filter_map(|p| Some((p.clone(), live.value(p)?)))
+                .collect(),
+            history: vec![live.value(&live.output_name).unwrap_or(f64::NAN)],
+        });
         Ok(Self {
             section: section.clone(),
             live,
             editors,
             view,
+            descent,
         })
     }
 
@@ -302,7 +317,107 @@ impl GraphState {
             }
             self.chain_ui(ui);
             self.nudge_ui(ui);
+            self.descent_ui(ui);
         });
+    }
+
+    /// One gradient-descent step on the section's parameters.
+    fn step(&mut self) {
+        let Some(descent) = &mut self.descent else {
+            return;
+        };
+        let moves: Vec<(String, f64)> = descent
+            .start
+            .iter()
+            .filter_map(|(name, _)| {
+                let value = self.live.value(name)?;
+                let grad = self.live.grad(name)?;
+                Some((name.clone(), value - descent.learning_rate * grad))
+            })
+            .collect();
+        for (name, value) in moves {
+            self.live.set(&name, value);
+        }
+        let output = self.live.value(&self.live.output_name).unwrap_or(f64::NAN);
+        descent.history.push(output);
+    }
+
+    fn descent_ui(&mut self, ui: &mut egui::Ui) {
+        if self.descent.is_none() {
+            return;
+        }
+        ui.separator();
+        let mut steps = 0;
+        let mut restart = false;
+        if let Some(descent) = &mut self.descent {
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label("Learning rate:");
+                ui.add(
+                    egui::DragValue::new(&mut descent.learning_rate)
+                        .range(0.0..=10.0)
+                        .speed(0.01),
+                )
+                .labelled_by(label.id);
+                if ui.button("Take one gradient-descent step").clicked() {
+                    steps = 1;
+                }
+                if ui.button("Take 10 steps").clicked() {
+                    steps = 10;
+                }
+                if ui.button("Start again").clicked() {
+                    restart = true;
+                }
+            });
+        }
+        for _ in 0..steps {
+            self.step();
+        }
+        if restart && let Some(descent) = &mut self.descent {
+            for (name, value) in &descent.start {
+                self.live.set(name, *value);
+            }
+            descent.history = vec![self.live.value(&self.live.output_name).unwrap_or(f64::NAN)];
+        }
+        if steps > 0 || restart {
+            for editor in &mut self.editors {
+                editor.sync(&self.live.program.graph);
+            }
+        }
+        let Some(descent) = &self.descent else {
+            return;
+        };
+        let out = &self.live.output_name;
+        let last = descent.history.last().copied().unwrap_or(f64::NAN);
+        let first = descent.history.first().copied().unwrap_or(f64::NAN);
+        let taken = descent.history.len() - 1;
+        let steps_text = if taken == 1 {
+            "1 step".to_string()
+        } else {
+            format!("{taken} steps")
+        };
+        ui.label(format!(
+            "After {steps_text}: {out} = {} (it started at {}).",
+            number(last),
+            number(first)
+        ));
+        let points: Vec<[f64; 2]> = descent
+            .history
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| [i as f64, v])
+            .collect();
+        Plot::new(ui.scope_id().with("descent"))
+            .height(140.0)
+            .width(ui.available_width().min(READING_WIDTH))
+            .allow_scroll(false)
+            .x_axis_label("step")
+            .y_axis_label(out.as_str())
+            .show(ui, |plot| {
+                plot.line(Line::new(
+                    format!("{out} after each step"),
+                    PlotPoints::from(points),
+                ));
+            });
     }
 
     /// The product of local effects along the lesson's chain, with live numbers.

@@ -261,6 +261,16 @@ fn fill(text: &str, attempt: &Attempt) -> String {
         let value = match kind {
             LiveKind::Value => attempt.value(name)?,
             LiveKind::Grad => attempt.grad(name)?,
+            LiveKind::Slope => {
+                let mut names = name.split_whitespace();
+                let (of, wrt) = (names.next()?, names.next()?);
+                let program = &attempt.program;
+                let (to, from) = (program.node_named(of)?, program.node_named(wrt)?);
+                let mut graph = program.graph.clone();
+                graph.set_output(to);
+                graph.evaluate();
+                graph.grad(from)
+            }
         };
         Some(number(value))
     })

@@ -121,6 +121,31 @@ impl LiveGraph {
             .collect()
     }
 
+    /// dA/dB: how much node `of` moves per unit move of node `wrt`, by a backward pass from
+    /// `of` on a copy of the graph (0 when `of` does not depend on `wrt`).
+    pub fn slope(&self, of: &str, wrt: &str) -> Option<f64> {
+        let to = self.node(of)?;
+        let from = self.node(wrt)?;
+        let mut graph = self.program.graph.clone();
+        graph.set_output(to);
+        graph.evaluate();
+        Some(graph.grad(from))
+    }
+
+    /// Looks up a live placeholder: `value NAME`, `grad NAME` or `slope A B`.
+    pub fn live_number(&self, kind: super::template::LiveKind, name: &str) -> Option<f64> {
+        use super::template::LiveKind;
+        match kind {
+            LiveKind::Value => self.value(name),
+            LiveKind::Grad => self.grad(name),
+            LiveKind::Slope => {
+                let mut names = name.split_whitespace();
+                let (of, wrt) = (names.next()?, names.next()?);
+                self.slope(of, wrt)
+            }
+        }
+    }
+
     /// Moves input `name` by [`NUDGE_STEP`] on a copy and measures the output's change.
     pub fn nudge(&self, name: &str) -> Option<Nudge> {
         let id = self.program.input_named(name)?;

@@ -52,6 +52,23 @@ pub struct GraphSection {
     /// An input to nudge by a small step, comparing the change of the output with the
     /// gradient.
     pub nudge: Option<String>,
+    /// A "take one gradient-descent step" button that moves these inputs downhill.
+    pub descent: Option<Descent>,
+}
+
+fn default_learning_rate() -> f64 {
+    0.5
+}
+
+/// Gradient descent on some inputs of a graph: each step moves every parameter by
+/// -learning_rate × d(output)/d(parameter), and the output's history is plotted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Descent {
+    /// The inputs the optimizer may change (the weights), not the data.
+    pub parameters: Vec<String>,
+    /// The step size the learner starts with (they can change it).
+    #[serde(default = "default_learning_rate")]
+    pub learning_rate: f64,
 }
 
 /// An input the learner may edit, and its slider range.

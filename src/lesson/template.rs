@@ -1,5 +1,6 @@
 //! Live numbers inside lesson text: `{{value NAME}}` and `{{grad NAME}}` are replaced,
-//! every frame, by the node's forward value or gradient in the nearest graph above.
+//! every frame, by the node's forward value or gradient in the nearest graph above, and
+//! `{{slope A B}}` by the local effect dA/dB of one named node on another.
 
 /// Which number a placeholder asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,6 +9,8 @@ pub enum LiveKind {
     Value,
     /// d(output)/d(node).
     Grad,
+    /// dA/dB between two named nodes (`name` holds "A B").
+    Slope,
 }
 
 /// A piece of lesson text: plain text, or a placeholder for a live number.
@@ -55,22 +58,31 @@ pub fn pieces(text: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
         let kind = match words.next() {
             Some("value") => LiveKind::Value,
             Some("grad") => LiveKind::Grad,
+            Some("slope") => LiveKind::Slope,
             other => {
                 return Err(TemplateError {
                     offset: start,
                     message: format!(
-                        "expected '{{{{value NAME}}}}' or '{{{{grad NAME}}}}', found '{}'",
+                        "expected '{{{{value NAME}}}}', '{{{{grad NAME}}}}' or '{{{{slope A B}}}}', found '{}'",
                         other.unwrap_or("")
                     ),
                 });
             }
         };
-        let (Some(name), None) = (words.next(), words.next()) else {
+        let names: Vec<&str> = words.collect();
+        let wanted = if kind == LiveKind::Slope { 2 } else { 1 };
+        if names.len() != wanted {
             return Err(TemplateError {
                 offset: start,
-                message: format!("'{{{{{inner}}}}}' needs exactly one node name"),
+                message: format!("'{{{{{inner}}}}}' needs exactly {wanted} node name(s)"),
             });
-        };
+        }
+        // The names as one slice of the text ("A B" for a slope).
+        let first = names[0];
+        let last = names[names.len() - 1];
+        let from = first.as_ptr() as usize - text.as_ptr() as usize;
+        let to = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
+        let name = &text[from..to];
         out.push(Piece::Live {
             kind,
             name,
@@ -119,6 +131,21 @@ mod tests {
             ))
         });
         assert_eq!(filled, "T is vT, dT/dA is gA.");
+    }
+
+    #[test]
+    fn a_slope_names_two_nodes() {
+        let parts = pieces("{{slope a z}}").expect("well formed");
+        assert_eq!(
+            parts,
+            [Piece::Live {
+                kind: LiveKind::Slope,
+                name: "a z",
+                offset: 0
+            }]
+        );
+        assert!(pieces("{{slope a}}").is_err());
+        assert!(pieces("{{grad a z}}").is_err());
     }
 
     #[test]

@@ -157,7 +157,8 @@ impl Validator<'_> {
                     let Piece::Live { name, offset, .. } = piece else {
                         continue;
                     };
-                    let known = graph.is_some_and(|g| g.node(name).is_some());
+                    let known =
+                        graph.is_some_and(|g| name.split_whitespace().all(|n| g.node(n).is_some()));
                     if !known {
                         let (line, column) = line_column(markdown, offset);
                         let message = if graph.is_none() {
@@ -255,6 +256,20 @@ impl Validator<'_> {
                         pair[1], pair[0]
                     ),
                 );
+            }
+        }
+        if let Some(descent) = &section.descent {
+            for name in &descent.parameters {
+                if live.program.input_named(name).is_none() {
+                    let here = self.find_name(at, name);
+                    self.error_at(
+                        here,
+                        format!("gradient descent can only move inputs, and '{name}' is not one"),
+                    );
+                }
+            }
+            if !(descent.learning_rate.is_finite() && descent.learning_rate > 0.0) {
+                self.error_at(at, "the learning rate must be a finite number > 0".into());
             }
         }
         if let Some(name) = &section.nudge
@@ -421,7 +436,9 @@ impl Validator<'_> {
             Ok(pieces) => {
                 for piece in pieces {
                     if let Piece::Live { name, offset, .. } = piece
-                        && program.node_named(name).is_none()
+                        && name
+                            .split_whitespace()
+                            .any(|n| program.node_named(n).is_none())
                     {
                         let (line, column) = line_column(text, offset);
                         let message = format!("'{name}' is not a name in the question's script");
