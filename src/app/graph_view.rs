@@ -105,6 +105,9 @@ pub struct GraphView {
     pub highlighted: Vec<NodeId>,
     /// Hide every gradient (drawn as `grad ?`) until the learner has made a prediction.
     pub hide_gradients: bool,
+    /// Whether the mouse wheel pans the graph. Off on scrolling pages, where the wheel
+    /// must scroll the page (drag still pans, Ctrl + wheel still zooms).
+    pub wheel_pans: bool,
 }
 
 impl Default for GraphView {
@@ -115,6 +118,7 @@ impl Default for GraphView {
             selected: None,
             highlighted: Vec::new(),
             hide_gradients: false,
+            wheel_pans: true,
         }
     }
 }
@@ -157,6 +161,10 @@ impl GraphView {
             self.scene_rect = self.layout.bounds();
         }
         let mut hovered = None;
+        let held_scroll = (!self.wheel_pans).then(|| {
+            ui.ctx()
+                .input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta))
+        });
         let layout = &self.layout;
         let selected = &mut self.selected;
         let highlighted = &self.highlighted;
@@ -227,6 +235,9 @@ impl GraphView {
                     draw_node(&painter, &visuals, graph, id, rect, emphasis);
                 }
             });
+        if let Some(delta) = held_scroll {
+            ui.ctx().input_mut(|i| i.smooth_scroll_delta = delta);
+        }
         hovered
     }
 }

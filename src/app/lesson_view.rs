@@ -264,6 +264,7 @@ impl GraphState {
                 .collect()
         };
         let mut view = GraphView::default();
+        view.wheel_pans = false;
         view.highlighted = section
             .highlight
             .iter()

@@ -244,6 +244,7 @@ impl QuestionView {
 fn hidden_view() -> GraphView {
     let mut view = GraphView::default();
     view.hide_gradients = true;
+    view.wheel_pans = false;
     view
 }
 
