@@ -92,6 +92,8 @@ fn symbol(name: &str) -> Option<&'static str> {
         "rightarrow" => "→",
         "leftarrow" => "←",
         "infty" => "∞",
+        "cdots" | "dots" | "ldots" => "…",
+        "lVert" | "rVert" | "Vert" => "‖",
         "sum" => "Σ",
         "ln" => "ln",
         "log" => "log",

@@ -203,9 +203,10 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Formula(_) => "formula",
             Section::Graph(_) => "graph",
             Section::Plot(_) => "plot",
+            Section::Layers(_) => "layers",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })
         .collect();
-    assert_eq!(kinds.len(), 6, "every section kind is shown: {kinds:?}");
+    assert_eq!(kinds.len(), 7, "every section kind is shown: {kinds:?}");
 }

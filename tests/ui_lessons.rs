@@ -225,3 +225,40 @@ fn a_gradient_descent_step_lowers_the_loss_to_the_engines_number() {
     );
     assert!(harness.query_by_label(&line).is_some(), "{line}");
 }
+
+#[test]
+fn the_depth_slider_rebuilds_the_chain_and_shows_the_engines_gradient() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Layers(layers) => Some((i, l, layers)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with a chain of layers");
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let depth = 40;
+    let slider = harness.get_by_role_and_label(Role::Slider, "depth");
+    slider.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Slider, "depth")
+        .set_value_accesskit(depth as f64);
+    harness.run();
+    let expected = backprop_lab::lesson::layers::run(
+        &section.choices[0].layer,
+        depth,
+        section.input,
+        section.weight,
+    )
+    .expect("runs");
+    let line = format!(
+        "Gradient reaching the first layer: |dL/dh0| = {}",
+        number(expected.gradients[0])
+    );
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
+}

@@ -16,7 +16,7 @@ use super::input_editor::InputEditor;
 use super::quiz_view::QuestionView;
 
 /// Lesson text stays this wide at most, so lines stay readable on wide windows.
-const READING_WIDTH: f32 = 760.0;
+pub(super) const READING_WIDTH: f32 = 760.0;
 
 /// A live graph section.
 struct GraphState {
@@ -46,6 +46,7 @@ enum SectionState {
     Formula(String),
     Graph(Box<GraphState>),
     Plot(PlotState),
+    Layers(Box<super::layers_view::LayersView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -102,6 +103,9 @@ impl LessonView {
                     Err(message) => SectionState::Broken(message),
                 },
                 Section::Plot(plot) => SectionState::Plot(PlotState::new(plot)),
+                Section::Layers(layers) => {
+                    SectionState::Layers(Box::new(super::layers_view::LayersView::new(layers)))
+                }
                 Section::Reveal(reveal) => SectionState::Reveal {
                     section: reveal.clone(),
                     shown: 0,
@@ -185,6 +189,7 @@ impl LessonView {
             }
             SectionState::Graph(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Plot(state) => state.ui(ui, id),
+            SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Reveal { section, shown } => {
                 reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
             }

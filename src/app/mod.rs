@@ -4,6 +4,7 @@ pub mod format;
 pub mod formula;
 pub mod graph_view;
 pub mod input_editor;
+pub mod layers_view;
 pub mod lesson_view;
 pub mod navigator;
 pub mod playground;

@@ -1,6 +1,7 @@
 //! Lessons as data: the RON file format, loading (embedded or from a folder) and
 //! validation, and the live numbers a lesson shows. Knows nothing of egui.
 
+pub mod layers;
 pub mod live;
 pub mod load;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod validate;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
 pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
-    ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion, GraphSection, Lesson,
-    NumericQuestion, PlotSection, PredictQuestion, Question, QuizSection, RevealSection, Section,
+    ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion, GraphSection, LayerChoice,
+    LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question, QuizSection,
+    RevealSection, Section,
 };

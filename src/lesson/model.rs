@@ -27,6 +27,9 @@ pub enum Section {
     Graph(GraphSection),
     /// Curves of one variable `x`, or their derivatives, computed by the engine.
     Plot(PlotSection),
+    /// A deep chain of layers built in the engine, with a depth slider and the gradient
+    /// at every layer on a log scale.
+    Layers(LayersSection),
     /// Steps shown one at a time when the learner asks for the next.
     Reveal(RevealSection),
     /// Questions the learner answers.
@@ -120,6 +123,63 @@ pub struct Curve {
     /// Draw d(expression)/dx (from the backward pass) instead of the expression.
     #[serde(default)]
     pub derivative: bool,
+}
+
+/// A chain of `depth` identical layers `h_i = layer(h_{i-1}, w)`, ending in the output
+/// `L = h_depth`; the page plots |dL/dh_i| for every layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LayersSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The layer kinds the learner can switch between.
+    pub choices: Vec<LayerChoice>,
+    /// The value entering the first layer.
+    pub input: f64,
+    /// The weight `w` every layer uses, and its slider range.
+    pub weight: f64,
+    /// The slider range of the weight.
+    pub weight_min: f64,
+    /// The slider range of the weight.
+    pub weight_max: f64,
+    /// The depth the page starts at.
+    pub depth: usize,
+    /// The deepest the slider goes.
+    pub max_depth: usize,
+    /// Show a gradient-clipping threshold and the clipped gradient.
+    pub clip: bool,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for LayersSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            choices: Vec::new(),
+            input: 0.5,
+            weight: 1.0,
+            weight_min: 0.0,
+            weight_max: 2.0,
+            depth: 10,
+            max_depth: 100,
+            clip: false,
+            caption: None,
+        }
+    }
+}
+
+/// One kind of layer: an expression in `h` (the previous layer) and `w` (the weight).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerChoice {
+    /// The name on its button, e.g. "sigmoid".
+    pub label: String,
+    /// The layer, e.g. `sigmoid(w*h)`.
+    pub layer: String,
+    /// An expression for the largest local slope one layer can have (e.g. the sigmoid's
+    /// slope at 0); the page shows it raised to the depth beside the measured gradient.
+    #[serde(default)]
+    pub bound: Option<String>,
 }
 
 /// Steps revealed one at a time.

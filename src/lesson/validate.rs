@@ -49,6 +49,10 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::Layers(layers) => {
+                let at = v.find_text(&layers.title);
+                v.check_layers(at, layers);
+            }
             Section::Reveal(reveal) => {
                 let at = v.find_text(&reveal.title);
                 if reveal.steps.is_empty() {
@@ -445,6 +449,52 @@ impl Validator<'_> {
                         self.error_inside(at, text, line, column, message);
                     }
                 }
+            }
+        }
+    }
+
+    fn check_layers(&mut self, at: usize, layers: &crate::lesson::LayersSection) {
+        if layers.choices.is_empty() {
+            self.error_at(
+                at,
+                "a layers section needs at least one layer choice".into(),
+            );
+        }
+        if !(1..=1000).contains(&layers.max_depth)
+            || !(1..=layers.max_depth).contains(&layers.depth)
+        {
+            self.error_at(
+                at,
+                "depth must be between 1 and max_depth, and max_depth at most 1000".into(),
+            );
+        }
+        let (w, lo, hi) = (layers.weight, layers.weight_min, layers.weight_max);
+        if !(w.is_finite()
+            && lo.is_finite()
+            && hi.is_finite()
+            && lo <= w
+            && w <= hi
+            && layers.input.is_finite())
+        {
+            self.error_at(
+                at,
+                "the weight must lie in weight_min..weight_max, all finite".into(),
+            );
+        }
+        for choice in &layers.choices {
+            if let Err(error) = engine::parse_expression(&choice.layer, &[("h", 0.5), ("w", 1.0)]) {
+                let here = self.find_text_from(at, &choice.layer);
+                let p = error.position;
+                let message = format!("layer '{}': {}", choice.label, error.message);
+                self.error_inside(here, &choice.layer, p.line, p.column, message);
+            }
+            if let Some(bound) = &choice.bound
+                && let Err(error) = engine::parse_expression(bound, &[])
+            {
+                let here = self.find_text_from(at, bound);
+                let p = error.position;
+                let message = format!("bound of '{}': {}", choice.label, error.message);
+                self.error_inside(here, bound, p.line, p.column, message);
             }
         }
     }

@@ -1,0 +1,174 @@
+//! A deep chain of layers with a depth slider: the gradient reaching every layer on a log
+//! scale, the per-layer bound raised to the depth, and (optionally) clipping by norm.
+
+use egui::RichText;
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+
+use crate::lesson::LayersSection;
+use crate::lesson::layers::{self, LayerRun};
+
+use super::format::number;
+use super::lesson_view::READING_WIDTH;
+
+/// The widget's state: the learner's choices and the last run.
+pub struct LayersView {
+    section: LayersSection,
+    choice: usize,
+    depth: usize,
+    weight: f64,
+    threshold: f64,
+    /// The run for (choice, depth, weight); rebuilt only when one of them changes.
+    run: Option<((usize, usize, u64), Result<LayerRun, String>)>,
+}
+
+impl LayersView {
+    /// The widget at the section's starting depth and weight.
+    pub fn new(section: &LayersSection) -> Self {
+        Self {
+            choice: 0,
+            depth: section.depth,
+            weight: section.weight,
+            threshold: 1.0,
+            run: None,
+            section: section.clone(),
+        }
+    }
+
+    fn current_run(&mut self) -> Option<&Result<LayerRun, String>> {
+        let choice = self.section.choices.get(self.choice)?;
+        let key = (self.choice, self.depth, self.weight.to_bits());
+        if self.run.as_ref().map(|(k, _)| *k) != Some(key) {
+            let run = layers::run(&choice.layer, self.depth, self.section.input, self.weight)
+                .map_err(|e| format!("This layer cannot run: {e}"));
+            self.run = Some((key, run));
+        }
+        self.run.as_ref().map(|(_, run)| run)
+    }
+
+    /// Draws the widget.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if !self.section.title.is_empty() {
+                ui.strong(&self.section.title);
+            }
+            self.controls_ui(ui);
+            let Some(run) = self.current_run().cloned() else {
+                return;
+            };
+            match run {
+                Ok(run) => self.results_ui(ui, &run),
+                Err(message) => {
+                    ui.colored_label(ui.visuals().error_fg_color, message);
+                }
+            }
+            if let Some(caption) = &self.section.caption {
+                ui.label(RichText::new(caption).italics());
+            }
+        });
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Layer:");
+            for (i, choice) in self.section.choices.iter().enumerate() {
+                if ui.radio(self.choice == i, choice.label.as_str()).clicked() {
+                    self.choice = i;
+                }
+            }
+        });
+        ui.add(
+            egui::Slider::new(&mut self.depth, 1..=self.section.max_depth)
+                .text("depth")
+                .clamping(egui::SliderClamping::Always),
+        );
+        if self.section.weight_min < self.section.weight_max {
+            ui.add(
+                egui::Slider::new(
+                    &mut self.weight,
+                    self.section.weight_min..=self.section.weight_max,
+                )
+                .text("weight w"),
+            );
+        }
+        if self.section.clip {
+            ui.add(
+                egui::Slider::new(&mut self.threshold, 0.1..=1000.0)
+                    .logarithmic(true)
+                    .text("clip the gradient norm at"),
+            );
+        }
+    }
+
+    fn results_ui(&self, ui: &mut egui::Ui, run: &LayerRun) {
+        let first = run.gradients.first().copied().unwrap_or(f64::NAN);
+        ui.label(
+            RichText::new(format!(
+                "Gradient reaching the first layer: |dL/dh0| = {}",
+                number(first)
+            ))
+            .strong(),
+        );
+        let choice = self.section.choices.get(self.choice);
+        if let Some(bound) = choice.and_then(|c| c.bound.as_deref())
+            && let Ok(slope) = layers::evaluate(bound)
+        {
+            ui.label(format!(
+                "At most {} per layer, so at most {} ^ {} = {} after {} layers.",
+                number(slope),
+                number(slope),
+                self.depth,
+                number(slope.powi(i32::try_from(self.depth).unwrap_or(i32::MAX))),
+                self.depth
+            ));
+        }
+        let clip = self
+            .section
+            .clip
+            .then(|| layers::clip_factor(run.norm, self.threshold));
+        if let Some(factor) = clip {
+            ui.label(format!(
+                "Gradient norm ||g|| = {}. Clipped at {}: every gradient is multiplied by {}, so the first layer's update uses {} instead of {}.",
+                number(run.norm),
+                number(self.threshold),
+                number(factor),
+                number(first * factor),
+                number(first)
+            ));
+        }
+        let log_points = |scale: f64| -> Vec<[f64; 2]> {
+            run.gradients
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| **g > 0.0 && g.is_finite())
+                .map(|(i, g)| [i as f64, (g * scale).log10()])
+                .collect()
+        };
+        Plot::new(ui.scope_id().with("layers"))
+            .legend(Legend::default())
+            .height(200.0)
+            .width(ui.available_width().min(READING_WIDTH))
+            .allow_scroll(false)
+            .x_axis_label("layer i (0 = the first, the output on the right)")
+            .y_axis_label("log10 |dL/dh_i|")
+            .show(ui, |plot| {
+                plot.line(Line::new(
+                    "log10 |gradient|",
+                    PlotPoints::from(log_points(1.0)),
+                ));
+                plot.points(Points::new("layers", PlotPoints::from(log_points(1.0))).radius(2.0));
+                if let Some(factor) = clip {
+                    plot.line(Line::new(
+                        "after clipping",
+                        PlotPoints::from(log_points(factor)),
+                    ));
+                }
+            });
+        let zeros = run.gradients.iter().filter(|g| **g == 0.0).count();
+        if zeros > 0 {
+            ui.label(format!(
+                "{zeros} layers receive a gradient of exactly 0 (not drawn on the log scale)."
+            ));
+        }
+    }
+}
