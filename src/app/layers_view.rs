@@ -10,6 +10,9 @@ use crate::lesson::layers::{self, LayerRun};
 use super::format::number;
 use super::lesson_view::READING_WIDTH;
 
+/// What a run depends on: the layer choice, the depth and the weight's bits.
+type RunKey = (usize, usize, u64);
+
 /// The widget's state: the learner's choices and the last run.
 pub struct LayersView {
     section: LayersSection,
@@ -18,7 +21,7 @@ pub struct LayersView {
     weight: f64,
     threshold: f64,
     /// The run for (choice, depth, weight); rebuilt only when one of them changes.
-    run: Option<((usize, usize, u64), Result<LayerRun, String>)>,
+    run: Option<(RunKey, Result<LayerRun, String>)>,
 }
 
 impl LayersView {
