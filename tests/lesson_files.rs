@@ -204,6 +204,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Graph(_) => "graph",
             Section::Plot(_) => "plot",
             Section::Layers(_) => "layers",
+            Section::Backward(_) => "backward",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

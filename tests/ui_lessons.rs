@@ -262,3 +262,48 @@ fn the_depth_slider_rebuilds_the_chain_and_shows_the_engines_gradient() {
     );
     assert!(harness.query_by_label(&line).is_some(), "{line}");
 }
+
+#[test]
+fn pressing_step_shows_the_current_nodes_arithmetic() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Backward(b) => Some((i, l, b)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with a backward stepper");
+    let mut expected = backprop_lab::lesson::stepper::Stepper::new(
+        backprop_lab::engine::parse(&section.script).expect("parses"),
+    );
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    // Through the forward pass and two backward steps.
+    let mut steps = 0;
+    while expected.phase() == backprop_lab::lesson::stepper::Phase::Forward {
+        expected.step();
+        steps += 1;
+    }
+    expected.step();
+    expected.step();
+    steps += 2;
+    for _ in 0..steps {
+        let step = harness
+            .query_all_by_role_and_label(Role::Button, "Step")
+            .next()
+            .expect("a Step button");
+        step.click();
+        harness.run();
+    }
+    let text = expected.last.clone().expect("a step").text;
+    assert!(text.starts_with("Backward: pop "), "{text}");
+    assert!(harness.query_by_label(&text).is_some(), "{text}");
+    let cache = format!("Cache: {} values held.", expected.cache().len());
+    assert!(
+        harness.query_all_by_label(&cache).next().is_some(),
+        "{cache}"
+    );
+}

@@ -105,6 +105,12 @@ pub struct GraphView {
     pub highlighted: Vec<NodeId>,
     /// Hide every gradient (drawn as `grad ?`) until the learner has made a prediction.
     pub hide_gradients: bool,
+    /// Gradients to show instead of the graph's own, by node index (`None`: not yet
+    /// known, drawn `grad ?`), for a backward pass in progress.
+    pub shown_grads: Option<Vec<Option<f64>>>,
+    /// Values to show instead of the graph's own, by node index (`None`: not computed
+    /// yet, drawn `val ?`), for a forward pass in progress.
+    pub shown_values: Option<Vec<Option<f64>>>,
     /// Whether the mouse wheel pans the graph. Off on scrolling pages, where the wheel
     /// must scroll the page (drag still pans, Ctrl + wheel still zooms).
     pub wheel_pans: bool,
@@ -118,6 +124,8 @@ impl Default for GraphView {
             selected: None,
             highlighted: Vec::new(),
             hide_gradients: false,
+            shown_grads: None,
+            shown_values: None,
             wheel_pans: true,
         }
     }
@@ -169,6 +177,8 @@ impl GraphView {
         let selected = &mut self.selected;
         let highlighted = &self.highlighted;
         let hide_gradients = self.hide_gradients;
+        let shown_grads = &self.shown_grads;
+        let shown_values = &self.shown_values;
         egui::Scene::new()
             .zoom_range(0.05..=1.5)
             .show(ui, &mut self.scene_rect, |ui| {
@@ -231,6 +241,12 @@ impl GraphView {
                         selected: *selected == Some(id),
                         highlighted: highlighted.contains(&id),
                         hide_gradient: hide_gradients,
+                        shown_grad: shown_grads
+                            .as_ref()
+                            .map(|g| g.get(id.index()).copied().flatten()),
+                        shown_value: shown_values
+                            .as_ref()
+                            .map(|v| v.get(id.index()).copied().flatten()),
                     };
                     draw_node(&painter, &visuals, graph, id, rect, emphasis);
                 }
@@ -248,6 +264,10 @@ struct Emphasis {
     selected: bool,
     highlighted: bool,
     hide_gradient: bool,
+    /// A gradient to draw instead of the graph's (outer None: the graph's own).
+    shown_grad: Option<Option<f64>>,
+    /// A value to draw instead of the graph's (outer None: the graph's own).
+    shown_value: Option<Option<f64>>,
 }
 
 fn draw_node(
@@ -309,17 +329,21 @@ fn draw_node(
     painter.text(
         Pos2::new(left, rect.top() + 24.0),
         Align2::LEFT_TOP,
-        format!("val  {}", number(value)),
+        match emphasis.shown_value {
+            Some(None) => "val  ?".to_string(),
+            Some(Some(shown)) => format!("val  {}", number(shown)),
+            None => format!("val  {}", number(value)),
+        },
         FontId::monospace(12.0),
         VALUE_COLOR,
     );
     painter.text(
         Pos2::new(left, rect.top() + 43.0),
         Align2::LEFT_TOP,
-        if emphasis.hide_gradient {
-            "grad ?".to_string()
-        } else {
-            format!("grad {}", number(grad))
+        match (emphasis.hide_gradient, emphasis.shown_grad) {
+            (true, _) | (false, Some(None)) => "grad ?".to_string(),
+            (false, Some(Some(shown))) => format!("grad {}", number(shown)),
+            (false, None) => format!("grad {}", number(grad)),
         },
         FontId::monospace(12.0),
         GRAD_COLOR,

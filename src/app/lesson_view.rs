@@ -47,6 +47,7 @@ enum SectionState {
     Graph(Box<GraphState>),
     Plot(PlotState),
     Layers(Box<super::layers_view::LayersView>),
+    Backward(Box<super::stepper_view::StepperView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -103,6 +104,9 @@ impl LessonView {
                     Err(message) => SectionState::Broken(message),
                 },
                 Section::Plot(plot) => SectionState::Plot(PlotState::new(plot)),
+                Section::Backward(section) => {
+                    SectionState::Backward(Box::new(super::stepper_view::StepperView::new(section)))
+                }
                 Section::Layers(layers) => {
                     SectionState::Layers(Box::new(super::layers_view::LayersView::new(layers)))
                 }
@@ -190,6 +194,7 @@ impl LessonView {
             SectionState::Graph(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Plot(state) => state.ui(ui, id),
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Reveal { section, shown } => {
                 reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
             }

@@ -10,6 +10,7 @@ pub mod navigator;
 pub mod playground;
 pub mod progress_page;
 pub mod quiz_view;
+pub mod stepper_view;
 
 use std::path::PathBuf;
 

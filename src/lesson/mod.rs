@@ -5,13 +5,14 @@ pub mod layers;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod stepper;
 pub mod template;
 pub mod validate;
 
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
 pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
-    ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion, GraphSection, LayerChoice,
-    LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question, QuizSection,
-    RevealSection, Section,
+    BackwardSection, ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion,
+    GraphSection, LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection,
+    PredictQuestion, Question, QuizSection, RevealSection, Section,
 };

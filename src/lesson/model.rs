@@ -32,6 +32,9 @@ pub enum Section {
     Layers(LayersSection),
     /// Steps shown one at a time when the learner asks for the next.
     Reveal(RevealSection),
+    /// Backpropagation one node at a time: a forward pass filling a cache, then the
+    /// backward pass with each node's arithmetic.
+    Backward(BackwardSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
 }
@@ -180,6 +183,16 @@ pub struct LayerChoice {
     /// slope at 0); the page shows it raised to the depth beside the measured gradient.
     #[serde(default)]
     pub bound: Option<String>,
+}
+
+/// A graph to walk through node by node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct BackwardSection {
+    /// The graph script.
+    pub script: String,
+    /// A sentence under the graph.
+    pub caption: Option<String>,
 }
 
 /// Steps revealed one at a time.

@@ -49,6 +49,14 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::Backward(section) => {
+                let at = v.find_text(&section.script);
+                if let Err(error) = engine::parse(&section.script) {
+                    let p = error.position;
+                    let message = format!("graph script: {}", error.message);
+                    v.error_inside(at, &section.script, p.line, p.column, message);
+                }
+            }
             Section::Layers(layers) => {
                 let at = v.find_text(&layers.title);
                 v.check_layers(at, layers);

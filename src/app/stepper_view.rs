@@ -1,0 +1,141 @@
+//! The backprop algorithm, one node at a time: Step, Play/Pause, the cache filling up, the
+//! current node's arithmetic, and the inputs' `.grad` across repeated backward passes.
+
+use egui::RichText;
+
+use crate::engine;
+use crate::lesson::BackwardSection;
+use crate::lesson::stepper::{Phase, Stepper};
+
+use super::format::number;
+use super::graph_view::{GraphView, legend_ui};
+
+/// Seconds between steps while playing.
+const PLAY_INTERVAL_SECS: f64 = 0.8;
+
+/// The section's state.
+pub struct StepperView {
+    section: BackwardSection,
+    stepper: Result<Stepper, String>,
+    view: GraphView,
+    playing: bool,
+    last_step_secs: f64,
+}
+
+impl StepperView {
+    /// A walk over the section's graph, before the forward pass.
+    pub fn new(section: &BackwardSection) -> Self {
+        let stepper = engine::parse(&section.script)
+            .map(Stepper::new)
+            .map_err(|e| format!("This graph cannot run: {e}"));
+        let mut view = GraphView::default();
+        view.wheel_pans = false;
+        Self {
+            section: section.clone(),
+            stepper,
+            view,
+            playing: false,
+            last_step_secs: 0.0,
+        }
+    }
+
+    /// Draws the section.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let Ok(stepper) = &mut self.stepper else {
+            if let Err(message) = &self.stepper {
+                ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+            }
+            return;
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            legend_ui(ui);
+            ui.horizontal_wrapped(|ui| {
+                let done = stepper.phase() == Phase::Done;
+                if ui.add_enabled(!done, egui::Button::new("Step")).clicked() {
+                    stepper.step();
+                    self.playing = false;
+                }
+                let play = if self.playing { "Pause" } else { "Play" };
+                if ui.add_enabled(!done, egui::Button::new(play)).clicked() {
+                    self.playing = !self.playing;
+                }
+                if ui
+                    .add_enabled(done, egui::Button::new("Run backward again (keep .grad)"))
+                    .clicked()
+                {
+                    stepper.backward_again();
+                }
+                if ui.button("Zero the gradients").clicked() {
+                    stepper.zero_grad();
+                }
+                if ui.button("Start over").clicked() {
+                    stepper.restart();
+                    self.playing = false;
+                }
+            });
+            let now = ui.input(|i| i.time);
+            if self.playing {
+                if now - self.last_step_secs >= PLAY_INTERVAL_SECS {
+                    self.last_step_secs = now;
+                    if !stepper.step() {
+                        self.playing = false;
+                    }
+                }
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            // The graph: gradients appear as the backward pass delivers them.
+            self.view.shown_grads = Some(
+                (0..stepper.program.graph.node_count() + 8)
+                    .map(|i| stepper.received(engine::NodeId::new(i)))
+                    .collect(),
+            );
+            self.view.shown_values = Some(
+                (0..stepper.program.graph.node_count() + 8)
+                    .map(|i| stepper.computed(engine::NodeId::new(i)))
+                    .collect(),
+            );
+            self.view.selected = stepper.current();
+            let graph = &mut stepper.program.graph;
+            let height = self.view.preferred_height(graph, 260.0);
+            self.view.ui_sized(ui, graph, height);
+            if let Some(caption) = &self.section.caption {
+                ui.label(RichText::new(caption).italics());
+            }
+            let phase = match stepper.phase() {
+                Phase::Forward => "Forward pass: computing values and caching them.",
+                Phase::Backward => "Backward pass: passing gradients from the output back.",
+                Phase::Done => "Done: every node has passed its gradient on.",
+            };
+            ui.label(RichText::new(phase).strong());
+            match &stepper.last {
+                Some(record) => {
+                    ui.label(RichText::new(&record.text).monospace());
+                }
+                None => {
+                    ui.label("Press Step to begin.");
+                }
+            }
+            let cache = stepper.cache();
+            ui.label(format!("Cache: {} values held.", cache.len()));
+            if !cache.is_empty() {
+                let listed: Vec<String> = cache
+                    .iter()
+                    .map(|(name, value)| format!("{name} = {}", number(*value)))
+                    .collect();
+                ui.label(RichText::new(listed.join(",  ")).monospace().weak());
+            }
+            let grads: Vec<String> = stepper
+                .accumulated()
+                .iter()
+                .map(|(name, g)| format!("{name}.grad = {}", number(*g)))
+                .collect();
+            ui.label(format!(
+                "After {} backward passes since the last zeroing: {}",
+                stepper.passes,
+                grads.join(", ")
+            ));
+        });
+    }
+}
