@@ -205,6 +205,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Plot(_) => "plot",
             Section::Layers(_) => "layers",
             Section::Backward(_) => "backward",
+            Section::Training(_) => "training",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

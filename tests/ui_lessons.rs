@@ -307,3 +307,73 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
         "{cache}"
     );
 }
+
+#[test]
+fn toggling_the_straight_through_estimator_changes_the_loss_curve() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Training(t) if t.variants.len() > 1 => Some((i, l, t)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with a training run");
+    let describe = |variant: usize| {
+        let v = &section.variants[variant];
+        let run = backprop_lab::lesson::training::train(
+            &v.script,
+            &section.parameters,
+            &section.data,
+            section.steps,
+            section.learning_rate,
+        )
+        .expect("trains");
+        let gradients: Vec<String> = run
+            .first_gradients
+            .iter()
+            .map(|(n, g)| format!("dL/d{n} = {}", number(*g)))
+            .collect();
+        let parameters: Vec<String> = run
+            .parameters
+            .iter()
+            .map(|(n, v)| format!("{n} = {}", number(*v)))
+            .collect();
+        let first = run.losses[0];
+        let last = run.losses[run.losses.len() - 1];
+        (
+            format!(
+                "'{}': loss {} -> {}; first gradient {}; trained {}.",
+                v.label,
+                number(first),
+                number(last),
+                gradients.join(", "),
+                parameters.join(", ")
+            ),
+            first,
+            last,
+        )
+    };
+    let (broken, broken_first, broken_last) = describe(0);
+    let (fixed, fixed_first, fixed_last) = describe(1);
+    assert_eq!(broken_first, broken_last, "the broken chain stalls");
+    assert!(fixed_last < fixed_first, "the fix learns");
+
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let train = |harness: &mut Harness<'static, BackpropApp>, label: &str| {
+        let text = format!("Train '{label}' for {} steps", section.steps);
+        harness.get_by_label(&text).scroll_to_me();
+        harness.run();
+        harness.get_by_label(&text).click();
+        harness.run();
+    };
+    train(&mut harness, &section.variants[0].label);
+    assert!(harness.query_by_label(&broken).is_some(), "{broken}");
+    harness.get_by_label(&section.variants[1].label).click();
+    harness.run();
+    train(&mut harness, &section.variants[1].label);
+    assert!(harness.query_by_label(&fixed).is_some(), "{fixed}");
+}

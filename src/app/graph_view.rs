@@ -15,7 +15,7 @@ pub const VALUE_COLOR: Color32 = Color32::from_rgb(40, 110, 220);
 pub const GRAD_COLOR: Color32 = Color32::from_rgb(220, 110, 20);
 
 const NODE_SIZE: Vec2 = Vec2::new(120.0, 62.0);
-const LAYER_GAP: f32 = 44.0;
+const LAYER_GAP: f32 = 58.0;
 const ROW_GAP: f32 = 22.0;
 
 /// Where each node sits; recomputed only when the graph's structure changes.
@@ -201,12 +201,12 @@ impl GraphView {
                             continue;
                         }
                         let local = graph.local_derivative(id, slot);
-                        let mid = start + (end - start) * 0.55;
+                        let mid = start + (end - start) * 0.5;
                         painter.text(
                             mid,
                             Align2::CENTER_BOTTOM,
-                            format!("local {}", number(local)),
-                            FontId::proportional(12.0),
+                            format!("local {}", node_number(local)),
+                            FontId::monospace(11.0),
                             visuals.text_color(),
                         );
                     }
@@ -311,17 +311,23 @@ fn draw_node(
         StrokeKind::Inside,
     );
     let title = node_title(graph, id);
-    let title = if is_output {
-        format!("{title}  [output]")
-    } else {
-        title
-    };
+    if is_output {
+        // Said in words, not only by the thick border.
+        painter.text(
+            Pos2::new(rect.right() - 5.0, rect.bottom() - 3.0),
+            Align2::RIGHT_BOTTOM,
+            "output",
+            FontId::proportional(10.0),
+            visuals.strong_text_color(),
+        );
+    }
     let left = rect.left() + 6.0;
     painter.text(
         Pos2::new(left, rect.top() + 4.0),
         Align2::LEFT_TOP,
         title,
-        FontId::proportional(13.0),
+        // Monospace (Hack) like the numbers: its minus signs stay visible when zoomed out.
+        FontId::monospace(12.0),
         visuals.strong_text_color(),
     );
     let value = graph.value(id);
@@ -331,8 +337,8 @@ fn draw_node(
         Align2::LEFT_TOP,
         match emphasis.shown_value {
             Some(None) => "val  ?".to_string(),
-            Some(Some(shown)) => format!("val  {}", number(shown)),
-            None => format!("val  {}", number(value)),
+            Some(Some(shown)) => format!("val  {}", node_number(shown)),
+            None => format!("val  {}", node_number(value)),
         },
         FontId::monospace(12.0),
         VALUE_COLOR,
@@ -342,8 +348,8 @@ fn draw_node(
         Align2::LEFT_TOP,
         match (emphasis.hide_gradient, emphasis.shown_grad) {
             (true, _) | (false, Some(None)) => "grad ?".to_string(),
-            (false, Some(Some(shown))) => format!("grad {}", number(shown)),
-            (false, None) => format!("grad {}", number(grad)),
+            (false, Some(Some(shown))) => format!("grad {}", node_number(shown)),
+            (false, None) => format!("grad {}", node_number(grad)),
         },
         FontId::monospace(12.0),
         GRAD_COLOR,
@@ -357,6 +363,12 @@ fn draw_node(
             visuals.error_fg_color,
         );
     }
+}
+
+/// A number inside a node box: the typographic minus sign (U+2212), because the hyphen
+/// of the small monospace font can vanish when a graph is zoomed out, turning -12 into 12.
+fn node_number(value: f64) -> String {
+    number(value).replacen('-', "\u{2212}", 1)
 }
 
 /// A node in words: its title, value and gradient, e.g. `A (input): value 1, gradient 9`.

@@ -48,6 +48,7 @@ enum SectionState {
     Plot(PlotState),
     Layers(Box<super::layers_view::LayersView>),
     Backward(Box<super::stepper_view::StepperView>),
+    Training(Box<super::training_view::TrainingView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -107,6 +108,9 @@ impl LessonView {
                 Section::Backward(section) => {
                     SectionState::Backward(Box::new(super::stepper_view::StepperView::new(section)))
                 }
+                Section::Training(section) => SectionState::Training(Box::new(
+                    super::training_view::TrainingView::new(section),
+                )),
                 Section::Layers(layers) => {
                     SectionState::Layers(Box::new(super::layers_view::LayersView::new(layers)))
                 }
@@ -195,6 +199,7 @@ impl LessonView {
             SectionState::Plot(state) => state.ui(ui, id),
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Reveal { section, shown } => {
                 reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
             }

@@ -11,6 +11,7 @@ pub mod playground;
 pub mod progress_page;
 pub mod quiz_view;
 pub mod stepper_view;
+pub mod training_view;
 
 use std::path::PathBuf;
 

@@ -7,6 +7,7 @@ pub mod load;
 pub mod model;
 pub mod stepper;
 pub mod template;
+pub mod training;
 pub mod validate;
 
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
@@ -14,5 +15,6 @@ pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, l
 pub use model::{
     BackwardSection, ChoiceOption, ChoiceQuestion, Curve, EditableInput, FormulaQuestion,
     GraphSection, LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection,
-    PredictQuestion, Question, QuizSection, RevealSection, Section,
+    PredictQuestion, Question, QuizSection, RevealSection, Section, TrainingSection,
+    TrainingVariant,
 };

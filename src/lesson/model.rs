@@ -35,6 +35,8 @@ pub enum Section {
     /// Backpropagation one node at a time: a forward pass filling a cache, then the
     /// backward pass with each node's arithmetic.
     Backward(BackwardSection),
+    /// A short training run of model variants, with their loss curves.
+    Training(TrainingSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
 }
@@ -183,6 +185,49 @@ pub struct LayerChoice {
     /// slope at 0); the page shows it raised to the depth beside the measured gradient.
     #[serde(default)]
     pub bound: Option<String>,
+}
+
+/// Variants of one model trained side by side by gradient descent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainingSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The model variants; each script's output is its loss.
+    pub variants: Vec<TrainingVariant>,
+    /// The inputs gradient descent moves.
+    pub parameters: Vec<String>,
+    /// The data: each row sets some inputs (e.g. `{"x": 1, "t": 2}`).
+    pub data: Vec<std::collections::BTreeMap<String, f64>>,
+    /// Steps per run.
+    pub steps: usize,
+    /// The step size.
+    pub learning_rate: f64,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for TrainingSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            variants: Vec::new(),
+            parameters: Vec::new(),
+            data: Vec::new(),
+            steps: 40,
+            learning_rate: 0.1,
+            caption: None,
+        }
+    }
+}
+
+/// One variant of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingVariant {
+    /// Its name on the toggle.
+    pub label: String,
+    /// The graph script; its last statement is the loss.
+    pub script: String,
 }
 
 /// A graph to walk through node by node.

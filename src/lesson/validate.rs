@@ -49,6 +49,46 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::Training(section) => {
+                let at = v.find_text(&section.title);
+                if section.variants.is_empty()
+                    || section.parameters.is_empty()
+                    || section.data.is_empty()
+                {
+                    v.error_at(
+                        at,
+                        "a training section needs variants, parameters and data".into(),
+                    );
+                }
+                let rate_ok = section.learning_rate.is_finite() && section.learning_rate > 0.0;
+                if !((1..=10_000).contains(&section.steps) && rate_ok) {
+                    v.error_at(
+                        at,
+                        "steps must be 1..10000 and the learning rate a finite number > 0".into(),
+                    );
+                }
+                for variant in &section.variants {
+                    let here = v.find_text(&variant.script);
+                    let run = crate::lesson::training::train(
+                        &variant.script,
+                        &section.parameters,
+                        &section.data,
+                        1,
+                        section.learning_rate.max(f64::MIN_POSITIVE),
+                    );
+                    match run {
+                        Ok(_) => {}
+                        Err(crate::lesson::training::TrainingError::Script(error)) => {
+                            let p = error.position;
+                            let message = format!("variant '{}': {}", variant.label, error.message);
+                            v.error_inside(here, &variant.script, p.line, p.column, message);
+                        }
+                        Err(error) => {
+                            v.error_at(here, format!("variant '{}': {error}", variant.label))
+                        }
+                    }
+                }
+            }
             Section::Backward(section) => {
                 let at = v.find_text(&section.script);
                 if let Err(error) = engine::parse(&section.script) {
