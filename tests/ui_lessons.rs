@@ -377,3 +377,51 @@ fn toggling_the_straight_through_estimator_changes_the_loss_curve() {
     train(&mut harness, &section.variants[1].label);
     assert!(harness.query_by_label(&fixed).is_some(), "{fixed}");
 }
+
+#[test]
+fn the_clipping_threshold_scales_the_update() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Layers(layers) if layers.clip => Some((i, l, layers)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with gradient clipping");
+    let run = backprop_lab::lesson::layers::run(
+        &section.choices[0].layer,
+        section.depth,
+        section.input,
+        section.weight,
+    )
+    .expect("runs");
+    let threshold = 2.0;
+    let factor = backprop_lab::lesson::layers::clip_factor(run.norm, threshold);
+    assert!(
+        factor < 1.0,
+        "the lesson starts with a gradient worth clipping"
+    );
+    let line = format!(
+        "Gradient norm ||g|| = {}. Clipped at {}: every gradient is multiplied by {}, so the first layer's update uses {} instead of {}.",
+        number(run.norm),
+        number(threshold),
+        number(factor),
+        number(run.gradients[0] * factor),
+        number(run.gradients[0])
+    );
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let label = "clip the gradient norm at";
+    harness
+        .get_by_role_and_label(Role::Slider, label)
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Slider, label)
+        .set_value_accesskit(threshold);
+    harness.run();
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
+}
