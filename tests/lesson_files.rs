@@ -206,6 +206,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Layers(_) => "layers",
             Section::Backward(_) => "backward",
             Section::Training(_) => "training",
+            Section::Cards(_) => "cards",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

@@ -425,3 +425,34 @@ fn the_clipping_threshold_scales_the_update() {
     harness.run();
     assert!(harness.query_by_label(&line).is_some(), "{line}");
 }
+
+#[test]
+fn flashcards_and_myth_cards_are_answered_and_recorded() {
+    let files = lesson::load_embedded();
+    let (index, file) = files
+        .iter()
+        .enumerate()
+        .find(|(_, f)| {
+            f.lesson
+                .as_ref()
+                .is_ok_and(|l| l.sections.iter().any(|s| matches!(s, Section::Cards(_))))
+        })
+        .expect("a lesson with cards");
+    let title = file.title();
+    let mut harness = harness();
+    open(&mut harness, index, &title);
+    harness.get_by_label("Show the answer").click();
+    harness.run();
+    harness.get_by_label("I knew it").click();
+    harness.run();
+    // The myth deck's first card: "Backpropagation is the learning algorithm."
+    harness.get_by_role_and_label(Role::Button, "Myth").click();
+    harness.run();
+    assert!(harness.query_by_label("Right! It is a myth.").is_some());
+    let progress = harness.state().progress().lesson(&file.file);
+    assert_eq!(
+        progress.cards.values().filter(|r| **r).count(),
+        2,
+        "{progress:?}"
+    );
+}

@@ -49,6 +49,7 @@ enum SectionState {
     Layers(Box<super::layers_view::LayersView>),
     Backward(Box<super::stepper_view::StepperView>),
     Training(Box<super::training_view::TrainingView>),
+    Cards(Box<super::cards_view::CardsView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -77,6 +78,13 @@ pub enum LessonEvent {
         /// Whether the answer was right.
         right: bool,
     },
+    /// The learner answered card `card` (numbered from 0 across the lesson).
+    Card {
+        /// Which card.
+        card: u32,
+        /// Whether they got it.
+        right: bool,
+    },
 }
 
 /// A lesson page.
@@ -93,6 +101,7 @@ impl LessonView {
         let mut sections = Vec::with_capacity(lesson.sections.len());
         let mut graph_above = None;
         let mut questions_before = 0u32;
+        let mut cards_before = 0u32;
         for (index, section) in lesson.sections.iter().enumerate() {
             let state = match section {
                 Section::Text(text) => SectionState::Text(text.clone()),
@@ -111,6 +120,12 @@ impl LessonView {
                 Section::Training(section) => SectionState::Training(Box::new(
                     super::training_view::TrainingView::new(section),
                 )),
+                Section::Cards(deck) => {
+                    let view = super::cards_view::CardsView::new(deck, cards_before);
+                    cards_before =
+                        cards_before.saturating_add(u32::try_from(deck.cards.len()).unwrap_or(0));
+                    SectionState::Cards(Box::new(view))
+                }
                 Section::Layers(layers) => {
                     SectionState::Layers(Box::new(super::layers_view::LayersView::new(layers)))
                 }
@@ -200,6 +215,12 @@ impl LessonView {
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Cards(state) => {
+                let answered = ui.push_id(id, |ui| state.ui(ui, &mut self.markdown)).inner;
+                if let Some((card, right)) = answered {
+                    events.push(LessonEvent::Card { card, right });
+                }
+            }
             SectionState::Reveal { section, shown } => {
                 reveal_ui(ui, &mut self.markdown, id, section, shown, graph);
             }

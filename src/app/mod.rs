@@ -1,5 +1,6 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
+pub mod cards_view;
 pub mod format;
 pub mod formula;
 pub mod graph_view;
@@ -252,6 +253,10 @@ impl BackpropApp {
                         }
                         LessonEvent::Answered { question, right } => {
                             self.progress.answer(&file, question, question_count, right);
+                            self.save_progress();
+                        }
+                        LessonEvent::Card { card, right } => {
+                            self.progress.card(&file, card, right);
                             self.save_progress();
                         }
                     }

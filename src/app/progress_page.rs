@@ -34,7 +34,7 @@ impl ProgressPage {
         TableBuilder::new(ui)
             .striped(true)
             .column(Column::auto().at_least(260.0))
-            .columns(Column::auto().at_least(90.0), 4)
+            .columns(Column::auto().at_least(90.0), 5)
             .header(22.0, |mut header| {
                 for title in [
                     "Lesson",
@@ -70,6 +70,14 @@ impl ProgressPage {
                         });
                         row.col(|ui| {
                             ui.label(lesson.attempts.to_string());
+                        });
+                        row.col(|ui| {
+                            let right = lesson.cards.values().filter(|r| **r).count();
+                            if lesson.cards.is_empty() {
+                                ui.label("-");
+                            } else {
+                                ui.label(format!("{right} of {}", lesson.cards.len()));
+                            }
                         });
                     });
                 }

@@ -37,8 +37,41 @@ pub enum Section {
     Backward(BackwardSection),
     /// A short training run of model variants, with their loss curves.
     Training(TrainingSection),
+    /// Flashcards and myth-or-truth cards, one at a time.
+    Cards(CardsSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// A deck of cards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CardsSection {
+    /// Heading above the deck.
+    pub title: String,
+    /// The cards, in order.
+    pub cards: Vec<Card>,
+}
+
+/// One card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Card {
+    /// A question to think about, then its answer; the learner says whether they knew it.
+    Flash {
+        /// The question (Markdown).
+        question: String,
+        /// The answer (Markdown).
+        answer: String,
+    },
+    /// A statement the learner calls a myth or the truth.
+    Myth {
+        /// The statement (Markdown).
+        statement: String,
+        /// Whether it is a myth.
+        myth: bool,
+        /// Why (Markdown).
+        explanation: String,
+    },
 }
 
 /// A live graph: a graph script plus what the learner may touch.

@@ -8,7 +8,7 @@ use crate::engine::{self, NodeId};
 
 use super::live::{LiveGraph, LiveGraphError};
 use super::load::LessonError;
-use super::model::{GraphSection, Lesson, PlotSection, Question, Section};
+use super::model::{Card, GraphSection, Lesson, PlotSection, Question, Section};
 use super::template::{self, Piece};
 
 /// Every problem of a parsed lesson; empty when it is fine.
@@ -48,6 +48,26 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
             Section::Plot(plot) => {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
+            }
+            Section::Cards(deck) => {
+                let at = v.find_text(&deck.title);
+                if deck.cards.is_empty() {
+                    v.error_at(at, "a deck needs at least one card".into());
+                }
+                for card in &deck.cards {
+                    let (front, back) = match card {
+                        Card::Flash { question, answer } => (question, answer),
+                        Card::Myth {
+                            statement,
+                            explanation,
+                            ..
+                        } => (statement, explanation),
+                    };
+                    let here = v.find_text(front);
+                    if front.trim().is_empty() || back.trim().is_empty() {
+                        v.error_at(here, "a card needs both sides".into());
+                    }
+                }
             }
             Section::Training(section) => {
                 let at = v.find_text(&section.title);

@@ -40,6 +40,9 @@ pub struct LessonProgress {
     pub question_count: u32,
     /// How many answers the learner has checked in this lesson.
     pub attempts: u32,
+    /// Cards (by their number in the lesson) and whether the learner's last answer was
+    /// right.
+    pub cards: BTreeMap<u32, bool>,
 }
 
 impl LessonProgress {
@@ -78,6 +81,13 @@ impl Progress {
         if right {
             entry.correct.insert(question);
         }
+    }
+
+    /// Records the learner's answer to card `card`.
+    pub fn card(&mut self, file: &str, card: u32, right: bool) {
+        let entry = self.lessons.entry(file.to_string()).or_default();
+        entry.opened = true;
+        entry.cards.insert(card, right);
     }
 
     /// Whether a lesson is finished.
