@@ -207,6 +207,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Backward(_) => "backward",
             Section::Training(_) => "training",
             Section::Cards(_) => "cards",
+            Section::ConceptMap(_) => "concept map",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

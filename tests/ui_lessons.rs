@@ -456,3 +456,29 @@ fn flashcards_and_myth_cards_are_answered_and_recorded() {
         "{progress:?}"
     );
 }
+
+#[test]
+fn the_concept_map_opens_the_lesson_a_learner_clicks() {
+    let files = lesson::load_embedded();
+    let (index, file) = files
+        .iter()
+        .enumerate()
+        .find(|(_, f)| {
+            f.lesson.as_ref().is_ok_and(|l| {
+                l.sections
+                    .iter()
+                    .any(|s| matches!(s, Section::ConceptMap(_)))
+            })
+        })
+        .expect("a lesson with a concept map");
+    let target = files
+        .iter()
+        .position(|f| f.file == "06-vanishing-gradient.ron")
+        .expect("the vanishing-gradient lesson");
+    let mut harness = harness();
+    open(&mut harness, index, &file.title());
+    let label = format!("Vanishing gradient: ○ {}", files[target].title());
+    harness.get_by_label(&label).click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(target));
+}

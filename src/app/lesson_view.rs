@@ -50,6 +50,7 @@ enum SectionState {
     Backward(Box<super::stepper_view::StepperView>),
     Training(Box<super::training_view::TrainingView>),
     Cards(Box<super::cards_view::CardsView>),
+    ConceptMap(crate::lesson::ConceptMapSection),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -66,7 +67,7 @@ enum SectionState {
 }
 
 /// What the learner did on the page that the app must act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LessonEvent {
     /// The learner pressed "Finish lesson".
     Finished,
@@ -78,6 +79,8 @@ pub enum LessonEvent {
         /// Whether the answer was right.
         right: bool,
     },
+    /// The learner asked to open another lesson (by its file name).
+    Open(String),
     /// The learner answered card `card` (numbered from 0 across the lesson).
     Card {
         /// Which card.
@@ -120,6 +123,7 @@ impl LessonView {
                 Section::Training(section) => SectionState::Training(Box::new(
                     super::training_view::TrainingView::new(section),
                 )),
+                Section::ConceptMap(map) => SectionState::ConceptMap(map.clone()),
                 Section::Cards(deck) => {
                     let view = super::cards_view::CardsView::new(deck, cards_before);
                     cards_before =
@@ -164,7 +168,12 @@ impl LessonView {
     }
 
     /// Draws the page; returns what the learner did that the app must record.
-    pub fn ui(&mut self, ui: &mut egui::Ui, finished: bool) -> Vec<LessonEvent> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        finished: bool,
+        lessons: &[super::concept_map_view::LessonInfo<'_>],
+    ) -> Vec<LessonEvent> {
         let mut events = Vec::new();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -176,7 +185,7 @@ impl LessonView {
                 }
                 ui.add_space(8.0);
                 for index in 0..self.sections.len() {
-                    self.section_ui(ui, index, &mut events);
+                    self.section_ui(ui, index, lessons, &mut events);
                     ui.add_space(10.0);
                 }
                 ui.separator();
@@ -192,7 +201,13 @@ impl LessonView {
         events
     }
 
-    fn section_ui(&mut self, ui: &mut egui::Ui, index: usize, events: &mut Vec<LessonEvent>) {
+    fn section_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        index: usize,
+        lessons: &[super::concept_map_view::LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
         let (before, rest) = self.sections.split_at_mut(index);
         let Some((state, above)) = rest.first_mut() else {
             return;
@@ -215,6 +230,16 @@ impl LessonView {
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::ConceptMap(map) => {
+                let clicked = ui
+                    .push_id(id, |ui| {
+                        super::concept_map_view::concept_map_ui(ui, map, lessons)
+                    })
+                    .inner;
+                if let Some(file) = clicked {
+                    events.push(LessonEvent::Open(file));
+                }
+            }
             SectionState::Cards(state) => {
                 let answered = ui.push_id(id, |ui| state.ui(ui, &mut self.markdown)).inner;
                 if let Some((card, right)) = answered {

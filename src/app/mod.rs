@@ -1,6 +1,7 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
 pub mod cards_view;
+pub mod concept_map_view;
 pub mod format;
 pub mod formula;
 pub mod graph_view;
@@ -239,11 +240,24 @@ impl BackpropApp {
         match &file.lesson {
             Err(errors) => navigator::broken_lesson_ui(ui, &file.file, errors),
             Ok(lesson) => {
+                let titles: Vec<(String, String)> = self
+                    .lessons
+                    .iter()
+                    .map(|f| (f.file.clone(), f.title()))
+                    .collect();
+                let infos: Vec<concept_map_view::LessonInfo<'_>> = titles
+                    .iter()
+                    .map(|(file, title)| concept_map_view::LessonInfo {
+                        file,
+                        title,
+                        finished: self.progress.is_finished(file),
+                    })
+                    .collect();
                 let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
                 let file = file.file.clone();
                 let question_count = u32::try_from(lesson.question_count()).unwrap_or(u32::MAX);
                 let finished = self.progress.is_finished(&file);
-                let events = view.ui(ui, finished);
+                let events = view.ui(ui, finished, &infos);
                 for event in events {
                     match event {
                         LessonEvent::Finished => {
@@ -254,6 +268,11 @@ impl BackpropApp {
                         LessonEvent::Answered { question, right } => {
                             self.progress.answer(&file, question, question_count, right);
                             self.save_progress();
+                        }
+                        LessonEvent::Open(target) => {
+                            if let Some(i) = self.lessons.iter().position(|f| f.file == target) {
+                                self.open(Page::Lesson(i));
+                            }
                         }
                         LessonEvent::Card { card, right } => {
                             self.progress.card(&file, card, right);

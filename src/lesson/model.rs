@@ -39,8 +39,33 @@ pub enum Section {
     Training(TrainingSection),
     /// Flashcards and myth-or-truth cards, one at a time.
     Cards(CardsSection),
+    /// Concepts and how they lead to each other, each linked to its lesson.
+    ConceptMap(ConceptMapSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// A map of concepts: a small directed graph whose boxes open lessons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ConceptMapSection {
+    /// Heading above the map.
+    pub title: String,
+    /// The concepts.
+    pub concepts: Vec<Concept>,
+}
+
+/// One concept of a map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concept {
+    /// Its name on the map (unique within the map).
+    pub name: String,
+    /// The lesson file that teaches it, e.g. `02-chain-rule.ron`.
+    #[serde(default)]
+    pub lesson: Option<String>,
+    /// The concepts it leads to.
+    #[serde(default)]
+    pub leads_to: Vec<String>,
 }
 
 /// A deck of cards.

@@ -49,6 +49,24 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::ConceptMap(map) => {
+                let at = v.find_text(&map.title);
+                let names: HashSet<&str> = map.concepts.iter().map(|c| c.name.as_str()).collect();
+                if names.len() != map.concepts.len() {
+                    v.error_at(at, "concept names must be unique".into());
+                }
+                for concept in &map.concepts {
+                    for target in &concept.leads_to {
+                        if !names.contains(target.as_str()) {
+                            let here = v.find_name(at, target);
+                            v.error_at(here, format!("'{target}' is not a concept of this map"));
+                        }
+                    }
+                }
+                if let Some(cycle_at) = concept_cycle(&map.concepts) {
+                    v.error_at(at, format!("the map has a cycle through '{cycle_at}'"));
+                }
+            }
             Section::Cards(deck) => {
                 let at = v.find_text(&deck.title);
                 if deck.cards.is_empty() {
@@ -570,6 +588,40 @@ impl Validator<'_> {
     fn find_text_from(&self, from: usize, content: &str) -> usize {
         self.text[from..].find(content).map_or(from, |o| from + o)
     }
+}
+
+/// A concept on a cycle, if the map has one (Kahn's algorithm, iterative).
+fn concept_cycle(concepts: &[crate::lesson::Concept]) -> Option<String> {
+    let index: std::collections::HashMap<&str, usize> = concepts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut incoming = vec![0usize; concepts.len()];
+    for concept in concepts {
+        for target in &concept.leads_to {
+            if let Some(&t) = index.get(target.as_str()) {
+                incoming[t] += 1;
+            }
+        }
+    }
+    let mut ready: Vec<usize> = (0..concepts.len()).filter(|&i| incoming[i] == 0).collect();
+    let mut seen = 0;
+    while let Some(i) = ready.pop() {
+        seen += 1;
+        for target in &concepts[i].leads_to {
+            if let Some(&t) = index.get(target.as_str()) {
+                incoming[t] -= 1;
+                if incoming[t] == 0 {
+                    ready.push(t);
+                }
+            }
+        }
+    }
+    (seen < concepts.len())
+        .then(|| (0..concepts.len()).find(|&i| incoming[i] > 0))
+        .flatten()
+        .map(|i| concepts[i].name.clone())
 }
 
 /// Whether `node` depends on `ancestor` (walks consumers iteratively).

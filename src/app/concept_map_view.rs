@@ -1,0 +1,160 @@
+//! The concept map: the topic's concepts as boxes, arrows for "leads to", each box opening
+//! the lesson that teaches it, finished lessons marked. A second way to navigate.
+
+use egui::{Align2, FontId, Rect, Sense, Stroke, StrokeKind, Vec2};
+
+use crate::lesson::ConceptMapSection;
+
+const BOX: Vec2 = Vec2::new(190.0, 44.0);
+const GAP: Vec2 = Vec2::new(50.0, 16.0);
+
+/// What the map needs to know about the lessons.
+pub struct LessonInfo<'a> {
+    /// The lesson's file name.
+    pub file: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// Whether the learner finished it.
+    pub finished: bool,
+}
+
+/// Draws the map; returns the lesson file the learner clicked.
+pub fn concept_map_ui(
+    ui: &mut egui::Ui,
+    map: &ConceptMapSection,
+    lessons: &[LessonInfo<'_>],
+) -> Option<String> {
+    if !map.title.is_empty() {
+        ui.strong(&map.title);
+    }
+    let positions = layout(map);
+    let columns = positions.iter().map(|p| p.0).max().unwrap_or(0) + 1;
+    let rows = positions.iter().map(|p| p.1).max().unwrap_or(0) + 1;
+    let natural = Vec2::new(
+        columns as f32 * (BOX.x + GAP.x),
+        rows as f32 * (BOX.y + GAP.y),
+    );
+    let scale = (ui.available_width() / natural.x).min(1.0);
+    let (area, _) = ui.allocate_exact_size(natural * scale, Sense::hover());
+    let rect_of = |i: usize| {
+        let (column, row) = positions[i];
+        let min = area.min
+            + Vec2::new(
+                column as f32 * (BOX.x + GAP.x),
+                row as f32 * (BOX.y + GAP.y),
+            ) * scale;
+        Rect::from_min_size(min, BOX * scale)
+    };
+    let painter = ui.painter().clone();
+    let visuals = ui.visuals().clone();
+    let stroke = Stroke::new(1.5, visuals.weak_text_color());
+    for (i, concept) in map.concepts.iter().enumerate() {
+        for target in &concept.leads_to {
+            let Some(j) = map.concepts.iter().position(|c| &c.name == target) else {
+                continue;
+            };
+            let (from, to) = (rect_of(i).right_center(), rect_of(j).left_center());
+            painter.line_segment([from, to], stroke);
+            // A small fixed-size arrowhead at the target.
+            let direction = (to - from).normalized();
+            let normal = Vec2::new(-direction.y, direction.x);
+            let tip = 7.0 * scale.max(0.6);
+            let back = to - direction * tip;
+            painter.line_segment([to, back + normal * tip * 0.5], stroke);
+            painter.line_segment([to, back - normal * tip * 0.5], stroke);
+        }
+    }
+    let mut clicked = None;
+    for (i, concept) in map.concepts.iter().enumerate() {
+        let rect = rect_of(i);
+        let lesson = concept
+            .lesson
+            .as_deref()
+            .and_then(|file| lessons.iter().find(|l| l.file == file));
+        let sense = if lesson.is_some() {
+            Sense::click()
+        } else {
+            Sense::hover()
+        };
+        let response = ui.interact(rect, ui.scope_id().with(("concept", i)), sense);
+        let status = match lesson {
+            Some(l) if l.finished => format!("● {}", l.title),
+            Some(l) => format!("○ {}", l.title),
+            None => "(no lesson yet)".to_string(),
+        };
+        let description = format!("{}: {status}", concept.name);
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &description));
+        let fill = if response.hovered() {
+            visuals.widgets.hovered.weak_bg_fill
+        } else {
+            visuals.extreme_bg_color
+        };
+        painter.rect(
+            rect,
+            6.0,
+            fill,
+            Stroke::new(1.0, visuals.strong_text_color()),
+            StrokeKind::Inside,
+        );
+        painter.text(
+            rect.center_top() + Vec2::new(0.0, 5.0 * scale),
+            Align2::CENTER_TOP,
+            &concept.name,
+            FontId::proportional(13.0 * scale.max(0.6)),
+            visuals.strong_text_color(),
+        );
+        painter.text(
+            rect.center_bottom() - Vec2::new(0.0, 5.0 * scale),
+            Align2::CENTER_BOTTOM,
+            status,
+            FontId::proportional(10.5 * scale.max(0.6)),
+            visuals.weak_text_color(),
+        );
+        if response.clicked() {
+            clicked = lesson.map(|l| l.file.to_string());
+        }
+        if let Some(l) = lesson {
+            response.on_hover_text(format!("Open \"{}\"", l.title));
+        }
+    }
+    clicked
+}
+
+/// Columns by longest path from a root (iterative), rows in order within a column.
+fn layout(map: &ConceptMapSection) -> Vec<(usize, usize)> {
+    let n = map.concepts.len();
+    let index = |name: &str| map.concepts.iter().position(|c| c.name == name);
+    let mut incoming = vec![0usize; n];
+    for concept in &map.concepts {
+        for target in &concept.leads_to {
+            if let Some(t) = index(target) {
+                incoming[t] += 1;
+            }
+        }
+    }
+    let mut column = vec![0usize; n];
+    let mut ready: Vec<usize> = (0..n).filter(|&i| incoming[i] == 0).collect();
+    while let Some(i) = ready.pop() {
+        for target in &map.concepts[i].leads_to {
+            if let Some(t) = index(target) {
+                column[t] = column[t].max(column[i] + 1);
+                incoming[t] -= 1;
+                if incoming[t] == 0 {
+                    ready.push(t);
+                }
+            }
+        }
+    }
+    let mut used: Vec<usize> = Vec::new();
+    column
+        .iter()
+        .map(|&c| {
+            if used.len() <= c {
+                used.resize(c + 1, 0);
+            }
+            let row = used[c];
+            used[c] += 1;
+            (c, row)
+        })
+        .collect()
+}
