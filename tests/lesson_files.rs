@@ -208,6 +208,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Training(_) => "training",
             Section::Cards(_) => "cards",
             Section::ConceptMap(_) => "concept map",
+            Section::Code(_) => "code",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

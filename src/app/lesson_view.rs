@@ -51,6 +51,7 @@ enum SectionState {
     Training(Box<super::training_view::TrainingView>),
     Cards(Box<super::cards_view::CardsView>),
     ConceptMap(crate::lesson::ConceptMapSection),
+    Code(crate::lesson::CodeSection),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -124,6 +125,7 @@ impl LessonView {
                     super::training_view::TrainingView::new(section),
                 )),
                 Section::ConceptMap(map) => SectionState::ConceptMap(map.clone()),
+                Section::Code(listing) => SectionState::Code(listing.clone()),
                 Section::Cards(deck) => {
                     let view = super::cards_view::CardsView::new(deck, cards_before);
                     cards_before =
@@ -230,6 +232,17 @@ impl LessonView {
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Code(listing) => {
+                if !listing.title.is_empty() {
+                    ui.strong(&listing.title);
+                }
+                ui.push_id(id, |ui| {
+                    super::code_view::code_ui(ui, &listing.code, &listing.language)
+                });
+                if let Some(caption) = &listing.caption {
+                    ui.label(RichText::new(caption).italics());
+                }
+            }
             SectionState::ConceptMap(map) => {
                 let clicked = ui
                     .push_id(id, |ui| {

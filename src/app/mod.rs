@@ -1,6 +1,7 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
 pub mod cards_view;
+pub mod code_view;
 pub mod concept_map_view;
 pub mod format;
 pub mod formula;

@@ -23,6 +23,14 @@ pub struct Playground {
     error: Option<ParseError>,
     inputs: Vec<InputEditor>,
     view: GraphView,
+    code_language: CodeLanguage,
+}
+
+/// Which code "this graph as code" shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodeLanguage {
+    Python,
+    PyTorch,
 }
 
 impl Playground {
@@ -35,6 +43,7 @@ impl Playground {
             error: None,
             inputs: Vec::new(),
             view: GraphView::default(),
+            code_language: CodeLanguage::Python,
         };
         playground.reparse();
         playground
@@ -76,8 +85,38 @@ impl Playground {
         egui::Panel::left("playground_editor")
             .resizable(true)
             .default_size(330.0)
-            .show(ui, |ui| self.editor_ui(ui));
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.editor_ui(ui));
+            });
         egui::CentralPanel::default().show(ui, |ui| self.graph_ui(ui));
+    }
+
+    /// "This graph as code": plain Python with the chain rule written out, and PyTorch.
+    fn code_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(program) = self.program.as_ref() else {
+            return;
+        };
+        ui.separator();
+        egui::CollapsingHeader::new("This graph as code").show(ui, |ui| {
+            ui.label("Run it in Python to get the same numbers as the graph.");
+            ui.horizontal(|ui| {
+                ui.selectable_value(
+                    &mut self.code_language,
+                    CodeLanguage::Python,
+                    "Plain Python",
+                );
+                ui.selectable_value(&mut self.code_language, CodeLanguage::PyTorch, "PyTorch");
+            });
+            let code = match self.code_language {
+                CodeLanguage::Python => engine::codegen::to_python(program),
+                CodeLanguage::PyTorch => engine::codegen::to_pytorch(program),
+            };
+            egui::ScrollArea::vertical()
+                .max_height(260.0)
+                .show(ui, |ui| {
+                    super::code_view::code_ui(ui, &code, "py");
+                });
+        });
     }
 
     fn editor_ui(&mut self, ui: &mut egui::Ui) {
@@ -107,6 +146,7 @@ impl Playground {
         for input in &mut self.inputs {
             input.ui(ui, &mut program.graph);
         }
+        self.code_ui(ui);
     }
 
     fn graph_ui(&mut self, ui: &mut egui::Ui) {

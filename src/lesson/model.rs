@@ -39,10 +39,26 @@ pub enum Section {
     Training(TrainingSection),
     /// Flashcards and myth-or-truth cards, one at a time.
     Cards(CardsSection),
+    /// A program listing with syntax highlighting and a Copy button.
+    Code(CodeSection),
     /// Concepts and how they lead to each other, each linked to its lesson.
     ConceptMap(ConceptMapSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// A program listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CodeSection {
+    /// Heading above the listing.
+    pub title: String,
+    /// The language for highlighting (`python`, `rust`, ...).
+    pub language: String,
+    /// The code.
+    pub code: String,
+    /// A sentence under the listing.
+    pub caption: Option<String>,
 }
 
 /// A map of concepts: a small directed graph whose boxes open lessons.

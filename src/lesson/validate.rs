@@ -49,6 +49,12 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::Code(listing) => {
+                let at = v.find_text(&listing.code);
+                if listing.code.trim().is_empty() {
+                    v.error_at(at, "a code section needs code".into());
+                }
+            }
             Section::ConceptMap(map) => {
                 let at = v.find_text(&map.title);
                 let names: HashSet<&str> = map.concepts.iter().map(|c| c.name.as_str()).collect();

@@ -1,0 +1,115 @@
+//! The generated plain-Python program, run by a real Python, prints the same values and
+//! gradients as the engine.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use backprop_lab::engine::{codegen, parse};
+
+fn run_python(source: &str) -> String {
+    let mut child = Command::new("python3")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (it is on every machine of this project's kind)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(source.as_bytes())
+        .expect("write the program");
+    let out = child.wait_with_output().expect("python3 finishes");
+    assert!(
+        out.status.success(),
+        "{}\n{source}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn check(script: &str) {
+    let program = parse(script).expect("parses");
+    let printed = run_python(&codegen::to_python(&program));
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), program.bindings.len(), "{printed}");
+    for ((name, id), line) in program.bindings.iter().zip(lines) {
+        let rest = line
+            .strip_prefix(&format!("{name}: value "))
+            .unwrap_or_else(|| panic!("{line}"));
+        let (value, grad) = rest.split_once(", gradient ").expect("two numbers");
+        let (value, grad): (f64, f64) =
+            (value.parse().expect("value"), grad.parse().expect("grad"));
+        assert!(
+            close(value, program.graph.value(*id)),
+            "{name}: {value} vs engine {}",
+            program.graph.value(*id)
+        );
+        assert!(
+            close(grad, program.graph.grad(*id)),
+            "{name}: gradient {grad} vs engine {}\n{script}",
+            program.graph.grad(*id)
+        );
+    }
+}
+
+#[test]
+fn micrograd_more_ops_in_plain_python_matches_the_engine() {
+    check(
+        "a = -4.0\nb = 2.0\nc = a + b\nd = a * b + b**3\nc = c + (c + 1)\nc = c + (1 + c + (-a))\n\
+         d = d + (d * 2 + relu(b + a))\nd = d + (3 * d + relu(b - a))\ne = c - d\nf = e^2\ng = f / 2.0\ng = g + 10.0 / f\n",
+    );
+}
+
+#[test]
+fn every_operation_in_plain_python_matches_the_engine() {
+    check(
+        "x = 0.7\nw = -1.3\nz = w*x + 0.5\na = sigmoid(z)\nt = tanh(x) + exp(-x) + log(2 + x) + sqrt(1 + x*x)\n\
+         s = sin(w) * cos(x) + abs(w) + max(x, w) + min(x, w) + relu(z)\np = pow(1 + x, w) / (2 - w)\n\
+         r = round(x * 10) + round_ste(w * 3)\nL = (a - 1)^2 + t * s - p + r * x\n",
+    );
+    // A tie in max and min, and fan-out.
+    check("x = 2\ny = 2\nm = max(x, y) + min(x, y) * x\n");
+}
+
+#[test]
+fn the_code_lessons_by_hand_listing_prints_the_engines_gradient() {
+    use backprop_lab::lesson::{Section, load_embedded};
+    let lesson = load_embedded()
+        .into_iter()
+        .filter_map(|f| f.lesson.ok())
+        .find(|l| l.sections.iter().any(|s| matches!(s, Section::Code(_))))
+        .expect("a lesson with code");
+    let graph = lesson
+        .sections
+        .iter()
+        .find_map(|s| match s {
+            Section::Graph(g) => Some(g),
+            _ => None,
+        })
+        .expect("the lesson's graph");
+    let by_hand = lesson
+        .sections
+        .iter()
+        .find_map(|s| match s {
+            Section::Code(c) if !c.code.contains("import") => Some(c),
+            _ => None,
+        })
+        .expect("a listing without imports");
+    let printed = run_python(&by_hand.code);
+    let numbers: Vec<f64> = printed
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .split(',')
+        .map(|n| n.trim().parse().expect("a number"))
+        .collect();
+    let live = backprop_lab::lesson::LiveGraph::new(graph).expect("runs");
+    assert!(close(numbers[0], live.value("L").expect("L")), "{printed}");
+    assert!(close(numbers[1], live.grad("w").expect("w")), "{printed}");
+}
