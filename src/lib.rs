@@ -7,6 +7,7 @@ pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;
+pub mod format;
 pub mod lesson;
 pub mod math;
 pub mod progress;

@@ -1,9 +1,10 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
 pub mod cards_view;
+/// How numbers read on screen (shared with the lesson logic).
+pub use crate::format;
 pub mod code_view;
 pub mod concept_map_view;
-pub mod format;
 pub mod formula;
 pub mod graph_view;
 pub mod input_editor;

@@ -267,10 +267,7 @@ fn fill(text: &str, attempt: &Attempt) -> String {
                 let (of, wrt) = (names.next()?, names.next()?);
                 let program = &attempt.program;
                 let (to, from) = (program.node_named(of)?, program.node_named(wrt)?);
-                let mut graph = program.graph.clone();
-                graph.set_output(to);
-                graph.evaluate();
-                graph.grad(from)
+                program.graph.gradient_of(to, from)
             }
         };
         Some(number(value))

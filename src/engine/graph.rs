@@ -229,6 +229,15 @@ impl Graph {
         Ok(())
     }
 
+    /// d(of)/d(wrt): how much node `of` moves per unit move of node `wrt`, by a backward
+    /// pass from `of` on a copy (the graph's own output and gradients are untouched).
+    pub fn gradient_of(&self, of: NodeId, wrt: NodeId) -> f64 {
+        let mut copy = self.clone();
+        copy.set_output(of);
+        copy.evaluate();
+        copy.grad(wrt)
+    }
+
     /// The forward value of a node (NaN before the first evaluation).
     pub fn value(&self, id: NodeId) -> f64 {
         self.lookup(&self.values, id)

@@ -109,13 +109,10 @@ impl LiveGraph {
             .filter_map(|pair| {
                 let from = self.node(&pair[0])?;
                 let to = self.node(&pair[1])?;
-                let mut graph = self.program.graph.clone();
-                graph.set_output(to);
-                graph.evaluate();
                 Some(ChainLink {
                     from: pair[0].clone(),
                     to: pair[1].clone(),
-                    local: graph.grad(from),
+                    local: self.program.graph.gradient_of(to, from),
                 })
             })
             .collect()
@@ -124,12 +121,11 @@ impl LiveGraph {
     /// dA/dB: how much node `of` moves per unit move of node `wrt`, by a backward pass from
     /// `of` on a copy of the graph (0 when `of` does not depend on `wrt`).
     pub fn slope(&self, of: &str, wrt: &str) -> Option<f64> {
-        let to = self.node(of)?;
-        let from = self.node(wrt)?;
-        let mut graph = self.program.graph.clone();
-        graph.set_output(to);
-        graph.evaluate();
-        Some(graph.grad(from))
+        Some(
+            self.program
+                .graph
+                .gradient_of(self.node(of)?, self.node(wrt)?),
+        )
     }
 
     /// Looks up a live placeholder: `value NAME`, `grad NAME` or `slope A B`.

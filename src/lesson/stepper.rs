@@ -5,6 +5,7 @@
 //! gradients. Every number comes from the engine's graph (values and local derivatives).
 
 use crate::engine::{NodeId, Op, Program};
+use crate::format::number;
 
 /// Where the walk is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,20 +56,6 @@ fn name_of(program: &Program, id: NodeId) -> String {
             None => format!("({})", node.op.symbol()),
         },
         None => "?".into(),
-    }
-}
-
-fn short(value: f64) -> String {
-    if value.is_finite() && value != 0.0 && (value.abs() >= 1e6 || value.abs() < 1e-4) {
-        format!("{value:.3e}")
-    } else {
-        let text = format!("{value:.4}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        if text == "-0" {
-            "0".into()
-        } else {
-            text.into()
-        }
     }
 }
 
@@ -155,7 +142,7 @@ impl Stepper {
                         "Forward {}/{}: {name} is an input, {}; store it in the cache ({} values held).",
                         self.forward_done,
                         self.order.len(),
-                        short(value),
+                        number(value),
                         self.forward_done
                     )
                 } else {
@@ -163,7 +150,7 @@ impl Stepper {
                         "Forward {}/{}: compute {name} = {}; store it in the cache ({} values held).",
                         self.forward_done,
                         self.order.len(),
-                        short(value),
+                        number(value),
                         self.forward_done
                     )
                 };
@@ -211,7 +198,7 @@ impl Stepper {
         if operands.is_empty() {
             return format!(
                 "Backward: {name} is an input: it keeps its gradient, {}. Nothing to pass on.",
-                short(incoming)
+                number(incoming)
             );
         }
         let mut parts = Vec::new();
@@ -234,10 +221,10 @@ impl Stepper {
             }
             parts.push(format!(
                 "local d{name}/d{parent} = {} × incoming {} = {} → {parent} (now {})",
-                short(local),
-                short(incoming),
-                short(contribution),
-                short(total)
+                number(local),
+                number(incoming),
+                number(contribution),
+                number(total)
             ));
         }
         let seed = if is_output {
@@ -247,7 +234,7 @@ impl Stepper {
         };
         format!(
             "Backward: pop {name} = {} from the cache{seed}; {}.",
-            short(cached),
+            number(cached),
             parts.join("; ")
         )
     }
