@@ -209,6 +209,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Cards(_) => "cards",
             Section::ConceptMap(_) => "concept map",
             Section::Code(_) => "code",
+            Section::Checkpoint(_) => "checkpoint",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

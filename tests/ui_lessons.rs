@@ -482,3 +482,48 @@ fn the_concept_map_opens_the_lesson_a_learner_clicks() {
     harness.run();
     assert_eq!(harness.state().page(), Page::Lesson(target));
 }
+
+#[test]
+fn moving_k_shows_the_measured_checkpointing_costs() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::Checkpoint(c) => Some((i, l, c)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with checkpointing");
+    let script = backprop_lab::lesson::layers::script(&section.layer, section.depth, 0.5, 0.9);
+    let mut graph = backprop_lab::engine::parse(&script).expect("parses").graph;
+    let plain =
+        backprop_lab::engine::checkpoint::checkpointed_backward(&mut graph, 1).expect("runs");
+    let k = 16;
+    let run = backprop_lab::engine::checkpoint::checkpointed_backward(&mut graph, k).expect("runs");
+    assert_eq!(run.gradients, plain.gradients);
+    let line = format!(
+        "k = {k}: {} activations held at the peak instead of {}; {} operations recomputed (the forward pass had {}).",
+        run.peak_values_held, plain.forward_ops, run.recomputed_ops, run.forward_ops
+    );
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let label = "keep every k-th activation";
+    harness
+        .get_by_role_and_label(Role::Slider, label)
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Slider, label)
+        .set_value_accesskit(k as f64);
+    harness.run();
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert!(
+        harness
+            .query_by_label(
+                "The gradients are identical to the plain backward pass's, bit for bit."
+            )
+            .is_some()
+    );
+}

@@ -52,6 +52,7 @@ enum SectionState {
     Cards(Box<super::cards_view::CardsView>),
     ConceptMap(crate::lesson::ConceptMapSection),
     Code(crate::lesson::CodeSection),
+    Checkpoint(Box<super::checkpoint_view::CheckpointView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -126,6 +127,9 @@ impl LessonView {
                 )),
                 Section::ConceptMap(map) => SectionState::ConceptMap(map.clone()),
                 Section::Code(listing) => SectionState::Code(listing.clone()),
+                Section::Checkpoint(section) => SectionState::Checkpoint(Box::new(
+                    super::checkpoint_view::CheckpointView::new(section),
+                )),
                 Section::Cards(deck) => {
                     let view = super::cards_view::CardsView::new(deck, cards_before);
                     cards_before =
@@ -232,6 +236,7 @@ impl LessonView {
             SectionState::Layers(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Checkpoint(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Code(listing) => {
                 if !listing.title.is_empty() {
                     ui.strong(&listing.title);

@@ -1,6 +1,7 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
 pub mod cards_view;
+pub mod checkpoint_view;
 /// How numbers read on screen (shared with the lesson logic).
 pub use crate::format;
 pub mod code_view;

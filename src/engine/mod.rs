@@ -2,6 +2,7 @@
 //! language, second-order derivatives and gradient checks. It knows nothing of the UI.
 
 pub mod check;
+pub mod checkpoint;
 pub mod codegen;
 pub mod graph;
 pub mod higher;

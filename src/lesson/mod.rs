@@ -13,8 +13,8 @@ pub mod validate;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
 pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
-    BackwardSection, Card, CardsSection, ChoiceOption, ChoiceQuestion, CodeSection, Concept,
-    ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection, LayerChoice,
-    LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question, QuizSection,
-    RevealSection, Section, TrainingSection, TrainingVariant,
+    BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
+    CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,
+    LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question,
+    QuizSection, RevealSection, Section, TrainingSection, TrainingVariant,
 };

@@ -41,10 +41,37 @@ pub enum Section {
     Cards(CardsSection),
     /// A program listing with syntax highlighting and a Copy button.
     Code(CodeSection),
+    /// A deep chain run with gradient checkpointing: memory against recomputation.
+    Checkpoint(CheckpointSection),
     /// Concepts and how they lead to each other, each linked to its lesson.
     ConceptMap(ConceptMapSection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// A deep chain whose backward pass keeps only every k-th activation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckpointSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The layer, an expression in `h` (the previous layer) and `w`.
+    pub layer: String,
+    /// The number of layers the page starts with.
+    pub depth: usize,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for CheckpointSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            layer: "tanh(w*h)".into(),
+            depth: 256,
+            caption: None,
+        }
+    }
 }
 
 /// A program listing.

@@ -49,6 +49,25 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::Checkpoint(section) => {
+                let at = v.find_text(&section.title);
+                if !(2..=1024).contains(&section.depth) {
+                    v.error_at(at, "depth must be between 2 and 1024".into());
+                }
+                if let Err(error) =
+                    engine::parse_expression(&section.layer, &[("h", 0.5), ("w", 1.0)])
+                {
+                    let here = v.find_text_from(at, &section.layer);
+                    let p = error.position;
+                    v.error_inside(
+                        here,
+                        &section.layer,
+                        p.line,
+                        p.column,
+                        format!("layer: {}", error.message),
+                    );
+                }
+            }
             Section::Code(listing) => {
                 let at = v.find_text(&listing.code);
                 if listing.code.trim().is_empty() {
