@@ -210,6 +210,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::ConceptMap(_) => "concept map",
             Section::Code(_) => "code",
             Section::Checkpoint(_) => "checkpoint",
+            Section::SecondOrder(_) => "second order",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

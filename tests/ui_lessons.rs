@@ -527,3 +527,34 @@ fn moving_k_shows_the_measured_checkpointing_costs() {
             .is_some()
     );
 }
+
+#[test]
+fn the_second_order_page_shows_hvp_against_finite_differences() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::SecondOrder(s2) => Some((i, l, s2)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with a second-order section");
+    let function =
+        backprop_lab::lesson::second_order::TwoInputs::new(&section.script).expect("parses");
+    let v = [1.0, 0.0];
+    let hv = function.hvp(v).expect("an output");
+    let fd = function.hvp_by_differences(v);
+    assert!((hv[0] - fd[0]).abs() < 1e-4 && (hv[1] - fd[1]).abs() < 1e-4);
+    let line = format!(
+        "H·v by backprop through backprop = ({}, {});  by central differences of the gradient = ({}, {})",
+        number(hv[0]),
+        number(hv[1]),
+        number(fd[0]),
+        number(fd[1])
+    );
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
+}

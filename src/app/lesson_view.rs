@@ -53,6 +53,7 @@ enum SectionState {
     ConceptMap(crate::lesson::ConceptMapSection),
     Code(crate::lesson::CodeSection),
     Checkpoint(Box<super::checkpoint_view::CheckpointView>),
+    SecondOrder(Box<super::second_order_view::SecondOrderView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -127,6 +128,9 @@ impl LessonView {
                 )),
                 Section::ConceptMap(map) => SectionState::ConceptMap(map.clone()),
                 Section::Code(listing) => SectionState::Code(listing.clone()),
+                Section::SecondOrder(section) => SectionState::SecondOrder(Box::new(
+                    super::second_order_view::SecondOrderView::new(section),
+                )),
                 Section::Checkpoint(section) => SectionState::Checkpoint(Box::new(
                     super::checkpoint_view::CheckpointView::new(section),
                 )),
@@ -237,6 +241,7 @@ impl LessonView {
             SectionState::Backward(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Checkpoint(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::SecondOrder(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Code(listing) => {
                 if !listing.title.is_empty() {
                     ui.strong(&listing.title);

@@ -5,6 +5,7 @@ pub mod layers;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod second_order;
 pub mod stepper;
 pub mod template;
 pub mod training;
@@ -16,5 +17,5 @@ pub use model::{
     BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
     CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,
     LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question,
-    QuizSection, RevealSection, Section, TrainingSection, TrainingVariant,
+    QuizSection, RevealSection, SecondOrderSection, Section, TrainingSection, TrainingVariant,
 };

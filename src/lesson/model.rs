@@ -43,6 +43,9 @@ pub enum Section {
     Code(CodeSection),
     /// A deep chain run with gradient checkpointing: memory against recomputation.
     Checkpoint(CheckpointSection),
+    /// A function of two inputs: its backward graph, Hessian-vector products, and
+    /// gradient-descent and Newton paths on a map of the function.
+    SecondOrder(SecondOrderSection),
     /// Concepts and how they lead to each other, each linked to its lesson.
     ConceptMap(ConceptMapSection),
     /// Questions the learner answers.
@@ -69,6 +72,40 @@ impl Default for CheckpointSection {
             title: String::new(),
             layer: "tanh(w*h)".into(),
             depth: 256,
+            caption: None,
+        }
+    }
+}
+
+/// A function of two inputs `x` and `y` (the script's first two inputs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecondOrderSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The graph script; its output is the function.
+    pub script: String,
+    /// The map's x range.
+    pub x_min: f64,
+    /// The map's x range.
+    pub x_max: f64,
+    /// The map's y range.
+    pub y_min: f64,
+    /// The map's y range.
+    pub y_max: f64,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for SecondOrderSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            script: String::new(),
+            x_min: -2.0,
+            x_max: 2.0,
+            y_min: -2.0,
+            y_max: 2.0,
             caption: None,
         }
     }

@@ -49,6 +49,30 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 let at = v.find_text(&plot.title);
                 v.check_plot(at, plot);
             }
+            Section::SecondOrder(section) => {
+                let at = v.find_text(&section.script);
+                match engine::parse(&section.script) {
+                    Err(error) => {
+                        let p = error.position;
+                        let message = format!("graph script: {}", error.message);
+                        v.error_inside(at, &section.script, p.line, p.column, message);
+                    }
+                    Ok(program) if program.inputs.len() < 2 => {
+                        v.error_at(at, "the script needs two inputs, x and y".into());
+                    }
+                    Ok(_) => {}
+                }
+                let ranges = [section.x_min, section.x_max, section.y_min, section.y_max];
+                if !(ranges.iter().all(|r| r.is_finite())
+                    && section.x_min < section.x_max
+                    && section.y_min < section.y_max)
+                {
+                    v.error_at(
+                        at,
+                        "the map needs finite x_min < x_max and y_min < y_max".into(),
+                    );
+                }
+            }
             Section::Checkpoint(section) => {
                 let at = v.find_text(&section.title);
                 if !(2..=1024).contains(&section.depth) {
