@@ -107,7 +107,11 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
         }
     }
     // Label the gradients so a drawing of this graph reads as the learner would write it.
-    for (&node, &grad) in &gradient_of {
+    // In node order: one gradient node can serve several nodes, and its newest label must
+    // not depend on a hash map's order.
+    let mut labelled: Vec<(NodeId, NodeId)> = gradient_of.iter().map(|(&n, &g)| (n, g)).collect();
+    labelled.sort_unstable();
+    for (node, grad) in labelled {
         if grad == seed && node != output {
             continue;
         }
