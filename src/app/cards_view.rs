@@ -1,14 +1,13 @@
 //! A deck of cards, one at a time: flashcards (think, reveal, say whether you knew it) and
 //! "myth or truth?" cards (commit, then read why). Each answer is reported for progress.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 use egui_commonmark::CommonMarkCache;
 
 use crate::lesson::{Card, CardsSection};
 
 use super::lesson_view::markdown_ui;
-
-const RIGHT_COLOR: Color32 = Color32::from_rgb(30, 140, 60);
+use super::quiz_view::RIGHT_COLOR;
 
 /// The deck's state.
 pub struct CardsView {

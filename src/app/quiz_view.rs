@@ -15,7 +15,8 @@ use super::format::number;
 use super::graph_view::GraphView;
 use super::lesson_view::markdown_ui;
 
-const RIGHT_COLOR: Color32 = Color32::from_rgb(30, 140, 60);
+/// The colour of "Right!" (always said in words too).
+pub(super) const RIGHT_COLOR: Color32 = Color32::from_rgb(30, 140, 60);
 
 /// One question and the learner's work on it.
 pub struct QuestionView {
