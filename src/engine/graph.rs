@@ -229,6 +229,50 @@ impl Graph {
         Ok(())
     }
 
+    /// Sets several inputs at once and brings every value and gradient up to date in one
+    /// forward sweep (from the earliest changed input) and one backward pass: feeding a
+    /// whole image to a model costs one pass, not one per pixel. Nothing is changed if any
+    /// id is not an input.
+    pub fn set_inputs(&mut self, updates: &[(NodeId, f64)]) -> Result<(), GraphError> {
+        for &(id, _) in updates {
+            let node = self.dag.node_weight(id).ok_or(GraphError::NoSuchNode)?;
+            if node.op != Op::Input {
+                return Err(GraphError::NotAnInput);
+            }
+        }
+        for &(id, value) in updates {
+            if let Some(node) = self.dag.node_weight_mut(id) {
+                node.leaf_value = value;
+            }
+        }
+        if self.tape.is_none() || self.values.len() != self.tape().order.len() {
+            self.evaluate();
+            return Ok(());
+        }
+        let Some(tape) = self.tape.as_mut() else {
+            return Ok(());
+        };
+        let n = tape.order.len();
+        self.dirty.clear();
+        self.dirty.resize(n, false);
+        let mut start = n;
+        for &(id, value) in updates {
+            let Some(&pos) = tape.position_of.get(id.index()) else {
+                continue;
+            };
+            let pos = pos as usize;
+            if let Some(slot) = tape.leaf.get_mut(pos) {
+                *slot = value;
+                self.values[pos] = value;
+                self.dirty[pos] = true;
+                start = start.min(pos);
+            }
+        }
+        self.sweep_dirty(start);
+        self.backward();
+        Ok(())
+    }
+
     /// d(of)/d(wrt): how much node `of` moves per unit move of node `wrt`, by a backward
     /// pass from `of` on a copy (the graph's own output and gradients are untouched).
     pub fn gradient_of(&self, of: NodeId, wrt: NodeId) -> f64 {
@@ -431,7 +475,17 @@ impl Graph {
         self.dirty.resize(n, false);
         self.values[start] = value;
         self.dirty[start] = true;
-        for pos in start + 1..n {
+        self.sweep_dirty(start);
+    }
+
+    /// Recomputes, from tape position `start` on, every operation with a dirty operand,
+    /// marking it dirty in turn.
+    fn sweep_dirty(&mut self, start: usize) {
+        let Some(tape) = self.tape.as_ref() else {
+            return;
+        };
+        let n = tape.order.len();
+        for pos in start.saturating_add(1)..n {
             let op = tape.ops[pos];
             if op.arity() == 0 {
                 continue;
@@ -584,6 +638,38 @@ mod tests {
         assert_eq!(g.grad(x), 1.0);
         g.set_input(x, 2.0).expect("input");
         assert_eq!(g.value(last), 2.0);
+    }
+
+    #[test]
+    fn setting_many_inputs_equals_setting_them_one_by_one() {
+        let build = || {
+            let mut g = Graph::new();
+            let a = g.add_input(1.0);
+            let b = g.add_input(2.0);
+            let c = g.add_input(3.0);
+            let ab = g.add_op(Op::Mul, &[a, b]).expect("valid");
+            let y = g.add_op(Op::Tanh, &[ab]).expect("valid");
+            let y = g.add_op(Op::Add, &[y, c]).expect("valid");
+            g.set_output(y);
+            g.evaluate();
+            (g, [a, b, c], y)
+        };
+        let (mut one, [a, b, c], y) = build();
+        let (mut many, _, _) = build();
+        for (id, v) in [(a, 0.3), (c, -1.5)] {
+            one.set_input(id, v).expect("input");
+        }
+        many.set_inputs(&[(a, 0.3), (c, -1.5)]).expect("inputs");
+        assert_eq!(one.value(y), many.value(y));
+        for id in [a, b, c] {
+            assert_eq!(one.grad(id), many.grad(id));
+        }
+        let ab = many.consumers(a)[0];
+        assert_eq!(
+            many.set_inputs(&[(b, 9.0), (ab, 1.0)]),
+            Err(GraphError::NotAnInput)
+        );
+        assert_eq!(many.value(ab), 0.6, "a refused batch changes nothing");
     }
 
     #[test]

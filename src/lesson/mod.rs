@@ -5,6 +5,7 @@ pub mod layers;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod saliency;
 pub mod second_order;
 pub mod stepper;
 pub mod template;
