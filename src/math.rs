@@ -30,6 +30,8 @@ pub enum Atom {
     Root(Row),
     /// `{...}`.
     Group(Row),
+    /// `\left(` or `\right|`: a bracket drawn as tall as the row it stands in.
+    Delimiter(String),
 }
 
 /// A formula that could not be read: the character offset and what is wrong.
@@ -226,7 +228,13 @@ impl Parser {
                         let row = self.argument(depth)?;
                         Ok(Atom::Upright(plain(&row)))
                     }
-                    "left" | "right" => self.atom(depth + 1),
+                    "left" | "right" => match self.atom(depth + 1)? {
+                        Atom::Upright(d) | Atom::Variable(d) => Ok(Atom::Delimiter(d)),
+                        _ => Err(FormulaError {
+                            offset: start,
+                            message: format!("\\{name} needs a bracket after it"),
+                        }),
+                    },
                     _ => match symbol(&name) {
                         Some(s) => Ok(Atom::Upright(s.to_string())),
                         None => Err(FormulaError {
@@ -254,7 +262,7 @@ impl Parser {
 fn plain(row: &Row) -> String {
     row.iter()
         .map(|item| match &item.base {
-            Atom::Variable(s) | Atom::Upright(s) => s.clone(),
+            Atom::Variable(s) | Atom::Upright(s) | Atom::Delimiter(s) => s.clone(),
             Atom::Group(r) | Atom::Root(r) => plain(r),
             Atom::Fraction(a, b) => format!("{}/{}", plain(a), plain(b)),
         })
@@ -286,5 +294,15 @@ mod tests {
         assert!(parse(&deep).is_err());
         assert!(parse(&r"\frac".repeat(10_000)).is_err());
         assert!(parse(&r"\left".repeat(10_000)).is_err());
+        assert_eq!(
+            parse(r"\left| x \right|").map(|row| row.len()),
+            Ok(3),
+            "two delimiters around x"
+        );
+        assert!(matches!(
+            parse(r"\left( x \right)").map(|row| row[0].base.clone()),
+            Ok(Atom::Delimiter(d)) if d == "("
+        ));
+        assert!(parse(r"\left\frac{a}{b}").is_err());
     }
 }

@@ -131,6 +131,16 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "Lesson(\n    title: \"O\",\n    sections: [\n        Graph(script: r#\"x = 1\ny = x^2\"#, output: \"q\"),\n    ],\n)\n",
         "output.ron:5:21: the output 'q' is not a name in the script",
     ),
+    (
+        "saliency.ron",
+        "Lesson(\n    title: \"Sal\",\n    sections: [\n        Text(\"a\"),\n        Saliency(picture: \"Cow on the moon\"),\n    ],\n)\n",
+        "saliency.ron:5:28: unknown picture 'Cow on the moon': one of Cow on grass, Cow on sand, Empty grass, Empty sand",
+    ),
+    (
+        "no-model.ron",
+        "Lesson(\n    title: \"M\",\n    sections: [\n        Saliency(\n            models: [],\n        ),\n    ],\n)\n",
+        "no-model.ron:5:13: a saliency section needs at least one model",
+    ),
 ];
 
 #[test]
@@ -211,6 +221,7 @@ fn the_example_in_the_format_guide_passes_check() {
             Section::Code(_) => "code",
             Section::Checkpoint(_) => "checkpoint",
             Section::SecondOrder(_) => "second order",
+            Section::Saliency(_) => "saliency",
             Section::Reveal(_) => "reveal",
             Section::Quiz(_) => "quiz",
         })

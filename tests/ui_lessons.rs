@@ -558,3 +558,107 @@ fn the_second_order_page_shows_hvp_against_finite_differences() {
     open(&mut harness, index, &lesson.title);
     assert!(harness.query_by_label(&line).is_some(), "{line}");
 }
+
+#[test]
+fn painting_a_pixel_moves_the_prediction_and_balanced_training_moves_the_map() {
+    use backprop_lab::lesson::saliency::{
+        BALANCED_WEIGHTS, Classifier, FARM_WEIGHTS, Material, Weights, picture, share_on_cow,
+    };
+    let lessons = lessons();
+    let (index, lesson) = lessons
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.sections.iter().any(|s| matches!(s, Section::Saliency(_))))
+        .expect("a lesson with a saliency map");
+    let model =
+        |text: &str| Classifier::new(&Weights::from_ron(text).expect("parses")).expect("fits");
+    let photo = |name: &str| {
+        picture::test_pictures()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p)
+            .expect("a test photo")
+    };
+    // What the engine says the farm model makes of an empty beach, before and after one
+    // cow pixel in the middle.
+    let mut farm = model(FARM_WEIGHTS);
+    let mut sand = photo("Empty sand");
+    farm.show(&sand);
+    let before = farm.score();
+    sand.paint(8, 8, Material::Cow);
+    farm.show(&sand);
+    let after = farm.score();
+    assert_ne!(number(before), number(after));
+    let verdict = |s: f64| {
+        format!(
+            "score = {} (the number before the sigmoid; the map is its gradient)",
+            number(s)
+        )
+    };
+
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    harness
+        .query_all_by_label("Empty sand")
+        .next()
+        .expect("a photo button")
+        .click();
+    harness.run();
+    harness
+        .query_all_by_label("cow")
+        .next()
+        .expect("a cow brush")
+        .click();
+    harness.run();
+    assert!(
+        harness.query_by_label(&verdict(before)).is_some(),
+        "{}",
+        verdict(before)
+    );
+    let canvas = harness
+        .query_all_by_label("Photo: click or drag to paint")
+        .next()
+        .expect("the photo");
+    canvas.scroll_to_me();
+    harness.run();
+    harness
+        .query_all_by_label("Photo: click or drag to paint")
+        .next()
+        .expect("the photo")
+        .click();
+    harness.run();
+    harness.run();
+    assert!(
+        harness.query_by_label(&verdict(after)).is_some(),
+        "{}",
+        verdict(after)
+    );
+
+    // The second widget starts on a cow on sand; switching to the balanced model moves
+    // the saliency onto the cow, by the engine's numbers.
+    let cow_on_sand = photo("Cow on sand");
+    let share = |text: &str| {
+        let mut m = model(text);
+        m.show(&cow_on_sand);
+        (100.0 * share_on_cow(&cow_on_sand, &m.saliency())).round()
+    };
+    let (farm_share, balanced_share) = (share(FARM_WEIGHTS), share(BALANCED_WEIGHTS));
+    assert!(balanced_share > farm_share);
+    let sentence =
+        |s: f64| format!("The cow covers 16% of the pixels and gets {s}% of the saliency.");
+    let button = harness.get_by_label("Trained on balanced photos");
+    button.scroll_to_me();
+    harness.run();
+    assert!(
+        harness.query_by_label(&sentence(farm_share)).is_some(),
+        "{}",
+        sentence(farm_share)
+    );
+    harness.get_by_label("Trained on balanced photos").click();
+    harness.run();
+    assert!(
+        harness.query_by_label(&sentence(balanced_share)).is_some(),
+        "{}",
+        sentence(balanced_share)
+    );
+}

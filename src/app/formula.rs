@@ -71,12 +71,31 @@ impl Typesetter<'_> {
         if row.is_empty() {
             return Boxed::empty(size);
         }
-        let parts: Vec<Boxed> = row.iter().map(|item| self.item(item, size)).collect();
-        let ascent = parts.iter().map(|b| b.baseline).fold(0.0, f32::max);
-        let descent = parts
-            .iter()
-            .map(|b| b.size.y - b.baseline)
-            .fold(0.0, f32::max);
+        let is_delimiter = |item: &math::Item| matches!(item.base, Atom::Delimiter(_));
+        let mut parts: Vec<Boxed> = row.iter().map(|item| self.item(item, size)).collect();
+        let measured = || {
+            parts
+                .iter()
+                .zip(row)
+                .filter(|(_, item)| !is_delimiter(item))
+                .fold((0.0f32, 0.0f32), |(a, d), (b, _)| {
+                    (a.max(b.baseline), d.max(b.size.y - b.baseline))
+                })
+        };
+        let (mut ascent, mut descent) = measured();
+        // `\left|` and `\right|` grow to the height of what they enclose.
+        for (part, item) in parts.iter_mut().zip(row) {
+            if let Atom::Delimiter(d) = &item.base {
+                let tall = (ascent + descent).max(size);
+                let mut boxed = self.text(d, tall * 0.95, false);
+                boxed.baseline = boxed.size.y / 2.0 + (ascent - descent) / 2.0;
+                *part = boxed;
+            }
+        }
+        for part in &parts {
+            ascent = ascent.max(part.baseline);
+            descent = descent.max(part.size.y - part.baseline);
+        }
         let mut x = 0.0;
         let mut marks = Vec::new();
         for part in parts {
@@ -145,6 +164,7 @@ impl Typesetter<'_> {
                 self.text(&spaced, size, false)
             }
             Atom::Group(row) => self.row(row, size),
+            Atom::Delimiter(d) => self.text(d, size, false),
             Atom::Fraction(top, bottom) => {
                 let inner = (size * 0.9).max(9.0);
                 let top = self.row(top, inner);

@@ -54,6 +54,7 @@ enum SectionState {
     Code(crate::lesson::CodeSection),
     Checkpoint(Box<super::checkpoint_view::CheckpointView>),
     SecondOrder(Box<super::second_order_view::SecondOrderView>),
+    Saliency(Box<super::saliency_view::SaliencyView>),
     Reveal {
         section: RevealSection,
         shown: usize,
@@ -131,6 +132,9 @@ impl LessonView {
                 Section::SecondOrder(section) => SectionState::SecondOrder(Box::new(
                     super::second_order_view::SecondOrderView::new(section),
                 )),
+                Section::Saliency(section) => SectionState::Saliency(Box::new(
+                    super::saliency_view::SaliencyView::new(section),
+                )),
                 Section::Checkpoint(section) => SectionState::Checkpoint(Box::new(
                     super::checkpoint_view::CheckpointView::new(section),
                 )),
@@ -185,7 +189,10 @@ impl LessonView {
         lessons: &[super::concept_map_view::LessonInfo<'_>],
     ) -> Vec<LessonEvent> {
         let mut events = Vec::new();
+        // One scroll position per lesson: a lesson opens at its top, and coming back to
+        // one returns to where the learner was.
         egui::ScrollArea::vertical()
+            .id_salt(("lesson page", &self.title))
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.set_max_width(READING_WIDTH.max(ui.available_width().min(1000.0)));
@@ -242,6 +249,7 @@ impl LessonView {
             SectionState::Training(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Checkpoint(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::SecondOrder(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
+            SectionState::Saliency(state) => ui.push_id(id, |ui| state.ui(ui)).inner,
             SectionState::Code(listing) => {
                 if !listing.title.is_empty() {
                     ui.strong(&listing.title);

@@ -15,6 +15,7 @@ pub mod navigator;
 pub mod playground;
 pub mod progress_page;
 pub mod quiz_view;
+pub mod saliency_view;
 pub mod second_order_view;
 pub mod stepper_view;
 pub mod training_view;

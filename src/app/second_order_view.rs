@@ -92,7 +92,7 @@ impl SecondOrderView {
             ui.label(RichText::new("The forward graph").strong());
             let graph = &mut function.program.graph;
             let height = self.forward_view.preferred_height(graph, 200.0);
-            self.forward_view.ui_sized(ui, graph, height);
+            ui.push_id("forward graph", |ui| self.forward_view.ui_sized(ui, graph, height));
 
             // The backward pass as a graph, differentiated again from df/dx.
             let key = point.map(f64::to_bits);
@@ -110,7 +110,9 @@ impl SecondOrderView {
             if let Some((_, gg)) = &mut self.backward {
                 ui.label(RichText::new("Its backward pass, built as a graph: the output is df/dx, so each box's grad is a second derivative").strong());
                 let height = self.backward_view.preferred_height(&mut gg.graph, 260.0);
-                self.backward_view.ui_sized(ui, &mut gg.graph, height);
+                ui.push_id("backward graph", |ui| {
+                    self.backward_view.ui_sized(ui, &mut gg.graph, height)
+                });
             }
 
             ui.horizontal(|ui| {

@@ -84,7 +84,11 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
             continue;
         }
         let operands = g.operands(id);
-        let locals = symbolic_locals(&mut g, op, &operands, id);
+        let needed: Vec<bool> = operands
+            .iter()
+            .map(|o| requires_grad.get(o).copied().unwrap_or(false))
+            .collect();
+        let locals = symbolic_locals(&mut g, op, &operands, &needed, id);
         for (slot, local) in locals.into_iter().enumerate().take(op.arity()) {
             let operand = operands[slot];
             if !requires_grad.get(&operand).copied().unwrap_or(false) {
@@ -138,10 +142,19 @@ fn add(g: &mut Graph, op: Op, operands: &[NodeId]) -> NodeId {
 
 /// The local derivatives of `op` at node `out` as graph nodes, mirroring
 /// [`Op::local_derivatives`] operation for operation, so the values agree bit for bit.
-fn symbolic_locals(g: &mut Graph, op: Op, operands: &[NodeId], out: NodeId) -> Vec<Local> {
+/// A slot whose operand takes no gradient (`needed` false) gets no nodes built for it: a
+/// constant exponent would otherwise leave a `log` of a negative base, NaN, in the drawing.
+fn symbolic_locals(
+    g: &mut Graph,
+    op: Op,
+    operands: &[NodeId],
+    needed: &[bool],
+    out: NodeId,
+) -> Vec<Local> {
     use Local::*;
     let a = operands[0];
     let b = operands.get(1).copied().unwrap_or(a);
+    let needs_b = needed.get(1).copied().unwrap_or(false);
     match op {
         Op::Input | Op::Const => vec![],
         Op::Add => vec![One, One],
@@ -150,6 +163,9 @@ fn symbolic_locals(g: &mut Graph, op: Op, operands: &[NodeId], out: NodeId) -> V
         Op::Div => {
             let one = g.add_const(1.0);
             let inv = add(g, Op::Div, &[one, b]);
+            if !needs_b {
+                return vec![Node(inv), Zero];
+            }
             let bb = add(g, Op::Mul, &[b, b]);
             let q = add(g, Op::Div, &[a, bb]);
             let nq = add(g, Op::Neg, &[q]);
@@ -158,7 +174,11 @@ fn symbolic_locals(g: &mut Graph, op: Op, operands: &[NodeId], out: NodeId) -> V
         Op::Neg => vec![MinusOne],
         Op::Pow => vec![
             Node(add(g, Op::PowGradBase, &[a, b])),
-            Node(add(g, Op::PowGradExp, &[a, b])),
+            if needs_b {
+                Node(add(g, Op::PowGradExp, &[a, b]))
+            } else {
+                Zero
+            },
         ],
         Op::Exp => vec![Node(out)],
         Op::Log => {
@@ -288,6 +308,18 @@ mod tests {
             let grad_node = gg.gradient_of[&x];
             assert_eq!(gg.graph.value(grad_node), p.graph.grad(x));
         }
+    }
+
+    #[test]
+    fn a_constant_exponent_or_divisor_builds_no_nan_nodes() {
+        // ln(x - 3) would be NaN at x = 1; the exponent 2 takes no gradient, so no node
+        // for d/d(exponent) is built, and the drawing shows no NaN.
+        let p = parse("x = 1; y = (x - 3)^2 / 4").expect("parses");
+        let gg = build_gradient_graph(&p.graph).expect("has an output");
+        let values: Vec<f64> = gg.graph.values().map(|(_, v)| v).collect();
+        assert!(values.iter().all(|v| v.is_finite()), "{values:?}");
+        let dx = gg.gradient_of[&p.inputs[0].1];
+        assert_eq!(gg.graph.value(dx), -1.0);
     }
 
     #[test]

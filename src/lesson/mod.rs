@@ -18,5 +18,6 @@ pub use model::{
     BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
     CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,
     LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question,
-    QuizSection, RevealSection, SecondOrderSection, Section, TrainingSection, TrainingVariant,
+    QuizSection, RevealSection, SaliencyModel, SaliencySection, SecondOrderSection, Section,
+    TrainingSection, TrainingVariant,
 };

@@ -48,8 +48,46 @@ pub enum Section {
     SecondOrder(SecondOrderSection),
     /// Concepts and how they lead to each other, each linked to its lesson.
     ConceptMap(ConceptMapSection),
+    /// A trained image classifier: a photo the learner paints, the prediction, and the
+    /// saliency map |∂score/∂pixel| computed by backprop to the input.
+    Saliency(SaliencySection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// The cow classifier of the saliency lesson, on a photo the learner can paint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaliencySection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The trained models the learner can switch between, the first shown first.
+    pub models: Vec<SaliencyModel>,
+    /// The test photo shown first: `Cow on grass`, `Cow on sand`, `Empty grass` or
+    /// `Empty sand`.
+    pub picture: String,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for SaliencySection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            models: vec![SaliencyModel::Farm],
+            picture: "Cow on grass".into(),
+            caption: None,
+        }
+    }
+}
+
+/// One of the two trained cow classifiers (`assets/saliency/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaliencyModel {
+    /// Trained on farm photos: every cow on grass, every empty field a beach.
+    Farm,
+    /// Trained on cows and empty fields equally often on grass and on sand.
+    Balanced,
 }
 
 /// A deep chain whose backward pass keeps only every k-th activation.

@@ -92,6 +92,28 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                     );
                 }
             }
+            Section::Saliency(section) => {
+                let at = v.find_text("Saliency(");
+                if section.models.is_empty() {
+                    let here = v.find_text_from(at, "models");
+                    v.error_at(here, "a saliency section needs at least one model".into());
+                }
+                let names: Vec<&str> = super::saliency::picture::test_pictures()
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect();
+                if !names.contains(&section.picture.as_str()) {
+                    let here = v.find_name(at, &section.picture);
+                    v.error_at(
+                        here,
+                        format!(
+                            "unknown picture '{}': one of {}",
+                            section.picture,
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
             Section::Code(listing) => {
                 let at = v.find_text(&listing.code);
                 if listing.code.trim().is_empty() {

@@ -96,7 +96,13 @@ impl Picture {
         let mut picture = if cow {
             let left = 1 + (rng.next_u64() % 6) as usize;
             let top = 3 + (rng.next_u64() % 6) as usize;
-            Self::with_cow(background, left, top, rng.next_u64() % 2 == 0, seed)
+            Self::with_cow(
+                background,
+                left,
+                top,
+                rng.next_u64().is_multiple_of(2),
+                seed,
+            )
         } else {
             Self::field(background, seed)
         };
@@ -129,7 +135,7 @@ impl Picture {
     pub fn colour(&self, x: usize, y: usize) -> [f64; 3] {
         let base = match self.material(x, y) {
             Material::Grass => [0.22, 0.58, 0.20],
-            Material::Sand => [0.88, 0.78, 0.52],
+            Material::Sand => [0.86, 0.72, 0.42],
             // Cow hide in patches: the pattern is fixed to the pixel, so painting a cow
             // anywhere looks like the same breed.
             Material::Cow => {
@@ -159,7 +165,7 @@ impl Picture {
 /// A fixed black-and-white pattern in 2×2 blocks.
 fn cow_patch_is_white(x: usize, y: usize) -> bool {
     let h = ((x / 2) as u64).wrapping_mul(73_856_093) ^ ((y / 2) as u64).wrapping_mul(19_349_663);
-    h % 3 == 0
+    h.is_multiple_of(3)
 }
 
 /// Which photos a training set holds.
