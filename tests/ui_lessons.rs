@@ -662,3 +662,52 @@ fn painting_a_pixel_moves_the_prediction_and_balanced_training_moves_the_map() {
         sentence(balanced_share)
     );
 }
+
+#[test]
+fn moving_the_start_point_redraws_both_paths_to_the_engines_numbers() {
+    let lessons = lessons();
+    let (index, lesson, section) = lessons
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.sections.iter().find_map(|s| match s {
+                Section::SecondOrder(s2) => Some((i, l, s2)),
+                _ => None,
+            })
+        })
+        .expect("a lesson with a second-order section");
+    let function =
+        backprop_lab::lesson::second_order::TwoInputs::new(&section.script).expect("parses");
+    let summary = |start: [f64; 2]| {
+        let descent = function.descent_path(start, 0.02, 30);
+        let newton = function.newton_path(start, 10);
+        let end = |path: &[[f64; 2]]| path.last().copied().unwrap_or(start);
+        format!(
+            "After 30 descent steps f = {}; after {} Newton steps f = {}.",
+            number(function.value_at(end(&descent))),
+            newton.len() - 1,
+            number(function.value_at(end(&newton)))
+        )
+    };
+    let start = function.point();
+    let moved = [0.5, -0.5];
+    assert_ne!(summary(start), summary(moved));
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    assert!(
+        harness.query_by_label(&summary(start)).is_some(),
+        "{}",
+        summary(start)
+    );
+    for (label, value) in [("x", moved[0]), ("y", moved[1])] {
+        harness
+            .get_by_role_and_label(Role::Slider, label)
+            .set_value_accesskit(value);
+        harness.run();
+    }
+    assert!(
+        harness.query_by_label(&summary(moved)).is_some(),
+        "{}",
+        summary(moved)
+    );
+}

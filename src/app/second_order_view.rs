@@ -10,7 +10,7 @@ use crate::lesson::SecondOrderSection;
 use crate::lesson::second_order::TwoInputs;
 
 use super::format::number;
-use super::graph_view::GraphView;
+use super::graph_view::{GRAD_COLOR, GraphView};
 use super::lesson_view::READING_WIDTH;
 
 /// The widget's state.
@@ -23,25 +23,32 @@ pub struct SecondOrderView {
     backward: Option<([u64; 2], GradientGraph)>,
     v: [f64; 2],
     rate: f64,
-    /// The map's samples: (x, y, value), computed once.
-    samples: Vec<[f64; 3]>,
+    /// The function on a MAP_SIDE × MAP_SIDE grid, row by row from the top.
+    samples: Vec<f64>,
+    /// The map drawn from the samples, uploaded on the first frame.
+    map: Option<egui::TextureHandle>,
 }
+
+/// Samples per side of the map.
+const MAP_SIDE: usize = 96;
 
 impl SecondOrderView {
     /// The widget at the script's starting point.
     pub fn new(section: &SecondOrderSection) -> Self {
         let function = TwoInputs::new(&section.script);
+        // The map's samples, row by row from the top (y_max), computed once.
         let samples = match &function {
             Ok(f) => {
-                const N: usize = 36;
-                let mut out = Vec::with_capacity(N * N);
-                for i in 0..N {
-                    for j in 0..N {
+                let mut out = Vec::with_capacity(MAP_SIDE * MAP_SIDE);
+                for row in 0..MAP_SIDE {
+                    for column in 0..MAP_SIDE {
                         let x = section.x_min
-                            + (section.x_max - section.x_min) * i as f64 / (N - 1) as f64;
-                        let y = section.y_min
-                            + (section.y_max - section.y_min) * j as f64 / (N - 1) as f64;
-                        out.push([x, y, f.value_at([x, y])]);
+                            + (section.x_max - section.x_min) * (column as f64 + 0.5)
+                                / MAP_SIDE as f64;
+                        let y = section.y_max
+                            - (section.y_max - section.y_min) * (row as f64 + 0.5)
+                                / MAP_SIDE as f64;
+                        out.push(f.value_at([x, y]));
                     }
                 }
                 out
@@ -61,6 +68,7 @@ impl SecondOrderView {
             v: [1.0, 0.0],
             rate: 0.02,
             samples,
+            map: None,
         }
     }
 
@@ -134,7 +142,7 @@ impl SecondOrderView {
                 let label = ui.label("Gradient-descent learning rate:");
                 ui.add(egui::DragValue::new(&mut self.rate).speed(0.005).range(0.0..=2.0))
                     .labelled_by(label.id);
-                ui.label("Click the map to move the starting point.");
+                ui.label("Click or drag on the map to move the starting point.");
             });
             let section_bounds = [
                 self.section.x_min,
@@ -144,9 +152,13 @@ impl SecondOrderView {
             ];
             let descent = function.descent_path(point, self.rate, 30);
             let newton = function.newton_path(point, 10);
-            let (lo, hi) = self.samples.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
-                if s[2].is_finite() { (lo.min(s[2]), hi.max(s[2])) } else { (lo, hi) }
-            });
+            let texture = self
+                .map
+                .get_or_insert_with(|| {
+                    ui.ctx()
+                        .load_texture("function map", map_image(&self.samples), egui::TextureOptions::LINEAR)
+                })
+                .id();
             let response = Plot::new(ui.scope_id().with("map"))
                 .legend(Legend::default())
                 .height(300.0)
@@ -160,33 +172,20 @@ impl SecondOrderView {
                         [section_bounds[0], section_bounds[2]],
                         [section_bounds[1], section_bounds[3]],
                     ));
-                    // The map: darker is lower (a log scale, so valleys show), in a few
-                    // shades so the plot holds a few items, not one per sample.
-                    const SHADES: usize = 12;
-                    let mut buckets: Vec<Vec<[f64; 2]>> = vec![Vec::new(); SHADES];
-                    for s in &self.samples {
-                        let t = if hi > lo && s[2].is_finite() {
-                            ((s[2] - lo).ln_1p() / (hi - lo).ln_1p()).clamp(0.0, 1.0)
-                        } else {
-                            1.0
-                        };
-                        let bucket = ((t * (SHADES - 1) as f64).round() as usize).min(SHADES - 1);
-                        buckets[bucket].push([s[0], s[1]]);
-                    }
-                    for (i, points) in buckets.into_iter().enumerate() {
-                        let shade = (40 + 200 * i / (SHADES - 1)) as u8;
-                        plot.points(
-                            Points::new("", PlotPoints::from(points))
-                                .radius(4.5)
-                                .color(Color32::from_rgb(shade, shade, 255)),
-                        );
-                    }
-                    plot.line(Line::new("gradient descent (30 steps)", PlotPoints::from(descent.clone())).width(2.0));
-                    plot.line(Line::new("Newton (10 steps)", PlotPoints::from(newton.clone())).width(2.0));
-                    plot.points(Points::new("start", PlotPoints::from(vec![point])).radius(5.0));
+                    // The map: darker is lower (a log scale, so valleys show).
+                    let [x0, x1, y0, y1] = section_bounds;
+                    plot.image(egui_plot::PlotImage::new(
+                        "",
+                        texture,
+                        egui_plot::PlotPoint::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+                        egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
+                    ));
+                    plot.line(Line::new("gradient descent (30 steps)", PlotPoints::from(descent.clone())).width(2.5).color(GRAD_COLOR));
+                    plot.line(Line::new("Newton (10 steps)", PlotPoints::from(newton.clone())).width(2.5).color(NEWTON_COLOR));
+                    plot.points(Points::new("start", PlotPoints::from(vec![point])).radius(6.0).color(Color32::WHITE));
                     plot.pointer_coordinate()
                 });
-            if response.response.clicked()
+            if (response.response.clicked() || response.response.dragged())
                 && let Some(at) = response.inner
             {
                 function.set([at.x, at.y]);
@@ -204,4 +203,35 @@ impl SecondOrderView {
             }
         });
     }
+}
+
+/// Newton's path: far from the gradient's orange and from the map's blues.
+const NEWTON_COLOR: Color32 = Color32::from_rgb(60, 220, 110);
+
+/// The samples as an image: dark blue at the lowest value, pale at the highest, on a log
+/// scale so the valley floor shows; non-finite values in grey.
+fn map_image(samples: &[f64]) -> egui::ColorImage {
+    let (lo, hi) = samples
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let low = Color32::from_rgb(12, 24, 80);
+    let high = Color32::from_rgb(225, 232, 255);
+    let pixels = samples
+        .iter()
+        .map(|&v| {
+            if !v.is_finite() {
+                return Color32::GRAY;
+            }
+            let t = if hi > lo {
+                ((v - lo).ln_1p() / (hi - lo).ln_1p()).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            low.lerp_to_gamma(high, t as f32)
+        })
+        .collect();
+    egui::ColorImage::new([MAP_SIDE, MAP_SIDE], pixels)
 }
