@@ -103,11 +103,12 @@ pub fn concept_map_ui(
             FontId::proportional(13.0 * scale.max(0.6)),
             visuals.strong_text_color(),
         );
+        let status_font = FontId::proportional(10.5 * scale.max(0.6));
         painter.text(
             rect.center_bottom() - Vec2::new(0.0, 5.0 * scale),
             Align2::CENTER_BOTTOM,
-            status,
-            FontId::proportional(10.5 * scale.max(0.6)),
+            fit_width(&painter, &status, &status_font, rect.width() - 8.0),
+            status_font,
             visuals.weak_text_color(),
         );
         if response.clicked() {
@@ -121,6 +122,29 @@ pub fn concept_map_ui(
 }
 
 /// Columns by longest path from a root (iterative), rows in order within a column.
+/// `text`, shortened with an ellipsis until it fits `max_width` (the full title stays in
+/// the box's tooltip and accessibility label).
+fn fit_width(painter: &egui::Painter, text: &str, font: &FontId, max_width: f32) -> String {
+    let width = |t: &str| {
+        painter
+            .layout_no_wrap(t.to_string(), font.clone(), egui::Color32::WHITE)
+            .size()
+            .x
+    };
+    if width(text) <= max_width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let shorter = format!("{}…", chars.iter().collect::<String>().trim_end());
+        if width(&shorter) <= max_width {
+            return shorter;
+        }
+    }
+    String::new()
+}
+
 fn layout(map: &ConceptMapSection) -> Vec<(usize, usize)> {
     let n = map.concepts.len();
     let index = |name: &str| map.concepts.iter().position(|c| c.name == name);
