@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::engine::{self, NodeId, Program};
+use crate::engine::{self, FlatTape, Graph, NodeId, Program};
 use crate::lesson;
 
 /// Backprop Lab: the chain rule and backpropagation, live.
@@ -77,7 +77,7 @@ pub enum CliError {
 pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> {
     match command {
         Command::Grad(args) => {
-            let program = load(args, stdin)?;
+            let program = load_flat(args, stdin)?;
             Ok(grad_json(&program))
         }
         Command::Hessian(args) => {
@@ -135,7 +135,7 @@ pub fn main_with(command: &Command) -> i32 {
     }
     if let Command::Grad(args) = command {
         // Streamed: the answer for a large program is written as it is formatted.
-        return match load(args, &mut std::io::stdin()) {
+        return match load_flat(args, &mut std::io::stdin()) {
             Ok(program) => {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
@@ -167,13 +167,14 @@ pub fn main_with(command: &Command) -> i32 {
     }
 }
 
-fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
-    let source = match &args.file {
+/// The script named by the arguments (a file, or standard input for none or `-`).
+fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliError> {
+    match &args.file {
         Some(path) if path.as_os_str() != "-" => {
             std::fs::read_to_string(path).map_err(|source| CliError::Read {
                 what: path.display().to_string(),
                 source,
-            })?
+            })
         }
         _ => {
             let mut text = String::new();
@@ -183,13 +184,17 @@ fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
                     what: "standard input".into(),
                     source,
                 })?;
-            text
+            Ok(text)
         }
-    };
-    let mut program = engine::parse_without_evaluating(&source)?;
-    // The text is no longer needed: free it before the sweeps allocate their arrays.
-    drop(source);
-    program.graph.evaluate();
+    }
+}
+
+/// Applies every `--at NAME=VALUE` through `set`, with the spec's error messages.
+fn apply_at<G>(
+    args: &ScriptArgs,
+    program: &mut Program<G>,
+    set: impl Fn(&mut G, NodeId, f64) -> Result<(), engine::GraphError>,
+) -> Result<(), CliError> {
     for arg in &args.at {
         let at_error = |why: String| CliError::At {
             arg: arg.clone(),
@@ -209,12 +214,57 @@ fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
             };
             return Err(at_error(why));
         };
-        program
-            .graph
-            .set_input(id, value)
-            .map_err(|e| at_error(e.to_string()))?;
+        set(&mut program.graph, id, value).map_err(|e| at_error(e.to_string()))?;
     }
+    Ok(())
+}
+
+/// The script as an editable graph, evaluated, `--at` applied (for `hessian`).
+fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
+    let source = read_source(args, stdin)?;
+    let mut program = engine::parse_without_evaluating(&source)?;
+    // The text is no longer needed: free it before the sweeps allocate their arrays.
+    drop(source);
+    program.graph.evaluate();
+    apply_at(args, &mut program, Graph::set_input)?;
     Ok(program)
+}
+
+/// The script as flat arrays, `--at` applied, evaluated (for `grad`): no petgraph
+/// records, so a program of millions of nodes needs about a third of the memory.
+fn load_flat(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program<FlatTape>, CliError> {
+    let source = read_source(args, stdin)?;
+    let mut program = engine::parse_flat(&source)?;
+    drop(source);
+    apply_at(args, &mut program, FlatTape::set_input)?;
+    program.graph.evaluate();
+    Ok(program)
+}
+
+/// What the JSON writers read from an evaluated graph.
+pub trait Evaluated {
+    /// A node's forward value.
+    fn value_of(&self, id: NodeId) -> f64;
+    /// d(output)/d(node).
+    fn grad_of(&self, id: NodeId) -> f64;
+}
+
+impl Evaluated for Graph {
+    fn value_of(&self, id: NodeId) -> f64 {
+        self.value(id)
+    }
+    fn grad_of(&self, id: NodeId) -> f64 {
+        self.grad(id)
+    }
+}
+
+impl Evaluated for FlatTape {
+    fn value_of(&self, id: NodeId) -> f64 {
+        self.value(id)
+    }
+    fn grad_of(&self, id: NodeId) -> f64 {
+        self.grad(id)
+    }
 }
 
 /// A number as JSON: shortest round-trip form; non-finite values as strings.
@@ -272,9 +322,9 @@ impl Chunked<'_> {
     }
 }
 
-fn push_map(
+fn push_map<G>(
     out: &mut Chunked<'_>,
-    program: &Program,
+    program: &Program<G>,
     value_of: impl Fn(NodeId) -> f64,
 ) -> std::io::Result<()> {
     out.buffer.push('{');
@@ -292,7 +342,10 @@ fn push_map(
 }
 
 /// Writes the `grad` command's JSON object, with a trailing newline.
-pub fn write_grad_json(program: &Program, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_grad_json<G: Evaluated>(
+    program: &Program<G>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let graph = &program.graph;
     let mut out = Chunked {
         buffer: String::with_capacity(Chunked::FLUSH_AT + 256),
@@ -301,17 +354,17 @@ pub fn write_grad_json(program: &Program, out: &mut dyn Write) -> std::io::Resul
     out.buffer.push_str("{\"output\": ");
     push_string(&mut out.buffer, &program.output_name);
     out.buffer.push_str(", \"value\": ");
-    push_number(&mut out.buffer, graph.value(program.output));
+    push_number(&mut out.buffer, graph.value_of(program.output));
     out.buffer.push_str(", \"values\": ");
-    push_map(&mut out, program, |id| graph.value(id))?;
+    push_map(&mut out, program, |id| graph.value_of(id))?;
     out.buffer.push_str(", \"gradients\": ");
-    push_map(&mut out, program, |id| graph.grad(id))?;
+    push_map(&mut out, program, |id| graph.grad_of(id))?;
     out.buffer.push_str("}\n");
     out.finish()
 }
 
 /// The `grad` command's JSON object, with a trailing newline.
-pub fn grad_json(program: &Program) -> String {
+pub fn grad_json<G: Evaluated>(program: &Program<G>) -> String {
     let mut bytes = Vec::new();
     // Writing to a Vec cannot fail.
     let _ = write_grad_json(program, &mut bytes);

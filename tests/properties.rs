@@ -3,7 +3,8 @@
 
 #![allow(clippy::needless_range_loop)] // Hessian indices read better as H[i][j].
 
-use backprop_lab::engine::{Graph, NodeId, check_gradient, hessian, parse};
+use backprop_lab::cli::grad_json;
+use backprop_lab::engine::{Graph, NodeId, check_gradient, hessian, parse, parse_flat};
 use proptest::prelude::*;
 
 /// Expression templates over two earlier names `u` and `v` (often the same name, so a
@@ -124,6 +125,7 @@ proptest! {
     #[test]
     fn gradients_match_central_differences(case in case()) {
         let source = case.source();
+        flat_agrees(&source)?;
         let (mut program, _) = input_ids(&source);
         prop_assume!(tame(&program.graph));
         prop_assert!(program.graph.value(program.output).is_finite());
@@ -200,7 +202,22 @@ proptest! {
     }
 }
 
+/// The command line's flat path must say exactly what the graph path says: the same
+/// error, or the same JSON to the last bit.
+fn flat_agrees(text: &str) -> Result<(), TestCaseError> {
+    match (parse(text), parse_flat(text)) {
+        (Ok(graph), Ok(mut flat)) => {
+            flat.graph.evaluate();
+            prop_assert_eq!(grad_json(&graph), grad_json(&flat), "{}", text);
+        }
+        (Err(a), Err(b)) => prop_assert_eq!(a, b),
+        (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+    }
+    Ok(())
+}
+
 fn check_parse_result(text: &str) -> Result<(), TestCaseError> {
+    flat_agrees(text)?;
     match parse(text) {
         Ok(program) => {
             prop_assert!(!program.bindings.is_empty());

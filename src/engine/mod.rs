@@ -4,15 +4,18 @@
 pub mod check;
 pub mod checkpoint;
 pub mod codegen;
+pub mod flat;
 pub mod graph;
 pub mod higher;
 pub mod op;
 pub mod script;
 
 pub use check::{GradientCheck, check_gradient};
+pub use flat::FlatTape;
 pub use graph::{Graph, GraphError, Node, NodeId};
 pub use higher::{GradientGraph, build_gradient_graph, hessian, hessian_vector_product};
 pub use op::Op;
 pub use script::{
-    ParseError, Position, Program, parse, parse_expression, parse_number, parse_without_evaluating,
+    ParseError, Position, Program, parse, parse_expression, parse_flat, parse_number,
+    parse_without_evaluating,
 };

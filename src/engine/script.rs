@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::flat::FlatTape;
 use super::graph::{Graph, NodeId};
 use super::op::Op;
 
@@ -36,11 +37,14 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// A parsed graph script: the graph, its named nodes, its inputs and its output.
+/// A parsed graph script: the graph, its named nodes, its inputs and its output. The
+/// graph is a [`Graph`] (the app's editable graph), or a [`FlatTape`] for one-shot work
+/// on very large programs ([`parse_flat`]).
 #[derive(Debug, Clone)]
-pub struct Program {
-    /// The graph, evaluated once (values and gradients are ready).
-    pub graph: Graph,
+pub struct Program<G = Graph> {
+    /// The graph (a [`Graph`] from [`parse`] is evaluated once: values and gradients are
+    /// ready).
+    pub graph: G,
     /// The output: the node bound by the last statement.
     pub output: NodeId,
     /// The name the last statement assigned.
@@ -51,7 +55,7 @@ pub struct Program {
     pub bindings: Vec<(String, NodeId)>,
 }
 
-impl Program {
+impl<G> Program<G> {
     /// The node a name is bound to now, if any.
     pub fn node_named(&self, name: &str) -> Option<NodeId> {
         self.bindings
@@ -85,13 +89,66 @@ pub fn parse_without_evaluating(source: &str) -> Result<Program, ParseError> {
     Parser::new(source).program()
 }
 
+/// Parses a graph script into flat arrays only (no petgraph records, no names on nodes),
+/// not yet evaluated: the command line's `grad` on programs of millions of nodes.
+pub fn parse_flat(source: &str) -> Result<Program<FlatTape>, ParseError> {
+    Parser::new(source).program()
+}
+
+/// What the parser builds into: the editable [`Graph`] or a [`FlatTape`].
+trait Builder: Default {
+    fn input(&mut self, value: f64) -> NodeId;
+    fn constant(&mut self, value: f64) -> NodeId;
+    fn operation(&mut self, op: Op, operands: &[NodeId]) -> NodeId;
+    fn name(&mut self, id: NodeId, name: &str);
+    fn output(&mut self, id: NodeId);
+}
+
+impl Builder for Graph {
+    fn input(&mut self, value: f64) -> NodeId {
+        self.add_input(value)
+    }
+    fn constant(&mut self, value: f64) -> NodeId {
+        self.add_const(value)
+    }
+    fn operation(&mut self, op: Op, operands: &[NodeId]) -> NodeId {
+        // Operand counts are fixed by the grammar, so this cannot fail; keep a node anyway.
+        self.add_op(op, operands)
+            .unwrap_or_else(|_| self.add_const(f64::NAN))
+    }
+    fn name(&mut self, id: NodeId, name: &str) {
+        self.add_name(id, name);
+    }
+    fn output(&mut self, id: NodeId) {
+        self.set_output(id);
+    }
+}
+
+impl Builder for FlatTape {
+    fn input(&mut self, value: f64) -> NodeId {
+        self.add_input(value)
+    }
+    fn constant(&mut self, value: f64) -> NodeId {
+        self.add_const(value)
+    }
+    fn operation(&mut self, op: Op, operands: &[NodeId]) -> NodeId {
+        self.add_op(op, operands)
+            .unwrap_or_else(|_| self.add_const(f64::NAN))
+    }
+    /// Names live in the program's bindings only: a million names are not copied twice.
+    fn name(&mut self, _id: NodeId, _name: &str) {}
+    fn output(&mut self, id: NodeId) {
+        self.set_output(id);
+    }
+}
+
 /// Parses one expression over the given named variables (for formula answers).
 /// Each variable becomes an input of the returned graph; the result node is its output.
 pub fn parse_expression(
     source: &str,
     variables: &[(&str, f64)],
 ) -> Result<(Graph, NodeId, Vec<NodeId>), ParseError> {
-    let mut parser = Parser::new(source);
+    let mut parser: Parser<'_, Graph> = Parser::new(source);
     let mut ids = Vec::new();
     for &(name, value) in variables {
         let id = parser.graph.add_input(value);
@@ -363,10 +420,10 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, B> {
     lexer: Lexer<'a>,
     lookahead: Option<Token<'a>>,
-    graph: Graph,
+    graph: B,
     /// Newest binding of each name, and whether that binding is an input. Keys borrow the
     /// source: a million statements must not mean a million allocations here.
     scope: HashMap<&'a str, (NodeId, bool), FnvBuild>,
@@ -376,12 +433,12 @@ struct Parser<'a> {
     depth: usize,
 }
 
-impl<'a> Parser<'a> {
+impl<'a, B: Builder> Parser<'a, B> {
     fn new(source: &'a str) -> Self {
         Self {
             lexer: Lexer::new(source),
             lookahead: None,
-            graph: Graph::new(),
+            graph: B::default(),
             scope: HashMap::default(),
             first_assigned: Vec::new(),
             inputs: Vec::new(),
@@ -410,7 +467,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn program(mut self) -> Result<Program, ParseError> {
+    fn program(mut self) -> Result<Program<B>, ParseError> {
         let mut last: Option<(&'a str, NodeId)> = None;
         loop {
             let token = self.advance()?;
@@ -443,7 +500,7 @@ impl<'a> Parser<'a> {
             .iter()
             .filter_map(|&name| self.scope.get(name).map(|&(id, _)| (name.to_string(), id)))
             .collect();
-        self.graph.set_output(output);
+        self.graph.output(output);
         Ok(Program {
             graph: self.graph,
             output,
@@ -479,15 +536,15 @@ impl<'a> Parser<'a> {
         }
         let id = match self.input_literal()? {
             Some(value) => {
-                let id = self.graph.add_input(value);
+                let id = self.graph.input(value);
                 self.inputs.push((name.to_string(), id));
-                self.graph.add_name(id, name);
+                self.graph.name(id, name);
                 self.bind(name, id, true);
                 id
             }
             None => {
                 let id = self.expression()?;
-                self.graph.add_name(id, name);
+                self.graph.name(id, name);
                 self.bind(name, id, false);
                 id
             }
@@ -538,10 +595,7 @@ impl<'a> Parser<'a> {
     }
 
     fn op(&mut self, op: Op, operands: &[NodeId]) -> NodeId {
-        // Operand counts are fixed by the grammar, so this cannot fail; keep a node anyway.
-        self.graph
-            .add_op(op, operands)
-            .unwrap_or_else(|_| self.graph.add_const(f64::NAN))
+        self.graph.operation(op, operands)
     }
 
     /// `term (('+' | '-') term)*`
@@ -610,7 +664,7 @@ impl<'a> Parser<'a> {
     fn primary(&mut self) -> Result<NodeId, ParseError> {
         let token = self.advance()?;
         match token.kind {
-            Tok::Number(value) => Ok(self.graph.add_const(value)),
+            Tok::Number(value) => Ok(self.graph.constant(value)),
             Tok::LParen => {
                 self.nest(token.position)?;
                 let inner = self.expression()?;

@@ -1,0 +1,252 @@
+//! A graph held only as flat arrays, for one-shot work on very large programs (the
+//! command line's `grad`): no petgraph records, no per-node names. A parsed script is
+//! already in topological order (a statement can only use what came before), so the
+//! arrays are the tape. Values and gradients are bit-identical to [`Graph`]'s: the same
+//! operations, the same rules, the same order of accumulation.
+//!
+//! [`Graph`]: super::Graph
+
+use super::graph::{GraphError, NodeId};
+use super::op::Op;
+
+/// Operations, operands and leaf values in program order, with the last evaluation's
+/// values and gradients.
+#[derive(Debug, Clone, Default)]
+pub struct FlatTape {
+    ops: Vec<Op>,
+    /// Operand positions (a unary operation repeats its operand).
+    args: Vec<[u32; 2]>,
+    /// Leaf values by position (NaN for operations).
+    leaf: Vec<f64>,
+    output: Option<u32>,
+    values: Vec<f64>,
+    grads: Vec<f64>,
+}
+
+impl FlatTape {
+    /// An empty tape.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn push(&mut self, op: Op, args: [u32; 2], leaf: f64) -> NodeId {
+        let id = NodeId::new(self.ops.len());
+        self.ops.push(op);
+        self.args.push(args);
+        self.leaf.push(leaf);
+        id
+    }
+
+    /// Adds an input with its first value.
+    pub fn add_input(&mut self, value: f64) -> NodeId {
+        self.push(Op::Input, [0, 0], value)
+    }
+
+    /// Adds a constant.
+    pub fn add_const(&mut self, value: f64) -> NodeId {
+        self.push(Op::Const, [0, 0], value)
+    }
+
+    /// Adds an operation on earlier nodes.
+    pub fn add_op(&mut self, op: Op, operands: &[NodeId]) -> Result<NodeId, GraphError> {
+        if op.arity() != operands.len() || op.arity() == 0 {
+            return Err(GraphError::Arity {
+                op: op.symbol(),
+                expected: op.arity(),
+                got: operands.len(),
+            });
+        }
+        let position = |id: &NodeId| {
+            u32::try_from(id.index())
+                .ok()
+                .filter(|&p| (p as usize) < self.ops.len())
+                .ok_or(GraphError::NoSuchNode)
+        };
+        let a = position(&operands[0])?;
+        let b = match operands.get(1) {
+            Some(id) => position(id)?,
+            None => a,
+        };
+        Ok(self.push(op, [a, b], f64::NAN))
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Chooses the node whose gradients [`FlatTape::evaluate`] computes.
+    pub fn set_output(&mut self, id: NodeId) {
+        self.output = u32::try_from(id.index()).ok();
+    }
+
+    /// Sets an input's value (takes effect at the next [`FlatTape::evaluate`]).
+    pub fn set_input(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
+        match self.ops.get(id.index()) {
+            Some(Op::Input) => {
+                self.leaf[id.index()] = value;
+                Ok(())
+            }
+            Some(_) => Err(GraphError::NotAnInput),
+            None => Err(GraphError::NoSuchNode),
+        }
+    }
+
+    /// The forward pass over every node, then the backward pass from the output.
+    pub fn evaluate(&mut self) {
+        let n = self.ops.len();
+        let mut values = std::mem::take(&mut self.values);
+        values.clear();
+        values.reserve_exact(n);
+        for (pos, ((&op, &[a, b]), &leaf)) in
+            self.ops.iter().zip(&self.args).zip(&self.leaf).enumerate()
+        {
+            let value = if op.arity() == 0 {
+                leaf
+            } else {
+                op.value(values[a as usize], values[b as usize])
+            };
+            debug_assert_eq!(values.len(), pos);
+            values.push(value);
+        }
+        self.values = values;
+        self.backward();
+    }
+
+    /// Reverse mode, as [`super::Graph`] does it: only the output's ancestors take part,
+    /// constants receive nothing, and no term is skipped because a factor is zero.
+    fn backward(&mut self) {
+        let n = self.ops.len();
+        self.grads.clear();
+        self.grads.resize(n, 0.0);
+        let Some(out) = self.output.map(|o| o as usize).filter(|&o| o < n) else {
+            return;
+        };
+        let requires_grad: Vec<bool> = {
+            let mut flags = Vec::with_capacity(n);
+            for (&op, &[a, b]) in self.ops.iter().zip(&self.args) {
+                let flag = match op {
+                    Op::Input => true,
+                    Op::Const => false,
+                    _ => flags[a as usize] || (op.arity() > 1 && flags[b as usize]),
+                };
+                flags.push(flag);
+            }
+            flags
+        };
+        let mut on_path = vec![false; out + 1];
+        on_path[out] = true;
+        for pos in (0..=out).rev() {
+            if on_path[pos] {
+                let arity = self.ops[pos].arity();
+                for &arg in &self.args[pos][..arity] {
+                    on_path[arg as usize] = true;
+                }
+            }
+        }
+        self.grads[out] = 1.0;
+        for pos in (0..=out).rev() {
+            if !on_path[pos] || !requires_grad[pos] {
+                continue;
+            }
+            let op = self.ops[pos];
+            let arity = op.arity();
+            if arity == 0 {
+                continue;
+            }
+            let upstream = self.grads[pos];
+            let [a, b] = self.args[pos];
+            let local = op.local_derivatives(
+                self.values[a as usize],
+                self.values[b as usize],
+                self.values[pos],
+            );
+            for (&arg, &slope) in self.args[pos][..arity].iter().zip(&local) {
+                let arg = arg as usize;
+                if requires_grad[arg] {
+                    self.grads[arg] += upstream * slope;
+                }
+            }
+        }
+    }
+
+    /// A node's value from the last evaluation (NaN before it).
+    pub fn value(&self, id: NodeId) -> f64 {
+        self.values.get(id.index()).copied().unwrap_or(f64::NAN)
+    }
+
+    /// d(output)/d(node) from the last evaluation.
+    pub fn grad(&self, id: NodeId) -> f64 {
+        self.grads.get(id.index()).copied().unwrap_or(f64::NAN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Graph, parse};
+
+    #[test]
+    fn agrees_with_the_graph_bit_for_bit() {
+        let source = "x = 0.3\nw = -1.2\nc = (2)\nh = tanh(x*w) + x^c\nk = max(h, x) / (1 + w*w)\nz = 0 * log(x - 1)\ny = k * h + relu(w) + z";
+        let graph_program = parse(source).expect("parses");
+        let flat_program = super::super::script::parse_flat(source).expect("parses");
+        let mut tape = flat_program.graph;
+        tape.evaluate();
+        for (name, id) in &graph_program.bindings {
+            let flat_id = flat_program
+                .bindings
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|&(_, id)| id)
+                .expect("same names");
+            let g: &Graph = &graph_program.graph;
+            assert_eq!(
+                g.value(*id).to_bits(),
+                tape.value(flat_id).to_bits(),
+                "{name}"
+            );
+            assert_eq!(
+                g.grad(*id).to_bits(),
+                tape.grad(flat_id).to_bits(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn inputs_are_set_and_operations_checked() {
+        let mut tape = FlatTape::new();
+        let x = tape.add_input(2.0);
+        let c = tape.add_const(3.0);
+        let y = tape.add_op(Op::Mul, &[x, c]).expect("valid");
+        assert!(matches!(
+            tape.add_op(Op::Max, &[x]),
+            Err(GraphError::Arity { .. })
+        ));
+        assert_eq!(
+            tape.add_op(Op::Neg, &[NodeId::new(99)]),
+            Err(GraphError::NoSuchNode)
+        );
+        assert_eq!(tape.set_input(c, 1.0), Err(GraphError::NotAnInput));
+        tape.set_input(x, 5.0).expect("x is an input");
+        tape.set_output(y);
+        tape.evaluate();
+        assert_eq!(tape.value(y), 15.0);
+        assert_eq!(tape.grad(x), 3.0);
+        assert_eq!(tape.grad(c), 0.0, "constants receive no gradient");
+    }
+
+    #[test]
+    fn a_million_node_chain_runs_without_recursion() {
+        let mut tape = FlatTape::new();
+        let x = tape.add_input(0.5);
+        let mut last = x;
+        for _ in 0..1_000_000 {
+            last = tape.add_op(Op::Neg, &[last]).expect("valid");
+        }
+        tape.set_output(last);
+        tape.evaluate();
+        assert_eq!(tape.grad(x), 1.0);
+    }
+}
