@@ -1,7 +1,6 @@
 //! `backprop-lab check`: the built-in lessons pass, and broken lesson files are reported
 //! with their file, line and column.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use backprop_lab::lesson::Section;
@@ -13,12 +12,12 @@ fn backprop_lab(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-/// A fresh folder holding the given lesson files.
-fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("backprop-lab-check-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+mod common;
+use common::TempFolder;
+
+/// A fresh folder holding the given lesson files (removed when dropped).
+fn folder(name: &str, files: &[(&str, &str)]) -> TempFolder {
+    let dir = TempFolder::new(&format!("check-{name}"));
     for (file, text) in files {
         std::fs::write(dir.join(file), text).expect("write lesson");
     }

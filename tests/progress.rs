@@ -5,14 +5,11 @@ use std::path::PathBuf;
 
 use backprop_lab::progress::{FileStore, Progress, ProgressStore};
 
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "backprop-lab-progress-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+mod common;
+use common::TempFolder;
+
+fn folder(name: &str) -> TempFolder {
+    TempFolder::new(&format!("progress-{name}"))
 }
 
 fn sample() -> Progress {
@@ -27,12 +24,12 @@ fn sample() -> Progress {
 #[test]
 fn saved_progress_loads_back() {
     let dir = folder("round-trip");
-    let mut store = FileStore::new(&dir);
+    let mut store = FileStore::new(&*dir);
     let loaded = store.load();
     assert_eq!(loaded.progress, Progress::default());
     assert_eq!(loaded.notice, None);
     store.save(&sample()).expect("saves");
-    let loaded = FileStore::new(&dir).load();
+    let loaded = FileStore::new(&*dir).load();
     assert_eq!(loaded.progress, sample());
     assert_eq!(loaded.notice, None);
     let lesson = loaded.progress.lesson("01-blame-game.ron");
@@ -42,7 +39,7 @@ fn saved_progress_loads_back() {
 #[test]
 fn each_save_keeps_the_previous_version_as_a_backup() {
     let dir = folder("backup");
-    let mut store = FileStore::new(&dir);
+    let mut store = FileStore::new(&*dir);
     store.save(&Progress::default()).expect("first save");
     store.save(&sample()).expect("second save");
     let backup = std::fs::read_to_string(store.backup_path()).expect("a backup exists");
@@ -54,7 +51,7 @@ fn each_save_keeps_the_previous_version_as_a_backup() {
 #[test]
 fn a_damaged_file_is_set_aside_reported_and_never_overwritten() {
     let dir = folder("corrupt");
-    let mut store = FileStore::new(&dir);
+    let mut store = FileStore::new(&*dir);
     let damaged = "(version: 1, lessons: {\"a.ron\": (opened: tru";
     std::fs::write(store.path(), damaged).expect("write damaged file");
     let loaded = store.load();
@@ -82,7 +79,7 @@ fn a_damaged_file_is_set_aside_reported_and_never_overwritten() {
 #[test]
 fn a_file_from_an_older_version_loads() {
     let dir = folder("older");
-    let mut store = FileStore::new(&dir);
+    let mut store = FileStore::new(&*dir);
     // Version 0 had no version field and no attempts count.
     std::fs::write(
         store.path(),
@@ -99,14 +96,14 @@ fn a_file_from_an_older_version_loads() {
 #[test]
 fn a_crash_between_writing_and_renaming_leaves_the_old_progress() {
     let dir = folder("crash");
-    let mut store = FileStore::new(&dir);
+    let mut store = FileStore::new(&*dir);
     store.save(&sample()).expect("saves");
     // A save that died after writing part of its temporary file, before the rename.
     std::fs::write(store.temporary_path(), "(version: 1, lessons: {\"x").expect("write");
-    let loaded = FileStore::new(&dir).load();
+    let loaded = FileStore::new(&*dir).load();
     assert_eq!(loaded.progress, sample());
     assert_eq!(loaded.notice, None);
     // The next save replaces the stale temporary file.
     store.save(&Progress::default()).expect("saves");
-    assert_eq!(FileStore::new(&dir).load().progress, Progress::default());
+    assert_eq!(FileStore::new(&*dir).load().progress, Progress::default());
 }

@@ -2,7 +2,7 @@
 //! finds it again after restarting the app from the same storage folder. A damaged
 //! progress file is reported in the app.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
@@ -32,11 +32,11 @@ z = y^2
 )
 "##;
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("backprop-lab-ui-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+mod common;
+use common::TempFolder;
+
+fn temp(name: &str) -> TempFolder {
+    TempFolder::new(&format!("ui-{name}"))
 }
 
 fn app(lessons: &Path, data: &Path) -> Harness<'static, BackpropApp> {
