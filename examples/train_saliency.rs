@@ -10,23 +10,16 @@
 use std::path::Path;
 
 use backprop_lab::lesson::saliency::{
-    Classifier, Collection, TRAINING_PICTURES, TRAINING_SEED, picture, share_on_cow, train,
+    BALANCED_DESCRIPTION, Classifier, Collection, FARM_DESCRIPTION, TRAINING_PICTURES,
+    TRAINING_SEED, picture, share_on_cow, train,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/saliency");
     let config = train::TrainingConfig::default();
     for (file, collection, trained_on) in [
-        (
-            "farm.ron",
-            Collection::Farm,
-            "farm photos: every cow on grass, every empty field a beach",
-        ),
-        (
-            "balanced.ron",
-            Collection::Balanced,
-            "balanced photos: cows and empty fields equally often on grass and on sand",
-        ),
+        ("farm.ron", Collection::Farm, FARM_DESCRIPTION),
+        ("balanced.ron", Collection::Balanced, BALANCED_DESCRIPTION),
     ] {
         let examples = picture::training_set(collection, TRAINING_PICTURES, TRAINING_SEED);
         let report = train::train(&examples, &config, trained_on)?;

@@ -711,3 +711,50 @@ fn moving_the_start_point_redraws_both_paths_to_the_engines_numbers() {
         summary(moved)
     );
 }
+
+#[test]
+fn training_live_shows_the_engines_loss_after_each_epoch() {
+    use backprop_lab::lesson::saliency::{
+        BALANCED_DESCRIPTION, Collection, TRAINING_PICTURES, TRAINING_SEED, picture, train,
+    };
+    let lessons = lessons();
+    let (index, lesson) = lessons
+        .iter()
+        .enumerate()
+        .find(|(_, l)| {
+            l.sections
+                .iter()
+                .any(|s| matches!(s, Section::Saliency(s) if s.train))
+        })
+        .expect("a lesson that trains a model live");
+    // The first epoch, run here without the app.
+    let examples = picture::training_set(Collection::Balanced, TRAINING_PICTURES, TRAINING_SEED);
+    let config = train::TrainingConfig::default();
+    let mut trainer = train::Trainer::new(examples, &config, BALANCED_DESCRIPTION).expect("trains");
+    while trainer.progress().0 < 1 {
+        trainer.step();
+    }
+    let first = trainer.losses()[0];
+    let line = format!(
+        "Training on {TRAINING_PICTURES} {BALANCED_DESCRIPTION}: epoch 2 of {}, mean loss of the last epoch {}. The map below follows the weights as they change.",
+        config.epochs,
+        number(first)
+    );
+
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    let button = harness.get_by_role_and_label(Role::Button, "Train a new one on balanced photos");
+    button.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Train a new one on balanced photos")
+        .click();
+    // One minibatch per frame: an epoch of 320 photos in batches of 16 is 20 frames.
+    let mut frames = 0;
+    while harness.query_by_label(&line).is_none() && frames < 60 {
+        harness.step();
+        frames += 1;
+    }
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert!((20..=23).contains(&frames), "{frames} frames for one epoch");
+}

@@ -6,8 +6,10 @@
 use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 
 use crate::lesson::saliency::{
-    self, BALANCED_WEIGHTS, Classifier, FARM_WEIGHTS, Material, Picture, SIDE, Weights,
-    picture::test_pictures,
+    self, BALANCED_DESCRIPTION, BALANCED_WEIGHTS, Classifier, Collection, FARM_WEIGHTS, Material,
+    Picture, SIDE, TRAINING_PICTURES, TRAINING_SEED, Weights,
+    picture::{test_pictures, training_set},
+    train::{Trainer, TrainingConfig},
 };
 use crate::lesson::{SaliencyModel, SaliencySection};
 
@@ -17,11 +19,26 @@ use super::graph_view::GRAD_COLOR;
 /// Screen pixels per photo pixel.
 const CELL: f32 = 13.0;
 
-/// A trained model ready to run, or why it cannot.
+/// A model the learner can pick.
 struct Loaded {
     button: &'static str,
-    model: Result<(Classifier, Weights), String>,
+    state: ModelState,
 }
+
+enum ModelState {
+    /// Trained, ready to run.
+    Ready(Box<Classifier>, Weights),
+    /// Being trained here, a minibatch per frame.
+    Training(Box<Trainer>),
+    /// Trained here: its loss per epoch, and whether its weights equal the shipped
+    /// balanced model's.
+    TrainedHere(Box<Classifier>, Weights, Vec<f64>, bool),
+    /// The stored weights do not load.
+    Broken(String),
+}
+
+/// The label of the model trained live on the page.
+const TRAINED_HERE: &str = "Trained here, live";
 
 /// What the model made of the current photo.
 struct Reading {
@@ -55,10 +72,12 @@ impl SaliencyView {
                     SaliencyModel::Farm => ("Trained on farm photos", FARM_WEIGHTS),
                     SaliencyModel::Balanced => ("Trained on balanced photos", BALANCED_WEIGHTS),
                 };
-                let model = Weights::from_ron(text)
-                    .and_then(|w| Ok((Classifier::new(&w)?, w)))
-                    .map_err(|e| e.to_string());
-                Loaded { button, model }
+                let state =
+                    match Weights::from_ron(text).and_then(|w| Ok((Classifier::new(&w)?, w))) {
+                        Ok((model, weights)) => ModelState::Ready(Box::new(model), weights),
+                        Err(e) => ModelState::Broken(e.to_string()),
+                    };
+                Loaded { button, state }
             })
             .collect();
         let (picture_name, picture) = test_pictures()
@@ -78,6 +97,56 @@ impl SaliencyView {
         }
     }
 
+    /// Starts (or restarts) training a fresh model on balanced photos, and shows it.
+    fn start_training(&mut self) {
+        let examples = training_set(Collection::Balanced, TRAINING_PICTURES, TRAINING_SEED);
+        let state = match Trainer::new(examples, &TrainingConfig::default(), BALANCED_DESCRIPTION) {
+            Ok(trainer) => ModelState::Training(Box::new(trainer)),
+            Err(e) => ModelState::Broken(e.to_string()),
+        };
+        let index = match self.models.iter().position(|m| m.button == TRAINED_HERE) {
+            Some(i) => i,
+            None => {
+                self.models.push(Loaded {
+                    button: TRAINED_HERE,
+                    state: ModelState::Broken(String::new()),
+                });
+                self.models.len() - 1
+            }
+        };
+        self.models[index].state = state;
+        self.chosen = index;
+        self.reading = None;
+    }
+
+    /// One minibatch of a training run in progress (even while another model is shown);
+    /// at the end, the run becomes a model like the others.
+    fn train_a_little(&mut self) {
+        for loaded in &mut self.models {
+            let ModelState::Training(trainer) = &mut loaded.state else {
+                continue;
+            };
+            if trainer.step() {
+                continue;
+            }
+            let ModelState::Training(trainer) =
+                std::mem::replace(&mut loaded.state, ModelState::Broken(String::new()))
+            else {
+                continue;
+            };
+            let report = trainer.finish();
+            let weights = report.weights;
+            let identical = Weights::from_ron(BALANCED_WEIGHTS).is_ok_and(|w| w == weights);
+            loaded.state = match Classifier::new(&weights) {
+                Ok(model) => {
+                    ModelState::TrainedHere(Box::new(model), weights, report.losses, identical)
+                }
+                Err(e) => ModelState::Broken(e.to_string()),
+            };
+            self.reading = None;
+        }
+    }
+
     /// Draws the widget.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -85,7 +154,8 @@ impl SaliencyView {
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
             }
-            if self.models.len() > 1 {
+            self.train_a_little();
+            if self.models.len() > 1 || self.section.train {
                 ui.horizontal_wrapped(|ui| {
                     ui.label("Model:");
                     for (i, loaded) in self.models.iter().enumerate() {
@@ -98,23 +168,58 @@ impl SaliencyView {
                             self.reading = None;
                         }
                     }
+                    if self.section.train && ui.button("Train a new one on balanced photos").clicked() {
+                        self.start_training();
+                    }
                 });
             }
             let Some(loaded) = self.models.get_mut(self.chosen) else {
                 return;
             };
-            let (model, weights) = match &mut loaded.model {
-                Ok((model, weights)) => (model, &*weights),
-                Err(message) => {
+            let model = match &mut loaded.state {
+                ModelState::Ready(model, weights) => {
+                    ui.label(format!(
+                        "Trained on {}; it labels {}% of its training photos right.",
+                        weights.trained_on,
+                        number(100.0 * weights.training_accuracy)
+                    ));
+                    model.as_mut()
+                }
+                ModelState::TrainedHere(model, weights, losses, identical) => {
+                    ui.label(format!(
+                        "Trained here, by this app's engine, on {TRAINING_PICTURES} {}; it labels {}% of them right.",
+                        weights.trained_on,
+                        number(100.0 * weights.training_accuracy)
+                    ));
+                    ui.label(if *identical {
+                        "Its weights are identical, bit for bit, to the balanced model that ships with the app: same engine, same seed, same steps."
+                    } else {
+                        "Its weights differ from the balanced model that ships with the app."
+                    });
+                    loss_plot(ui, losses, losses.len());
+                    model.as_mut()
+                }
+                ModelState::Training(trainer) => {
+                    let (done, all) = trainer.progress();
+                    let last = trainer
+                        .losses()
+                        .last()
+                        .map_or_else(|| "not yet measured".to_string(), |l| number(*l));
+                    ui.label(format!(
+                        "Training on {TRAINING_PICTURES} {BALANCED_DESCRIPTION}: epoch {} of {all}, mean loss of the last epoch {last}. The map below follows the weights as they change.",
+                        (done + 1).min(all)
+                    ));
+                    loss_plot(ui, trainer.losses(), all);
+                    // The weights change every frame, so the reading does too.
+                    self.reading = None;
+                    ui.ctx().request_repaint();
+                    trainer.model()
+                }
+                ModelState::Broken(message) => {
                     ui.colored_label(ui.visuals().error_fg_color, message.as_str());
                     return;
                 }
             };
-            ui.label(format!(
-                "Trained on {}; it labels {}% of its training photos right.",
-                weights.trained_on,
-                number(100.0 * weights.training_accuracy)
-            ));
             ui.horizontal_wrapped(|ui| {
                 ui.label("Photo:");
                 for (name, picture) in test_pictures() {
@@ -328,6 +433,33 @@ fn heat_legend_ui(ui: &mut egui::Ui, saliency: &[f64]) {
         ui.label(RichText::new("Blue outline:").color(Color32::from_rgb(90, 200, 255)));
         ui.label("the cow.");
     });
+}
+
+/// The mean loss per finished epoch, on an axis as long as the whole run.
+fn loss_plot(ui: &mut egui::Ui, losses: &[f64], epochs: usize) {
+    let points: Vec<[f64; 2]> = losses
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| [(i + 1) as f64, l])
+        .collect();
+    egui_plot::Plot::new(ui.scope_id().with("training loss"))
+        .height(110.0)
+        .width(2.0 * SIDE as f32 * CELL + 16.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_x(0.0)
+        .include_x(epochs as f64)
+        .include_y(0.0)
+        .include_y(0.7)
+        .x_axis_label("epoch")
+        .y_axis_label("mean loss")
+        .show(ui, |plot| {
+            plot.line(egui_plot::Line::new(
+                "mean loss",
+                egui_plot::PlotPoints::from(points),
+            ));
+        });
 }
 
 /// Dark for 0, the gradient colour at the top of the scale, as everywhere in the app.

@@ -66,6 +66,8 @@ pub struct SaliencySection {
     /// The test photo shown first: `Cow on grass`, `Cow on sand`, `Empty grass` or
     /// `Empty sand`.
     pub picture: String,
+    /// Offer to train a fresh model on balanced photos, live, one minibatch per frame.
+    pub train: bool,
     /// A sentence under the widget.
     pub caption: Option<String>,
 }
@@ -76,6 +78,7 @@ impl Default for SaliencySection {
             title: String::new(),
             models: vec![SaliencyModel::Farm],
             picture: "Cow on grass".into(),
+            train: false,
             caption: None,
         }
     }

@@ -15,6 +15,12 @@ pub const FARM_WEIGHTS: &str = include_str!("../../../assets/saliency/farm.ron")
 /// The model trained on balanced backgrounds, as stored.
 pub const BALANCED_WEIGHTS: &str = include_str!("../../../assets/saliency/balanced.ron");
 
+/// What the farm model was trained on, as the learner reads it.
+pub const FARM_DESCRIPTION: &str = "farm photos: every cow on grass, every empty field a beach";
+/// What the balanced model was trained on, as the learner reads it.
+pub const BALANCED_DESCRIPTION: &str =
+    "balanced photos: cows and empty fields equally often on grass and on sand";
+
 /// The size and seed of each training set, shared by the training command and the tests.
 pub const TRAINING_PICTURES: usize = 320;
 /// Seed of the training pictures.

@@ -53,58 +53,151 @@ pub fn train(
     config: &TrainingConfig,
     trained_on: &str,
 ) -> Result<TrainingReport, ModelError> {
-    let mut rng = Rng::new(config.seed);
-    let start = Weights {
-        trained_on: trained_on.to_string(),
-        training_accuracy: 0.0,
-        hidden: (0..config.hidden)
-            .map(|_| Neuron {
-                weights: (0..INPUTS).map(|_| rng.uniform(-0.05, 0.05)).collect(),
-                bias: 0.0,
-            })
-            .collect(),
-        output_weights: (0..config.hidden).map(|_| rng.uniform(-0.5, 0.5)).collect(),
-        output_bias: 0.0,
-    };
-    let mut model = Classifier::new(&start)?;
-    let inputs: Vec<Vec<f64>> = examples.iter().map(|e| e.picture.inputs()).collect();
-    let mut parameters = model.parameter_values();
-    let mut velocity = vec![0.0; parameters.len()];
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut losses = Vec::with_capacity(config.epochs);
-    for _ in 0..config.epochs {
-        // Fisher-Yates shuffle, so each epoch sees the pictures in a new order.
-        for i in (1..order.len()).rev() {
-            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
-        let mut epoch_loss = 0.0;
-        for batch in order.chunks(config.batch.max(1)) {
-            let mut gradient = vec![0.0; parameters.len()];
-            for &i in batch {
-                model.feed(&inputs[i], Some(examples[i].cow));
-                epoch_loss += model.loss();
-                for (g, d) in gradient.iter_mut().zip(model.parameter_gradients()) {
-                    *g += d;
-                }
-            }
-            let scale = 1.0 / batch.len() as f64;
-            for ((p, v), g) in parameters.iter_mut().zip(&mut velocity).zip(&gradient) {
-                *v = config.momentum * *v
-                    - config.learning_rate * (g * scale + config.weight_decay * *p);
-                *p += *v;
-            }
-            model.set_parameter_values(&parameters);
-        }
-        losses.push(epoch_loss / examples.len().max(1) as f64);
+    let mut trainer = Trainer::new(examples.to_vec(), config, trained_on)?;
+    while trainer.step() {}
+    Ok(trainer.finish())
+}
+
+/// A training run taken one minibatch at a time, so the app can show it as it goes.
+/// Running it to the end gives exactly what [`train`] gives.
+#[derive(Debug, Clone)]
+pub struct Trainer {
+    config: TrainingConfig,
+    trained_on: String,
+    examples: Vec<Example>,
+    inputs: Vec<Vec<f64>>,
+    model: Classifier,
+    parameters: Vec<f64>,
+    velocity: Vec<f64>,
+    order: Vec<usize>,
+    rng: Rng,
+    epoch: usize,
+    /// Where the next minibatch starts in `order` (0: a new epoch, not yet shuffled).
+    next: usize,
+    epoch_loss: f64,
+    losses: Vec<f64>,
+}
+
+impl Trainer {
+    /// Fresh random weights from the config's seed, ready for the first step.
+    pub fn new(
+        examples: Vec<Example>,
+        config: &TrainingConfig,
+        trained_on: &str,
+    ) -> Result<Self, ModelError> {
+        let mut rng = Rng::new(config.seed);
+        let start = Weights {
+            trained_on: trained_on.to_string(),
+            training_accuracy: 0.0,
+            hidden: (0..config.hidden)
+                .map(|_| Neuron {
+                    weights: (0..INPUTS).map(|_| rng.uniform(-0.05, 0.05)).collect(),
+                    bias: 0.0,
+                })
+                .collect(),
+            output_weights: (0..config.hidden).map(|_| rng.uniform(-0.5, 0.5)).collect(),
+            output_bias: 0.0,
+        };
+        let model = Classifier::new(&start)?;
+        let inputs = examples.iter().map(|e| e.picture.inputs()).collect();
+        let parameters = model.parameter_values();
+        Ok(Self {
+            config: *config,
+            trained_on: trained_on.to_string(),
+            velocity: vec![0.0; parameters.len()],
+            order: (0..examples.len()).collect(),
+            examples,
+            inputs,
+            model,
+            parameters,
+            rng,
+            epoch: 0,
+            next: 0,
+            epoch_loss: 0.0,
+            losses: Vec::with_capacity(config.epochs),
+        })
     }
-    let rounded: Vec<f64> = parameters.iter().map(|&p| round_to_5_digits(p)).collect();
-    model.set_parameter_values(&rounded);
-    let accuracy = accuracy(&mut model, examples);
-    Ok(TrainingReport {
-        weights: model.weights(trained_on, accuracy),
-        losses,
-    })
+
+    /// One minibatch: the engine's gradients of the loss, summed over the batch, then one
+    /// step. Returns whether there is more to do.
+    pub fn step(&mut self) -> bool {
+        if self.is_done() || self.examples.is_empty() {
+            return false;
+        }
+        if self.next == 0 {
+            // Fisher-Yates shuffle, so each epoch sees the pictures in a new order.
+            for i in (1..self.order.len()).rev() {
+                let j = (self.rng.next_u64() % (i as u64 + 1)) as usize;
+                self.order.swap(i, j);
+            }
+        }
+        let end = (self.next + self.config.batch.max(1)).min(self.order.len());
+        let mut gradient = vec![0.0; self.parameters.len()];
+        for &i in &self.order[self.next..end] {
+            self.model.feed(&self.inputs[i], Some(self.examples[i].cow));
+            self.epoch_loss += self.model.loss();
+            for (g, d) in gradient.iter_mut().zip(self.model.parameter_gradients()) {
+                *g += d;
+            }
+        }
+        let scale = 1.0 / (end - self.next) as f64;
+        let config = &self.config;
+        for ((p, v), g) in self
+            .parameters
+            .iter_mut()
+            .zip(&mut self.velocity)
+            .zip(&gradient)
+        {
+            *v = config.momentum * *v
+                - config.learning_rate * (g * scale + config.weight_decay * *p);
+            *p += *v;
+        }
+        self.model.set_parameter_values(&self.parameters);
+        self.next = end;
+        if self.next >= self.order.len() {
+            self.losses
+                .push(self.epoch_loss / self.examples.len() as f64);
+            self.epoch_loss = 0.0;
+            self.epoch += 1;
+            self.next = 0;
+        }
+        !self.is_done()
+    }
+
+    /// Whether every epoch has run.
+    pub fn is_done(&self) -> bool {
+        self.epoch >= self.config.epochs
+    }
+
+    /// Epochs finished so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.epoch, self.config.epochs)
+    }
+
+    /// The mean loss of each finished epoch.
+    pub fn losses(&self) -> &[f64] {
+        &self.losses
+    }
+
+    /// The model with the weights reached so far.
+    pub fn model(&mut self) -> &mut Classifier {
+        &mut self.model
+    }
+
+    /// The weights rounded as stored, with their accuracy on the training pictures.
+    pub fn finish(mut self) -> TrainingReport {
+        let rounded: Vec<f64> = self
+            .parameters
+            .iter()
+            .map(|&p| round_to_5_digits(p))
+            .collect();
+        self.model.set_parameter_values(&rounded);
+        let accuracy = accuracy(&mut self.model, &self.examples);
+        TrainingReport {
+            weights: self.model.weights(&self.trained_on, accuracy),
+            losses: self.losses,
+        }
+    }
 }
 
 /// The share of `examples` the model labels right (probability above one half = cow).
@@ -147,5 +240,14 @@ mod tests {
             report.losses
         );
         assert_eq!(report.weights.hidden.len(), 2);
+        // Step by step gives the same run.
+        let mut trainer = Trainer::new(examples, &config, "test").expect("trains");
+        let mut steps = 0;
+        while trainer.step() {
+            steps += 1;
+        }
+        assert_eq!(steps + 1, 4 * 4, "4 epochs of 4 batches");
+        assert_eq!(trainer.progress(), (4, 4));
+        assert_eq!(trainer.finish(), report);
     }
 }
