@@ -96,6 +96,17 @@ try {
     .filter((k) => k.startsWith("backprop_lab_progress.corrupt-"))
     .map((k) => localStorage.getItem(k)));
   check(aside.length === 1 && aside[0] === damaged, "a damaged progress entry is kept aside, not overwritten");
+
+  // The saliency lesson runs its trained models in the browser: the ninth entry (below
+  // the damaged-progress banner, which pushes the list down one line).
+  await page.mouse.click(80, 284);
+  await waitForTitle(page, "Backprop Lab: Saliency Maps");
+  await page.waitForTimeout(1500);
+  if (process.env.SCREENSHOT_DIR) {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(process.env.SCREENSHOT_DIR, "web-saliency.png"), await page.screenshot());
+  }
+  check(!(await page.isVisible("#error")), "the saliency lesson runs its classifier in the browser");
   check(problems.length === 0, `no console errors or panics${problems.length ? ":\n" + problems.join("\n") : ""}`);
 
   // A panic is shown on the page, in words.
