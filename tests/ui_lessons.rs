@@ -35,6 +35,45 @@ fn lessons() -> Vec<lesson::Lesson> {
         .collect()
 }
 
+/// The lesson with a second-order section, and its function of two inputs.
+fn second_order_function(
+    lessons: &[lesson::Lesson],
+) -> (
+    usize,
+    &lesson::Lesson,
+    backprop_lab::lesson::second_order::TwoInputs,
+) {
+    let (index, lesson, section) = find_section(lessons, |s| match s {
+        Section::SecondOrder(s2) => Some(s2),
+        _ => None,
+    })
+    .expect("a lesson with a second-order section");
+    let function =
+        backprop_lab::lesson::second_order::TwoInputs::new(&section.script).expect("parses");
+    (index, lesson, function)
+}
+
+/// Asserts that a widget labelled exactly `text` is on screen.
+fn assert_shows(harness: &Harness<'static, BackpropApp>, text: &str) {
+    assert!(
+        harness.query_by_label(text).is_some(),
+        "not on screen: {text}"
+    );
+}
+
+/// The first section `pick` accepts, in lesson order, with its lesson and that lesson's
+/// place in the list.
+fn find_section<'l, T>(
+    lessons: &'l [lesson::Lesson],
+    pick: impl Fn(&'l Section) -> Option<&'l T>,
+) -> Option<(usize, &'l lesson::Lesson, &'l T)> {
+    lessons.iter().enumerate().find_map(|(i, l)| {
+        l.sections
+            .iter()
+            .find_map(|s| pick(s).map(|section| (i, l, section)))
+    })
+}
+
 fn first_editable_graph(lesson: &lesson::Lesson) -> Option<&GraphSection> {
     lesson.sections.iter().find_map(|s| match s {
         Section::Graph(g) if !g.editable.is_empty() => Some(g),
@@ -179,16 +218,11 @@ fn a_snapshot_of_every_lesson_page() {
 #[test]
 fn a_gradient_descent_step_lowers_the_loss_to_the_engines_number() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Graph(g) if g.descent.is_some() => Some((i, l, g)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with gradient descent");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Graph(g) if g.descent.is_some() => Some(g),
+        _ => None,
+    })
+    .expect("a lesson with gradient descent");
     let descent = section.descent.as_ref().expect("descent");
     // One step, computed here with the engine directly.
     let mut expected = LiveGraph::new(section).expect("lessons are checked");
@@ -223,22 +257,17 @@ fn a_gradient_descent_step_lowers_the_loss_to_the_engines_number() {
         number(after),
         number(before)
     );
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
 }
 
 #[test]
 fn the_depth_slider_rebuilds_the_chain_and_shows_the_engines_gradient() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Layers(layers) => Some((i, l, layers)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with a chain of layers");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Layers(layers) => Some(layers),
+        _ => None,
+    })
+    .expect("a lesson with a chain of layers");
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
     let depth = 40;
@@ -260,22 +289,17 @@ fn the_depth_slider_rebuilds_the_chain_and_shows_the_engines_gradient() {
         "Gradient reaching the first layer: |dL/dh0| = {}",
         number(expected.gradients[0])
     );
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
 }
 
 #[test]
 fn pressing_step_shows_the_current_nodes_arithmetic() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Backward(b) => Some((i, l, b)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with a backward stepper");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Backward(b) => Some(b),
+        _ => None,
+    })
+    .expect("a lesson with a backward stepper");
     let mut expected = backprop_lab::lesson::stepper::Stepper::new(
         backprop_lab::engine::parse(&section.script).expect("parses"),
     );
@@ -300,7 +324,7 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
     }
     let text = expected.last.clone().expect("a step").text;
     assert!(text.starts_with("Backward: pop "), "{text}");
-    assert!(harness.query_by_label(&text).is_some(), "{text}");
+    assert_shows(&harness, &text);
     let cache = format!("Cache: {} values held.", expected.cache().len());
     assert!(
         harness.query_all_by_label(&cache).next().is_some(),
@@ -311,16 +335,11 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
 #[test]
 fn toggling_the_straight_through_estimator_changes_the_loss_curve() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Training(t) if t.variants.len() > 1 => Some((i, l, t)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with a training run");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Training(t) if t.variants.len() > 1 => Some(t),
+        _ => None,
+    })
+    .expect("a lesson with a training run");
     let describe = |variant: usize| {
         let v = &section.variants[variant];
         let run = backprop_lab::lesson::training::train(
@@ -371,26 +390,21 @@ fn toggling_the_straight_through_estimator_changes_the_loss_curve() {
         harness.run();
     };
     train(&mut harness, &section.variants[0].label);
-    assert!(harness.query_by_label(&broken).is_some(), "{broken}");
+    assert_shows(&harness, &broken);
     harness.get_by_label(&section.variants[1].label).click();
     harness.run();
     train(&mut harness, &section.variants[1].label);
-    assert!(harness.query_by_label(&fixed).is_some(), "{fixed}");
+    assert_shows(&harness, &fixed);
 }
 
 #[test]
 fn the_clipping_threshold_scales_the_update() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Layers(layers) if layers.clip => Some((i, l, layers)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with gradient clipping");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Layers(layers) if layers.clip => Some(layers),
+        _ => None,
+    })
+    .expect("a lesson with gradient clipping");
     let run = backprop_lab::lesson::layers::run(
         &section.choices[0].layer,
         section.depth,
@@ -423,7 +437,7 @@ fn the_clipping_threshold_scales_the_update() {
         .get_by_role_and_label(Role::Slider, label)
         .set_value_accesskit(threshold);
     harness.run();
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
 }
 
 #[test]
@@ -486,16 +500,11 @@ fn the_concept_map_opens_the_lesson_a_learner_clicks() {
 #[test]
 fn moving_k_shows_the_measured_checkpointing_costs() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::Checkpoint(c) => Some((i, l, c)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with checkpointing");
+    let (index, lesson, section) = find_section(&lessons, |s| match s {
+        Section::Checkpoint(c) => Some(c),
+        _ => None,
+    })
+    .expect("a lesson with checkpointing");
     let script = backprop_lab::lesson::layers::script(&section.layer, section.depth, 0.5, 0.9);
     let mut graph = backprop_lab::engine::parse(&script).expect("parses").graph;
     let plain =
@@ -518,7 +527,7 @@ fn moving_k_shows_the_measured_checkpointing_costs() {
         .get_by_role_and_label(Role::Slider, label)
         .set_value_accesskit(k as f64);
     harness.run();
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
     assert!(
         harness
             .query_by_label(
@@ -531,18 +540,7 @@ fn moving_k_shows_the_measured_checkpointing_costs() {
 #[test]
 fn the_second_order_page_shows_hvp_against_finite_differences() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::SecondOrder(s2) => Some((i, l, s2)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with a second-order section");
-    let function =
-        backprop_lab::lesson::second_order::TwoInputs::new(&section.script).expect("parses");
+    let (index, lesson, function) = second_order_function(&lessons);
     let v = [1.0, 0.0];
     let hv = function.hvp(v).expect("an output");
     let fd = function.hvp_by_differences(v);
@@ -556,7 +554,7 @@ fn the_second_order_page_shows_hvp_against_finite_differences() {
     );
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
 }
 
 #[test]
@@ -610,11 +608,7 @@ fn painting_a_pixel_moves_the_prediction_and_balanced_training_moves_the_map() {
         .expect("a cow brush")
         .click();
     harness.run();
-    assert!(
-        harness.query_by_label(&verdict(before)).is_some(),
-        "{}",
-        verdict(before)
-    );
+    assert_shows(&harness, &verdict(before));
     let canvas = harness
         .query_all_by_label("Photo: click or drag to paint")
         .next()
@@ -628,11 +622,7 @@ fn painting_a_pixel_moves_the_prediction_and_balanced_training_moves_the_map() {
         .click();
     harness.run();
     harness.run();
-    assert!(
-        harness.query_by_label(&verdict(after)).is_some(),
-        "{}",
-        verdict(after)
-    );
+    assert_shows(&harness, &verdict(after));
 
     // The second widget starts on a cow on sand; switching to the balanced model moves
     // the saliency onto the cow, by the engine's numbers.
@@ -649,35 +639,16 @@ fn painting_a_pixel_moves_the_prediction_and_balanced_training_moves_the_map() {
     let button = harness.get_by_label("Trained on balanced photos");
     button.scroll_to_me();
     harness.run();
-    assert!(
-        harness.query_by_label(&sentence(farm_share)).is_some(),
-        "{}",
-        sentence(farm_share)
-    );
+    assert_shows(&harness, &sentence(farm_share));
     harness.get_by_label("Trained on balanced photos").click();
     harness.run();
-    assert!(
-        harness.query_by_label(&sentence(balanced_share)).is_some(),
-        "{}",
-        sentence(balanced_share)
-    );
+    assert_shows(&harness, &sentence(balanced_share));
 }
 
 #[test]
 fn moving_the_start_point_redraws_both_paths_to_the_engines_numbers() {
     let lessons = lessons();
-    let (index, lesson, section) = lessons
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| {
-            l.sections.iter().find_map(|s| match s {
-                Section::SecondOrder(s2) => Some((i, l, s2)),
-                _ => None,
-            })
-        })
-        .expect("a lesson with a second-order section");
-    let function =
-        backprop_lab::lesson::second_order::TwoInputs::new(&section.script).expect("parses");
+    let (index, lesson, function) = second_order_function(&lessons);
     let summary = |start: [f64; 2]| {
         let descent = function.descent_path(start, 0.02, 30);
         let newton = function.newton_path(start, 10);
@@ -694,22 +665,14 @@ fn moving_the_start_point_redraws_both_paths_to_the_engines_numbers() {
     assert_ne!(summary(start), summary(moved));
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
-    assert!(
-        harness.query_by_label(&summary(start)).is_some(),
-        "{}",
-        summary(start)
-    );
+    assert_shows(&harness, &summary(start));
     for (label, value) in [("x", moved[0]), ("y", moved[1])] {
         harness
             .get_by_role_and_label(Role::Slider, label)
             .set_value_accesskit(value);
         harness.run();
     }
-    assert!(
-        harness.query_by_label(&summary(moved)).is_some(),
-        "{}",
-        summary(moved)
-    );
+    assert_shows(&harness, &summary(moved));
 }
 
 #[test]
@@ -755,6 +718,6 @@ fn training_live_shows_the_engines_loss_after_each_epoch() {
         harness.step();
         frames += 1;
     }
-    assert!(harness.query_by_label(&line).is_some(), "{line}");
+    assert_shows(&harness, &line);
     assert!((20..=23).contains(&frames), "{frames} frames for one epoch");
 }

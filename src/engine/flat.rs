@@ -113,8 +113,7 @@ impl FlatTape {
         self.backward();
     }
 
-    /// Reverse mode, as [`super::Graph`] does it: only the output's ancestors take part,
-    /// constants receive nothing, and no term is skipped because a factor is zero.
+    /// Reverse mode, by the same sweep as [`super::Graph`]'s.
     fn backward(&mut self) {
         let n = self.ops.len();
         self.grads.clear();
@@ -134,40 +133,17 @@ impl FlatTape {
             }
             flags
         };
-        let mut on_path = vec![false; out + 1];
-        on_path[out] = true;
-        for pos in (0..=out).rev() {
-            if on_path[pos] {
-                let arity = self.ops[pos].arity();
-                for &arg in &self.args[pos][..arity] {
-                    on_path[arg as usize] = true;
-                }
-            }
-        }
-        self.grads[out] = 1.0;
-        for pos in (0..=out).rev() {
-            if !on_path[pos] || !requires_grad[pos] {
-                continue;
-            }
-            let op = self.ops[pos];
-            let arity = op.arity();
-            if arity == 0 {
-                continue;
-            }
-            let upstream = self.grads[pos];
-            let [a, b] = self.args[pos];
-            let local = op.local_derivatives(
-                self.values[a as usize],
-                self.values[b as usize],
-                self.values[pos],
-            );
-            for (&arg, &slope) in self.args[pos][..arity].iter().zip(&local) {
-                let arg = arg as usize;
-                if requires_grad[arg] {
-                    self.grads[arg] += upstream * slope;
-                }
-            }
-        }
+        let mut on_path = Vec::new();
+        super::sweep::mark_ancestors(&self.ops, &self.args, out, &mut on_path);
+        super::sweep::accumulate(
+            &self.ops,
+            &self.args,
+            &self.values,
+            &requires_grad,
+            &on_path,
+            out,
+            &mut self.grads,
+        );
     }
 
     /// A node's value from the last evaluation (NaN before it).

@@ -516,47 +516,25 @@ impl Graph {
             return;
         };
         if self.path_for != Some(out) {
-            // Only the output's ancestors take part: a node the output does not use must
-            // not pour 0·∞ = NaN into shared operands.
-            self.on_output_path.clear();
-            self.on_output_path.resize(tape.order.len(), false);
-            self.on_output_path[out as usize] = true;
-            for pos in (0..=out as usize).rev() {
-                if self.on_output_path[pos] {
-                    let arity = tape.ops[pos].arity();
-                    for &arg in &tape.args[pos][..arity] {
-                        self.on_output_path[arg as usize] = true;
-                    }
-                }
-            }
+            super::sweep::mark_ancestors(
+                &tape.ops,
+                &tape.args,
+                out as usize,
+                &mut self.on_output_path,
+            );
             self.path_for = Some(out);
         }
         self.grads.clear();
         self.grads.resize(tape.order.len(), 0.0);
-        self.grads[out as usize] = 1.0;
-        for pos in (0..=out as usize).rev() {
-            if !self.on_output_path[pos] || !tape.requires_grad[pos] {
-                continue;
-            }
-            let op = tape.ops[pos];
-            let arity = op.arity();
-            if arity == 0 {
-                continue;
-            }
-            let upstream = self.grads[pos];
-            let [a, b] = tape.args[pos];
-            let local = op.local_derivatives(
-                self.values[a as usize],
-                self.values[b as usize],
-                self.values[pos],
-            );
-            for (&arg, &slope) in tape.args[pos][..arity].iter().zip(&local) {
-                let arg = arg as usize;
-                if tape.requires_grad[arg] {
-                    self.grads[arg] += upstream * slope;
-                }
-            }
-        }
+        super::sweep::accumulate(
+            &tape.ops,
+            &tape.args,
+            &self.values,
+            &tape.requires_grad,
+            &self.on_output_path,
+            out as usize,
+            &mut self.grads,
+        );
     }
 }
 

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod higher;
 pub mod op;
 pub mod script;
+mod sweep;
 
 pub use check::{GradientCheck, check_gradient};
 pub use flat::FlatTape;

@@ -1,0 +1,54 @@
+//! The reverse sweep shared by [`super::Graph`] and [`super::FlatTape`], so both apply the
+//! same rules in the same order and agree to the last bit.
+
+use super::op::Op;
+
+/// Marks `out` and every node it depends on. `on_path` is resized to the tape's length.
+pub(super) fn mark_ancestors(ops: &[Op], args: &[[u32; 2]], out: usize, on_path: &mut Vec<bool>) {
+    on_path.clear();
+    on_path.resize(ops.len(), false);
+    on_path[out] = true;
+    for pos in (0..=out).rev() {
+        if on_path[pos] {
+            for &arg in &args[pos][..ops[pos].arity()] {
+                on_path[arg as usize] = true;
+            }
+        }
+    }
+}
+
+/// Reverse mode from `out` into `grads` (zeroed by the caller): every node's gradient is
+/// the sum over its uses of (upstream gradient × local derivative). Only the output's
+/// ancestors take part (a node the output does not use must not pour 0·∞ = NaN into shared
+/// operands), constants receive nothing, and no term is skipped because a factor is zero,
+/// so 0·∞ gives NaN, as the spec asks.
+pub(super) fn accumulate(
+    ops: &[Op],
+    args: &[[u32; 2]],
+    values: &[f64],
+    requires_grad: &[bool],
+    on_path: &[bool],
+    out: usize,
+    grads: &mut [f64],
+) {
+    grads[out] = 1.0;
+    for pos in (0..=out).rev() {
+        if !on_path[pos] || !requires_grad[pos] {
+            continue;
+        }
+        let op = ops[pos];
+        let arity = op.arity();
+        if arity == 0 {
+            continue;
+        }
+        let upstream = grads[pos];
+        let [a, b] = args[pos];
+        let local = op.local_derivatives(values[a as usize], values[b as usize], values[pos]);
+        for (&arg, &slope) in args[pos][..arity].iter().zip(&local) {
+            let arg = arg as usize;
+            if requires_grad[arg] {
+                grads[arg] += upstream * slope;
+            }
+        }
+    }
+}
