@@ -602,10 +602,12 @@ impl PlotState {
             ui.strong(&self.section.title);
         }
         Plot::new(id)
-            .legend(Legend::default())
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
             .height(220.0)
             .width(ui.available_width().min(READING_WIDTH))
             .allow_scroll(false)
+            .x_axis_label(self.section.x_label.clone())
+            .y_axis_label(self.section.y_label.clone())
             .show(ui, |plot| {
                 for (label, points) in &self.curves {
                     plot.line(Line::new(label.clone(), PlotPoints::from(points.clone())));

@@ -281,6 +281,10 @@ pub struct PlotSection {
     pub x_max: f64,
     /// The curves to draw.
     pub curves: Vec<Curve>,
+    /// The x axis's name.
+    pub x_label: String,
+    /// The y axis's name.
+    pub y_label: String,
     /// A sentence under the plot.
     pub caption: Option<String>,
 }
@@ -292,6 +296,8 @@ impl Default for PlotSection {
             x_min: -5.0,
             x_max: 5.0,
             curves: Vec::new(),
+            x_label: "x".into(),
+            y_label: String::new(),
             caption: None,
         }
     }
