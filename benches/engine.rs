@@ -356,3 +356,47 @@ fn parse_mlp(bencher: Bencher, nodes: usize) {
         .counter(BytesCount::of_str(&script))
         .bench_local(|| parse(&script).expect("parses"));
 }
+
+/// The saliency lesson's classifier: one photo through the forward and backward pass (what
+/// every brush stroke costs), and one training minibatch of 16 photos (what every frame of
+/// live training costs).
+mod saliency {
+    use backprop_lab::lesson::saliency::{
+        BALANCED_DESCRIPTION, BALANCED_WEIGHTS, Classifier, Collection, Weights, picture,
+        train::{Trainer, TrainingConfig},
+    };
+    use divan::Bencher;
+
+    #[divan::bench(max_time = 2)]
+    fn show_one_photo(bencher: Bencher) {
+        let weights = Weights::from_ron(BALANCED_WEIGHTS).expect("committed weights parse");
+        let mut model = Classifier::new(&weights).expect("fits");
+        let photos: Vec<_> = picture::test_pictures()
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let mut i = 0;
+        bencher.bench_local(|| {
+            i = (i + 1) % photos.len();
+            model.show(&photos[i]);
+            model.score()
+        });
+    }
+
+    #[divan::bench(max_time = 2)]
+    fn train_one_minibatch(bencher: Bencher) {
+        let examples = picture::training_set(Collection::Balanced, 320, 42);
+        let mut trainer = Trainer::new(examples, &TrainingConfig::default(), BALANCED_DESCRIPTION)
+            .expect("trains");
+        bencher.bench_local(|| {
+            if !trainer.step() {
+                trainer = Trainer::new(
+                    picture::training_set(Collection::Balanced, 320, 42),
+                    &TrainingConfig::default(),
+                    BALANCED_DESCRIPTION,
+                )
+                .expect("trains");
+            }
+        });
+    }
+}
