@@ -57,6 +57,8 @@ pub struct SaliencyView {
     /// The test photo last loaded, while the learner has not painted over it.
     picture_name: Option<&'static str>,
     brush: Material,
+    /// The test photos a button loads, made once.
+    test_photos: Vec<(&'static str, Picture)>,
     /// Recomputed when the photo or the model changes, not every frame.
     reading: Option<Reading>,
 }
@@ -80,11 +82,12 @@ impl SaliencyView {
                 Loaded { button, state }
             })
             .collect();
-        let (picture_name, picture) = test_pictures()
-            .into_iter()
+        let test_photos = test_pictures();
+        let (picture_name, picture) = test_photos
+            .iter()
             .find(|(name, _)| *name == section.picture)
             .map_or((None, Picture::field(Material::Grass, 1)), |(n, p)| {
-                (Some(n), p)
+                (Some(*n), p.clone())
             });
         Self {
             section: section.clone(),
@@ -93,6 +96,7 @@ impl SaliencyView {
             picture,
             picture_name,
             brush: Material::Sand,
+            test_photos,
             reading: None,
         }
     }
@@ -222,13 +226,13 @@ impl SaliencyView {
             };
             ui.horizontal_wrapped(|ui| {
                 ui.label("Photo:");
-                for (name, picture) in test_pictures() {
+                for (name, picture) in &self.test_photos {
                     if ui
-                        .selectable_label(self.picture_name == Some(name), name)
+                        .selectable_label(self.picture_name == Some(*name), *name)
                         .clicked()
                     {
-                        self.picture = picture;
-                        self.picture_name = Some(name);
+                        self.picture = picture.clone();
+                        self.picture_name = Some(*name);
                         self.reading = None;
                     }
                 }
@@ -252,21 +256,33 @@ impl SaliencyView {
             let Some(reading) = &self.reading else {
                 return;
             };
-            let mut hovered = None;
             let mut painted = false;
+            let mut rects = [Rect::NOTHING; 2];
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
                     ui.label("The photo");
-                    let (response, hover) = photo_ui(ui, &mut self.picture, self.brush);
-                    painted = response;
-                    hovered = hovered.or(hover);
+                    (painted, rects[0]) = photo_ui(ui, &mut self.picture, self.brush);
                 });
                 ui.add_space(16.0);
                 ui.vertical(|ui| {
                     ui.label("Saliency |∂score/∂pixel|");
-                    hovered = hovered.or(heatmap_ui(ui, &self.picture, &reading.saliency));
+                    rects[1] = heatmap_ui(ui, &self.picture, &reading.saliency);
                 });
             });
+            // The pixel under the pointer, on either picture, is framed on both.
+            let hovered = ui.input(|i| i.pointer.hover_pos()).and_then(|pos| {
+                rects.iter().find_map(|&rect| cell_at(rect, pos))
+            });
+            if let Some((x, y)) = hovered {
+                for rect in rects {
+                    ui.painter().rect_stroke(
+                        cell_rect(rect, x, y),
+                        0.0,
+                        Stroke::new(1.5, ui.visuals().strong_text_color()),
+                        egui::StrokeKind::Inside,
+                    );
+                }
+            }
             heat_legend_ui(ui, &reading.saliency);
             let verdict = if reading.probability > 0.5 {
                 "cow"
@@ -315,12 +331,8 @@ impl SaliencyView {
 }
 
 /// The photo, painted with the brush under the pointer. Returns whether a pixel changed,
-/// and which pixel the pointer is over.
-fn photo_ui(
-    ui: &mut egui::Ui,
-    picture: &mut Picture,
-    brush: Material,
-) -> (bool, Option<(usize, usize)>) {
+/// and where the photo is.
+fn photo_ui(ui: &mut egui::Ui, picture: &mut Picture, brush: Material) -> (bool, Rect) {
     let size = Vec2::splat(SIDE as f32 * CELL);
     let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
     response.widget_info(|| {
@@ -340,21 +352,12 @@ fn photo_ui(
     {
         changed = picture.paint(x, y, brush);
     }
-    let hovered = response.hover_pos().and_then(|pos| cell_at(rect, pos));
-    if let Some((x, y)) = hovered {
-        painter.rect_stroke(
-            cell_rect(rect, x, y),
-            0.0,
-            Stroke::new(1.5, ui.visuals().strong_text_color()),
-            egui::StrokeKind::Inside,
-        );
-    }
-    (changed, hovered)
+    (changed, rect)
 }
 
 /// The map: brighter (more orange) is a larger |∂score/∂pixel|, scaled to this map's
-/// largest value; the cow's outline is drawn on top. Returns the pixel under the pointer.
-fn heatmap_ui(ui: &mut egui::Ui, picture: &Picture, saliency: &[f64]) -> Option<(usize, usize)> {
+/// largest value; the cow's outline is drawn on top. Returns where the map is.
+fn heatmap_ui(ui: &mut egui::Ui, picture: &Picture, saliency: &[f64]) -> Rect {
     let size = Vec2::splat(SIDE as f32 * CELL);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     response.widget_info(|| {
@@ -403,7 +406,7 @@ fn heatmap_ui(ui: &mut egui::Ui, picture: &Picture, saliency: &[f64]) -> Option<
             }
         }
     }
-    response.hover_pos().and_then(|pos| cell_at(rect, pos))
+    rect
 }
 
 /// The scale under the map: what dark and bright mean, in words and numbers.
