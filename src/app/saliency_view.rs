@@ -123,14 +123,15 @@ impl SaliencyView {
         self.reading = None;
     }
 
-    /// One minibatch of a training run in progress (even while another model is shown);
-    /// at the end, the run becomes a model like the others.
-    fn train_a_little(&mut self) {
+    /// One minibatch of a training run in progress (even while another model is shown,
+    /// so the next frame is asked for); at the end, the run becomes a model like the others.
+    fn train_a_little(&mut self, ctx: &egui::Context) {
         for loaded in &mut self.models {
             let ModelState::Training(trainer) = &mut loaded.state else {
                 continue;
             };
             if trainer.step() {
+                ctx.request_repaint();
                 continue;
             }
             let ModelState::Training(trainer) =
@@ -158,7 +159,7 @@ impl SaliencyView {
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
             }
-            self.train_a_little();
+            self.train_a_little(ui.ctx());
             if self.models.len() > 1 || self.section.train {
                 ui.horizontal_wrapped(|ui| {
                     ui.label("Model:");
@@ -216,7 +217,6 @@ impl SaliencyView {
                     loss_plot(ui, trainer.losses(), all);
                     // The weights change every frame, so the reading does too.
                     self.reading = None;
-                    ui.ctx().request_repaint();
                     trainer.model()
                 }
                 ModelState::Broken(message) => {
