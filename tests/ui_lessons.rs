@@ -721,3 +721,70 @@ fn training_live_shows_the_engines_loss_after_each_epoch() {
     assert_shows(&harness, &line);
     assert!((20..=23).contains(&frames), "{frames} frames for one epoch");
 }
+
+#[test]
+fn the_keyboard_brush_paints_where_the_arrows_take_it() {
+    use backprop_lab::lesson::saliency::{Classifier, FARM_WEIGHTS, Material, Weights, picture};
+    let lessons = lessons();
+    let (index, lesson, _) = find_section(&lessons, |s| match s {
+        Section::Saliency(s) => Some(s),
+        _ => None,
+    })
+    .expect("a lesson with a saliency map");
+    let mut farm =
+        Classifier::new(&Weights::from_ron(FARM_WEIGHTS).expect("parses")).expect("fits");
+    let mut grass = picture::test_pictures()
+        .into_iter()
+        .find(|(n, _)| *n == "Empty grass")
+        .map(|(_, p)| p)
+        .expect("a test photo");
+    // The keyboard brush starts in the middle, (8, 8); one step right, then sand.
+    let mut unmoved = grass.clone();
+    unmoved.paint(8, 8, Material::Sand);
+    farm.show(&unmoved);
+    let unmoved_score = number(farm.score());
+    grass.paint(9, 8, Material::Sand);
+    farm.show(&grass);
+    assert_ne!(
+        unmoved_score,
+        number(farm.score()),
+        "the two pixels tell apart"
+    );
+    let expected = format!(
+        "score = {} (the number before the sigmoid; the map is its gradient)",
+        number(farm.score())
+    );
+
+    let mut harness = harness();
+    open(&mut harness, index, &lesson.title);
+    harness
+        .query_all_by_label("Empty grass")
+        .next()
+        .expect("a photo button")
+        .click();
+    harness.run();
+    let label = "Photo: click or drag to paint";
+    harness
+        .query_all_by_label(label)
+        .next()
+        .expect("the photo")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .query_all_by_label(label)
+        .next()
+        .expect("the photo")
+        .focus();
+    harness.run();
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.run();
+    assert_shows(&harness, &expected);
+    assert_eq!(
+        harness.state().page(),
+        Page::Lesson(index),
+        "the arrows moved the brush, not the page"
+    );
+}

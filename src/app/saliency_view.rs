@@ -57,6 +57,8 @@ pub struct SaliencyView {
     /// The test photo last loaded, while the learner has not painted over it.
     picture_name: Option<&'static str>,
     brush: Material,
+    /// The keyboard brush's pixel: arrows move it, Space paints, while the photo has focus.
+    cursor: (usize, usize),
     /// The test photos a button loads, made once.
     test_photos: Vec<(&'static str, Picture)>,
     /// Recomputed when the photo or the model changes, not every frame.
@@ -96,6 +98,7 @@ impl SaliencyView {
             picture,
             picture_name,
             brush: Material::Sand,
+            cursor: (SIDE / 2, SIDE / 2),
             test_photos,
             reading: None,
         }
@@ -242,7 +245,12 @@ impl SaliencyView {
                 for material in [Material::Grass, Material::Sand, Material::Cow] {
                     ui.selectable_value(&mut self.brush, material, material.name());
                 }
-                ui.label(RichText::new("(click or drag on the photo)").weak());
+                ui.label(
+                    RichText::new(
+                        "(click or drag on the photo; or Tab to it, move with the arrows, paint with Space)",
+                    )
+                    .weak(),
+                );
             });
             if self.reading.is_none() {
                 model.show(&self.picture);
@@ -258,10 +266,12 @@ impl SaliencyView {
             };
             let mut painted = false;
             let mut rects = [Rect::NOTHING; 2];
+            let mut focused = false;
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
                     ui.label("The photo");
-                    (painted, rects[0]) = photo_ui(ui, &mut self.picture, self.brush);
+                    (painted, rects[0], focused) =
+                        photo_ui(ui, &mut self.picture, self.brush, &mut self.cursor);
                 });
                 ui.add_space(16.0);
                 ui.vertical(|ui| {
@@ -270,9 +280,10 @@ impl SaliencyView {
                 });
             });
             // The pixel under the pointer, on either picture, is framed on both.
-            let hovered = ui.input(|i| i.pointer.hover_pos()).and_then(|pos| {
-                rects.iter().find_map(|&rect| cell_at(rect, pos))
-            });
+            let hovered = ui
+                .input(|i| i.pointer.hover_pos())
+                .and_then(|pos| rects.iter().find_map(|&rect| cell_at(rect, pos)))
+                .or(focused.then_some(self.cursor));
             if let Some((x, y)) = hovered {
                 for rect in rects {
                     ui.painter().rect_stroke(
@@ -315,7 +326,7 @@ impl SaliencyView {
                     ));
                 }
                 None => {
-                    ui.label(RichText::new("Point at a pixel to read its gradient.").weak());
+                    ui.label(RichText::new("Point at a pixel (or move the keyboard brush) to read its gradient.").weak());
                 }
             }
             if painted {
@@ -330,9 +341,15 @@ impl SaliencyView {
     }
 }
 
-/// The photo, painted with the brush under the pointer. Returns whether a pixel changed,
-/// and where the photo is.
-fn photo_ui(ui: &mut egui::Ui, picture: &mut Picture, brush: Material) -> (bool, Rect) {
+/// The photo, painted with the brush under the pointer, or at the keyboard cursor while
+/// the photo has focus. Returns whether a pixel changed, where the photo is, and whether
+/// it has the keyboard focus.
+fn photo_ui(
+    ui: &mut egui::Ui,
+    picture: &mut Picture,
+    brush: Material,
+    cursor: &mut (usize, usize),
+) -> (bool, Rect, bool) {
     let size = Vec2::splat(SIDE as f32 * CELL);
     let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
     response.widget_info(|| {
@@ -351,8 +368,50 @@ fn photo_ui(ui: &mut egui::Ui, picture: &mut Picture, brush: Material) -> (bool,
         && let Some((x, y)) = cell_at(rect, pos)
     {
         changed = picture.paint(x, y, brush);
+        // The keyboard brush continues from where the pointer painted.
+        *cursor = (x, y);
+        response.request_focus();
     }
-    (changed, rect)
+    let focused = response.has_focus();
+    if focused {
+        // The arrows move the keyboard brush instead of moving focus away.
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                response.id,
+                egui::EventFilter {
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    ..Default::default()
+                },
+            );
+        });
+        let (left, right, up, down, space) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowLeft),
+                i.key_pressed(egui::Key::ArrowRight),
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::Space) || i.key_pressed(egui::Key::Enter),
+            )
+        });
+        let (x, y) = cursor;
+        *x = (*x + usize::from(right))
+            .saturating_sub(usize::from(left))
+            .min(SIDE - 1);
+        *y = (*y + usize::from(down))
+            .saturating_sub(usize::from(up))
+            .min(SIDE - 1);
+        if space {
+            changed |= picture.paint(*x, *y, brush);
+        }
+        painter.rect_stroke(
+            cell_rect(rect, *x, *y),
+            0.0,
+            Stroke::new(2.5, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    }
+    (changed, rect, focused)
 }
 
 /// The map: brighter (more orange) is a larger |∂score/∂pixel|, scaled to this map's
