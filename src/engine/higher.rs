@@ -246,7 +246,7 @@ fn symbolic_locals(
 }
 
 /// The Hessian of the output with respect to `inputs`: row `i` is the gradient of
-/// d(output)/d(inputs[i]), found by a backward pass through the backward graph.
+/// d(output)/d(inputs\[i\]), found by a backward pass through the backward graph.
 pub fn hessian(graph: &Graph, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
     let mut gg = build_gradient_graph(graph)?;
     let mut rows = Vec::with_capacity(inputs.len());

@@ -1,6 +1,8 @@
 //! The engine: computation graphs, their forward and backward passes, the graph script
 //! language, second-order derivatives and gradient checks. It knows nothing of the UI.
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod checkpoint;
 pub mod codegen;

@@ -3,6 +3,8 @@
 //! input. The two trained models ship in `assets/saliency/`, made by
 //! `cargo run --release --example train_saliency`.
 
+#![warn(missing_docs)]
+
 pub mod model;
 pub mod picture;
 pub mod train;
