@@ -183,6 +183,35 @@ impl Parser {
         }
     }
 
+    /// The argument of `\text{...}` as written, spaces included (braces may nest).
+    fn raw_text(&mut self) -> Result<String, FormulaError> {
+        while self.peek() == Some(' ') {
+            self.at += 1;
+        }
+        if self.peek() != Some('{') {
+            return Err(self.error("expected '{' after \\text"));
+        }
+        self.at += 1;
+        let start = self.at;
+        let mut open = 1usize;
+        while let Some(c) = self.peek() {
+            match c {
+                '{' => open += 1,
+                '}' => {
+                    open -= 1;
+                    if open == 0 {
+                        let text: String = self.chars[start..self.at].iter().collect();
+                        self.at += 1;
+                        return Ok(text);
+                    }
+                }
+                _ => {}
+            }
+            self.at += 1;
+        }
+        Err(self.error("expected '}'"))
+    }
+
     fn expect_close(&mut self) -> Result<(), FormulaError> {
         if self.peek() == Some('}') {
             self.at += 1;
@@ -224,10 +253,7 @@ impl Parser {
                         Ok(Atom::Fraction(top, bottom))
                     }
                     "sqrt" => Ok(Atom::Root(self.argument(depth)?)),
-                    "text" | "mathrm" => {
-                        let row = self.argument(depth)?;
-                        Ok(Atom::Upright(plain(&row)))
-                    }
+                    "text" | "mathrm" => Ok(Atom::Upright(self.raw_text()?)),
                     "left" | "right" => match self.atom(depth + 1)? {
                         Atom::Upright(d) | Atom::Variable(d) => Ok(Atom::Delimiter(d)),
                         _ => Err(FormulaError {
@@ -256,18 +282,6 @@ impl Parser {
             c => Ok(Atom::Upright(c.to_string())),
         }
     }
-}
-
-/// The text of a row, for `\text{...}`.
-fn plain(row: &Row) -> String {
-    row.iter()
-        .map(|item| match &item.base {
-            Atom::Variable(s) | Atom::Upright(s) | Atom::Delimiter(s) => s.clone(),
-            Atom::Group(r) | Atom::Root(r) => plain(r),
-            Atom::Fraction(a, b) => format!("{}/{}", plain(a), plain(b)),
-        })
-        .collect::<Vec<_>>()
-        .join("")
 }
 
 #[cfg(test)]
@@ -304,5 +318,12 @@ mod tests {
             Ok(Atom::Delimiter(d)) if d == "("
         ));
         assert!(parse(r"\left\frac{a}{b}").is_err());
+        assert_eq!(
+            parse(r"\text{smallest at} k").map(|row| row[0].base.clone()),
+            Ok(Atom::Upright("smallest at".into())),
+            "spaces inside \\text are kept"
+        );
+        assert!(parse(r"\text{open").is_err());
+        assert!(parse(r"\text x").is_err());
     }
 }
