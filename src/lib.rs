@@ -6,6 +6,7 @@
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod diagram;
 pub mod engine;
 pub mod format;
 pub mod lesson;

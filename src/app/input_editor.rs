@@ -44,6 +44,11 @@ impl InputEditor {
         (value - half_width)..=(value + half_width)
     }
 
+    /// The slider's range.
+    pub fn range(&self) -> std::ops::RangeInclusive<f64> {
+        self.range.clone()
+    }
+
     /// Shows the input's current value in the text field (after something else moved it).
     pub fn sync(&mut self, graph: &Graph) {
         self.text = number(graph.value(self.id));

@@ -7,6 +7,7 @@ pub use crate::format;
 pub mod code_view;
 pub mod concept_map_view;
 pub mod formula;
+pub mod graph_section;
 pub mod graph_view;
 pub mod input_editor;
 pub mod layers_view;
@@ -18,6 +19,7 @@ pub mod quiz_view;
 pub mod saliency_view;
 pub mod second_order_view;
 pub mod stepper_view;
+pub mod style;
 pub mod training_view;
 
 use std::path::PathBuf;

@@ -24,6 +24,8 @@ pub struct Playground {
     inputs: Vec<InputEditor>,
     view: GraphView,
     code_language: CodeLanguage,
+    /// What happened to the last SVG export, in words.
+    export_note: Option<String>,
 }
 
 /// Which code "this graph as code" shows.
@@ -44,6 +46,7 @@ impl Playground {
             inputs: Vec::new(),
             view: GraphView::default(),
             code_language: CodeLanguage::Python,
+            export_note: None,
         };
         playground.reparse();
         playground
@@ -156,21 +159,94 @@ impl Playground {
         };
         legend_ui(ui);
         let output = program.output;
-        ui.label(format!(
-            "Output {} = {}",
-            program.output_name,
-            number(program.graph.value(output))
-        ));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "Output {} = {}",
+                program.output_name,
+                number(program.graph.value(output))
+            ));
+            if ui
+                .button("Copy SVG")
+                .on_hover_text("Copy this graph as an SVG picture, to paste into a worksheet")
+                .clicked()
+            {
+                ui.ctx().copy_text(crate::diagram::export::to_svg(program));
+                self.export_note = Some("The SVG is on the clipboard.".into());
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            if ui
+                .button("Export SVG")
+                .on_hover_text("Save this graph as an SVG file in the current folder")
+                .clicked()
+            {
+                self.export_note = Some(save_svg(&crate::diagram::export::to_svg(program)));
+            }
+            if let Some(note) = &self.export_note {
+                ui.label(note.as_str());
+            }
+        });
         let focus = self.view.selected;
         if let Some(id) = focus {
             for line in chain_rule_lines(&program.graph, id) {
                 ui.label(line);
             }
         } else {
-            ui.label("Click a node to see its chain-rule arithmetic.");
+            ui.label("Click a box to see its chain-rule arithmetic; drag an input's box sideways to change it.");
         }
-        self.view.ui(ui, &mut program.graph);
+        self.view.scrub_ranges = self.inputs.iter().map(|e| (e.id, e.range())).collect();
+        if let Some(error) = &self.error {
+            // The graph of the last script that ran, dimmed, and said so in words.
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "This is the last graph that ran: the script has an error at line {}, column {}.",
+                    error.position.line, error.position.column
+                ),
+            );
+            ui.scope(|ui| {
+                ui.multiply_opacity(0.4);
+                self.view.ui(ui, &mut program.graph);
+            });
+        } else {
+            self.view.ui(ui, &mut program.graph);
+        }
+        if self.view.input_changed {
+            for input in &mut self.inputs {
+                input.sync(&program.graph);
+            }
+        }
     }
+}
+
+/// Writes the SVG to `graph.svg` in the current folder (`graph-2.svg`, ... when taken,
+/// so nothing is overwritten) and says where, or why not.
+#[cfg(not(target_arch = "wasm32"))]
+fn save_svg(svg: &str) -> String {
+    let folder = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
+    for n in 1..1000 {
+        let name = if n == 1 {
+            "graph.svg".to_string()
+        } else {
+            format!("graph-{n}.svg")
+        };
+        let path = folder.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                use std::io::Write as _;
+                return match file.write_all(svg.as_bytes()) {
+                    Ok(()) => format!("Saved {}", path.display()),
+                    Err(e) => format!("Could not write {}: {e}", path.display()),
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return format!("Could not write {}: {e}", path.display()),
+        }
+    }
+    "Could not find a free file name for the SVG.".into()
 }
 
 /// The error message and the offending line with a caret under the column.

@@ -29,6 +29,8 @@ impl StepperView {
             .map(Stepper::new)
             .map_err(|e| format!("This graph cannot run: {e}"));
         let mut view = GraphView::default();
+        // Every operation keeps its own box: the steps visit each one.
+        view.fold_intermediates = false;
         view.wheel_pans = false;
         Self {
             section: section.clone(),
@@ -98,7 +100,7 @@ impl StepperView {
             );
             self.view.selected = stepper.current();
             let graph = &mut stepper.program.graph;
-            let height = self.view.preferred_height(graph, 260.0);
+            let height = self.view.preferred_height(graph, 480.0);
             self.view.ui_sized(ui, graph, height);
             if let Some(caption) = &self.section.caption {
                 ui.label(RichText::new(caption).italics());

@@ -65,7 +65,7 @@ impl TrainingView {
             legend_ui(ui);
             if let Some(Some(program)) = self.graphs.get_mut(self.chosen) {
                 let graph = &mut program.graph;
-                let height = self.view.preferred_height(graph, 220.0);
+                let height = self.view.preferred_height(graph, 420.0);
                 self.view.ui_sized(ui, graph, height);
             }
             let label = self

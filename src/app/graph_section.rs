@@ -1,0 +1,283 @@
+//! A live graph section of a lesson: the graph with its sliders, the chain-rule
+//! arithmetic of the node pointed at, the product of local effects along the lesson's
+//! chain, a nudge check and optional gradient descent.
+
+use egui::RichText;
+use egui_plot::{Line, Plot, PlotPoints};
+
+use crate::lesson::{GraphSection, LiveGraph};
+
+use super::format::number;
+use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
+use super::input_editor::InputEditor;
+use super::style::READING_WIDTH;
+
+/// A live graph section.
+pub(super) struct GraphState {
+    section: GraphSection,
+    live: LiveGraph,
+    editors: Vec<InputEditor>,
+    view: GraphView,
+    descent: Option<DescentState>,
+}
+
+/// Gradient descent under a graph: the step size and the output after each step.
+struct DescentState {
+    learning_rate: f64,
+    /// The parameters' values before the first step, for "Start again".
+    start: Vec<(String, f64)>,
+    history: Vec<f64>,
+}
+
+impl GraphState {
+    pub(super) fn new(section: &GraphSection) -> Result<Self, String> {
+        let live = LiveGraph::new(section).map_err(|e| format!("This graph cannot run: {e}"))?;
+        let graph = &live.program.graph;
+        let editors = if section.editable.is_empty() {
+            live.program
+                .inputs
+                .iter()
+                .map(|(name, id)| {
+                    InputEditor::new(
+                        name,
+                        *id,
+                        graph,
+                        InputEditor::default_range(graph.value(*id)),
+                    )
+                })
+                .collect()
+        } else {
+            section
+                .editable
+                .iter()
+                .filter_map(|input| {
+                    let id = live.program.input_named(&input.name)?;
+                    Some(InputEditor::new(
+                        &input.name,
+                        id,
+                        graph,
+                        input.min..=input.max,
+                    ))
+                })
+                .collect()
+        };
+        let mut view = GraphView::default();
+        view.wheel_pans = false;
+        view.highlighted = section
+            .highlight
+            .iter()
+            .filter_map(|name| live.node(name))
+            .collect();
+        let descent = section.descent.as_ref().map(|d| DescentState {
+            learning_rate: d.learning_rate,
+            start: d
+                .parameters
+                .iter()
+                .filter_map(|p| Some((p.clone(), live.value(p)?)))
+                .collect(),
+            history: vec![live.value(&live.output_name).unwrap_or(f64::NAN)],
+        });
+        Ok(Self {
+            section: section.clone(),
+            live,
+            editors,
+            view,
+            descent,
+        })
+    }
+
+    /// The section's live graph (for text that quotes its numbers).
+    pub(super) fn live(&self) -> &LiveGraph {
+        &self.live
+    }
+
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            legend_ui(ui);
+            ui.horizontal_wrapped(|ui| {
+                for editor in &mut self.editors {
+                    ui.vertical(|ui| {
+                        editor.ui(ui, &mut self.live.program.graph);
+                    });
+                    ui.add_space(16.0);
+                }
+            });
+            // Every input with a slider can also be dragged on its box.
+            self.view.scrub_ranges = self.editors.iter().map(|e| (e.id, e.range())).collect();
+            let graph = &mut self.live.program.graph;
+            let max_height = (ui.ctx().content_rect().height() * 0.7).max(300.0);
+            let height = self.view.preferred_height(graph, max_height);
+            let hovered = self.view.ui_sized(ui, graph, height);
+            if self.view.input_changed {
+                for editor in &mut self.editors {
+                    editor.sync(&self.live.program.graph);
+                }
+            }
+            if let Some(caption) = &self.section.caption {
+                ui.label(RichText::new(caption).italics());
+            }
+            let focus = hovered.or(self.view.selected);
+            match focus {
+                Some(id) => {
+                    for line in chain_rule_lines(&self.live.program.graph, id) {
+                        ui.label(RichText::new(line).monospace());
+                    }
+                }
+                None => {
+                    ui.label("Point at or click a box to see its chain-rule arithmetic. Drag an input's box sideways to change it.");
+                }
+            }
+            self.chain_ui(ui);
+            self.nudge_ui(ui);
+            self.descent_ui(ui);
+        });
+    }
+
+    /// One gradient-descent step on the section's parameters.
+    fn step(&mut self) {
+        let Some(descent) = &mut self.descent else {
+            return;
+        };
+        let moves: Vec<(String, f64)> = descent
+            .start
+            .iter()
+            .filter_map(|(name, _)| {
+                let value = self.live.value(name)?;
+                let grad = self.live.grad(name)?;
+                Some((name.clone(), value - descent.learning_rate * grad))
+            })
+            .collect();
+        for (name, value) in moves {
+            self.live.set(&name, value);
+        }
+        let output = self.live.value(&self.live.output_name).unwrap_or(f64::NAN);
+        descent.history.push(output);
+    }
+
+    fn descent_ui(&mut self, ui: &mut egui::Ui) {
+        if self.descent.is_none() {
+            return;
+        }
+        ui.separator();
+        let mut steps = 0;
+        let mut restart = false;
+        if let Some(descent) = &mut self.descent {
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label("Learning rate:");
+                ui.add(
+                    egui::DragValue::new(&mut descent.learning_rate)
+                        .range(0.0..=10.0)
+                        .speed(0.01),
+                )
+                .labelled_by(label.id);
+                if ui.button("Take one gradient-descent step").clicked() {
+                    steps = 1;
+                }
+                if ui.button("Take 10 steps").clicked() {
+                    steps = 10;
+                }
+                if ui.button("Start again").clicked() {
+                    restart = true;
+                }
+            });
+        }
+        for _ in 0..steps {
+            self.step();
+        }
+        if restart && let Some(descent) = &mut self.descent {
+            for (name, value) in &descent.start {
+                self.live.set(name, *value);
+            }
+            descent.history = vec![self.live.value(&self.live.output_name).unwrap_or(f64::NAN)];
+        }
+        if steps > 0 || restart {
+            for editor in &mut self.editors {
+                editor.sync(&self.live.program.graph);
+            }
+        }
+        let Some(descent) = &self.descent else {
+            return;
+        };
+        let out = &self.live.output_name;
+        let last = descent.history.last().copied().unwrap_or(f64::NAN);
+        let first = descent.history.first().copied().unwrap_or(f64::NAN);
+        let taken = descent.history.len() - 1;
+        let steps_text = if taken == 1 {
+            "1 step".to_string()
+        } else {
+            format!("{taken} steps")
+        };
+        ui.label(format!(
+            "After {steps_text}: {out} = {} (it started at {}).",
+            number(last),
+            number(first)
+        ));
+        let points: Vec<[f64; 2]> = descent
+            .history
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| [i as f64, v])
+            .collect();
+        Plot::new(ui.scope_id().with("descent"))
+            .height(140.0)
+            .width(ui.available_width().min(READING_WIDTH))
+            .allow_scroll(false)
+            .x_axis_label("step")
+            .y_axis_label(out.as_str())
+            .show(ui, |plot| {
+                plot.line(Line::new(
+                    format!("{out} after each step"),
+                    PlotPoints::from(points),
+                ));
+            });
+    }
+
+    /// The product of local effects along the lesson's chain, with live numbers.
+    fn chain_ui(&self, ui: &mut egui::Ui) {
+        if self.section.chain.len() < 2 {
+            return;
+        }
+        let links = self.live.chain(&self.section.chain);
+        let factors: Vec<String> = links
+            .iter()
+            .map(|l| format!("d{}/d{} = {}", l.to, l.from, number(l.local)))
+            .collect();
+        let product: f64 = links.iter().map(|l| l.local).product();
+        let (first, last) = (
+            &self.section.chain[0],
+            &self.section.chain[self.section.chain.len() - 1],
+        );
+        ui.label(RichText::new(format!("Local effects: {}", factors.join("  ×  "))).monospace());
+        let gradient = if *last == self.live.output_name {
+            self.live.grad(first)
+        } else {
+            None
+        };
+        let mut line = format!("Their product: {}", number(product));
+        if let Some(g) = gradient {
+            line.push_str(&format!("   (backprop's d{last}/d{first} = {})", number(g)));
+        }
+        ui.label(RichText::new(line).monospace().strong());
+    }
+
+    /// Nudging an input by a small step, against the gradient.
+    fn nudge_ui(&self, ui: &mut egui::Ui) {
+        let Some(name) = &self.section.nudge else {
+            return;
+        };
+        let Some(nudge) = self.live.nudge(name) else {
+            return;
+        };
+        let out = &self.live.output_name;
+        ui.label(
+            RichText::new(format!(
+                "Nudge check: {name} + {} moves {out} by {}, a slope of {}; backprop says d{out}/d{name} = {}.",
+                nudge.step,
+                number(nudge.change),
+                number(nudge.slope),
+                number(nudge.gradient)
+            ))
+            .monospace(),
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The picture of a computation graph, without a UI: what each box says, where boxes,
+//! edges and edge labels go (a layered layout), and the same picture as SVG or DOT.
+//! The app's graph view paints this picture at its zoom; `backprop-lab export` writes it.
+
+#![warn(missing_docs)]
+
+pub mod export;
+pub mod expr;
+pub mod layout;
+pub mod picture;
+pub mod text;
+
+pub use layout::{Direction, Point, Rect, Size};
+pub use picture::{EdgeShape, NodeShape, Picture};
