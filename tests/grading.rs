@@ -172,3 +172,146 @@ fn broken_questions_are_errors() {
         Err(AttemptError::UnknownName("q".into()))
     );
 }
+
+/// Every choice question of the built-in lessons, with its file name.
+fn built_in_choices() -> Vec<(String, backprop_lab::lesson::ChoiceQuestion)> {
+    use backprop_lab::lesson::{Question, Section};
+    let mut all = Vec::new();
+    for file in backprop_lab::lesson::load_embedded() {
+        let lesson = file.lesson.expect("the built-in lessons load");
+        for section in &lesson.sections {
+            if let Section::Quiz(quiz) = section {
+                for question in &quiz.questions {
+                    if let Question::Choice(choice) = question {
+                        all.push((file.file.clone(), choice.clone()));
+                    }
+                }
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn across_seeds_the_right_option_lands_in_every_position() {
+    use backprop_lab::quiz::option_order;
+    let choices = built_in_choices();
+    assert!(choices.len() > 20, "{}", choices.len());
+    for (file, question) in &choices {
+        let n = question.options.len();
+        if question.fixed_order {
+            continue;
+        }
+        // positions[p]: whether a correct option was ever shown at position p.
+        let mut positions = vec![false; n];
+        let mut first_shown = std::collections::BTreeSet::new();
+        for seed in 0..400 {
+            let order = option_order(n, false, &mut Rng::new(seed));
+            first_shown.insert(order[0]);
+            for (p, &i) in order.iter().enumerate() {
+                if question.options[i].correct {
+                    positions[p] = true;
+                }
+            }
+            // Stable within an attempt: the same seed, the same order.
+            assert_eq!(order, option_order(n, false, &mut Rng::new(seed)));
+        }
+        assert!(
+            positions.iter().all(|&p| p),
+            "{file}: '{}' never shows a right option at some position: {positions:?}",
+            question.prompt
+        );
+        assert_eq!(
+            first_shown.len(),
+            n,
+            "{file}: every option comes first sometimes"
+        );
+    }
+}
+
+#[test]
+fn a_new_attempt_reshuffles_and_fixed_order_is_kept() {
+    use backprop_lab::quiz::option_order;
+    // "Try again" draws the next order from the same generator.
+    let mut rng = Rng::new(17);
+    let orders: std::collections::BTreeSet<Vec<usize>> =
+        (0..50).map(|_| option_order(4, false, &mut rng)).collect();
+    assert!(orders.len() > 10, "{orders:?}");
+    let mut rng = Rng::new(17);
+    for _ in 0..20 {
+        assert_eq!(option_order(4, true, &mut rng), vec![0, 1, 2, 3]);
+    }
+    let pinned = backprop_lab::lesson::load_text(
+        "pinned.ron",
+        r#"Lesson(title: "P", sections: [Quiz(questions: [Choice(prompt: "Pick", fixed_order: true, options: [(text: "a", correct: true), (text: "None of the above")])])])"#,
+    );
+    let lesson = pinned.lesson.expect("fixed_order is a field");
+    let backprop_lab::lesson::Section::Quiz(quiz) = &lesson.sections[0] else {
+        panic!("a quiz");
+    };
+    let backprop_lab::lesson::Question::Choice(choice) = &quiz.questions[0] else {
+        panic!("a choice");
+    };
+    assert!(choice.fixed_order);
+}
+
+#[test]
+fn grading_a_shuffled_attempt_follows_the_displayed_order() {
+    use backprop_lab::quiz::{grade_choice, option_order};
+    let mut several_right = 0;
+    for (file, question) in built_in_choices() {
+        let correct: Vec<bool> = question.options.iter().map(|o| o.correct).collect();
+        if correct.iter().filter(|&&c| c).count() > 1 {
+            several_right += 1;
+        }
+        for seed in 0..50 {
+            let order = option_order(correct.len(), question.fixed_order, &mut Rng::new(seed));
+            // Tick what is shown where the right options are shown.
+            let right: Vec<bool> = order.iter().map(|&i| correct[i]).collect();
+            assert!(grade_choice(&correct, &order, &right), "{file}");
+            // Ticking the author's positions instead is wrong whenever they differ.
+            if correct != right {
+                assert!(!grade_choice(&correct, &order, &correct), "{file}");
+            }
+            // Flipping any one box is wrong.
+            for p in 0..right.len() {
+                let mut flipped = right.clone();
+                flipped[p] = !flipped[p];
+                assert!(!grade_choice(&correct, &order, &flipped), "{file}");
+            }
+        }
+    }
+    assert!(
+        several_right >= 5,
+        "multi-answer questions: {several_right}"
+    );
+}
+
+#[test]
+fn how_many_options_are_right_varies() {
+    let counts: std::collections::BTreeSet<usize> = built_in_choices()
+        .iter()
+        .map(|(_, q)| q.options.iter().filter(|o| o.correct).count())
+        .collect();
+    assert!(counts.len() >= 3, "right options per question: {counts:?}");
+}
+
+#[test]
+fn two_option_questions_do_not_give_the_answer_away_by_length() {
+    for (file, question) in built_in_choices() {
+        if question.options.len() != 2 {
+            continue;
+        }
+        let lengths: Vec<usize> = question
+            .options
+            .iter()
+            .map(|o| o.text.chars().count())
+            .collect();
+        let (short, long) = (lengths[0].min(lengths[1]), lengths[0].max(lengths[1]));
+        assert!(
+            long * 2 <= short * 3,
+            "{file}: '{}' has options of {lengths:?} characters",
+            question.prompt
+        );
+    }
+}

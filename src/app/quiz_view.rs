@@ -7,6 +7,7 @@ use egui_commonmark::CommonMarkCache;
 
 use crate::lesson::template::{self, LiveKind};
 use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQuestion, Question};
+use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula, grade_number};
 use crate::quiz::params::{Attempt, draw_attempt};
 use crate::quiz::random::Rng;
@@ -28,6 +29,9 @@ pub struct QuestionView {
 enum Kind {
     Choice {
         question: ChoiceQuestion,
+        /// `order[position]`: the option shown at that position, drawn per attempt.
+        order: Vec<usize>,
+        /// Whether the option shown at each position is ticked.
         chosen: Vec<bool>,
         checked: bool,
     },
@@ -57,6 +61,7 @@ impl QuestionView {
         let mut rng = Rng::new(seed);
         let kind = match question {
             Question::Choice(q) => Kind::Choice {
+                order: option_order(q.options.len(), q.fixed_order, &mut rng),
                 chosen: vec![false; q.options.len()],
                 question: q.clone(),
                 checked: false,
@@ -89,11 +94,20 @@ impl QuestionView {
         match &mut self.kind {
             Kind::Choice {
                 question,
+                order,
                 chosen,
                 checked,
             } => {
                 markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
-                choice_ui(ui, question, chosen, checked)
+                let (result, retry) = choice_ui(ui, question, order, chosen, checked);
+                if retry {
+                    // A new attempt: a new order, nothing ticked.
+                    *order =
+                        option_order(question.options.len(), question.fixed_order, &mut self.rng);
+                    chosen.iter_mut().for_each(|c| *c = false);
+                    *checked = false;
+                }
+                result
             }
             Kind::Numeric {
                 question,
@@ -173,7 +187,7 @@ impl QuestionView {
                 let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
                 view.hide_gradients = !committed;
                 let graph = &mut attempt.program.graph;
-                let height = view.preferred_height(graph, 220.0);
+                let height = view.preferred_height(graph, 400.0);
                 view.ui_sized(ui, graph, height);
                 let expected = attempt.quantity(&question.answer).ok();
                 let result = answer_row(
@@ -364,19 +378,24 @@ fn feedback_ui(
     ui.button(label).clicked()
 }
 
-/// Returns whether the answer was right, on the frame the learner checks it.
+/// Returns whether the answer was right, on the frame the learner checks it, and whether
+/// the learner asked to try again (a new order).
 fn choice_ui(
     ui: &mut egui::Ui,
     question: &ChoiceQuestion,
+    order: &[usize],
     chosen: &mut [bool],
     checked: &mut bool,
-) -> Option<bool> {
+) -> (Option<bool>, bool) {
     let several = question.options.iter().filter(|o| o.correct).count() > 1;
     if several {
         ui.label(RichText::new("Choose every correct answer.").weak());
     }
-    for (i, option) in question.options.iter().enumerate() {
-        let mut on = chosen.get(i).copied().unwrap_or(false);
+    for (position, &index) in order.iter().enumerate() {
+        let Some(option) = question.options.get(index) else {
+            continue;
+        };
+        let mut on = chosen.get(position).copied().unwrap_or(false);
         let changed = if several {
             ui.checkbox(&mut on, option.text.as_str()).changed()
         } else {
@@ -388,24 +407,22 @@ fn choice_ui(
             clicked
         };
         if changed {
-            if let Some(slot) = chosen.get_mut(i) {
+            if let Some(slot) = chosen.get_mut(position) {
                 *slot = on;
             }
             *checked = false;
         }
         if *checked && on && !option.explanation.is_empty() {
             let verdict = if option.correct { "Right" } else { "Wrong" };
-            ui.indent(i, |ui| {
+            ui.indent(position, |ui| {
                 ui.label(format!("{verdict}: {}", option.explanation));
             });
         }
     }
     let mut result = None;
-    let right = question
-        .options
-        .iter()
-        .zip(chosen.iter())
-        .all(|(o, &c)| o.correct == c);
+    let mut retry = false;
+    let correct: Vec<bool> = question.options.iter().map(|o| o.correct).collect();
+    let right = grade_choice(&correct, order, chosen);
     ui.horizontal(|ui| {
         let any_chosen = chosen.iter().any(|&c| c);
         if ui
@@ -425,7 +442,8 @@ fn choice_ui(
                         .color(ui.visuals().error_fg_color),
                 );
             }
+            retry = ui.button("Try again, options reshuffled").clicked();
         }
     });
-    result
+    (result, retry)
 }

@@ -523,8 +523,12 @@ pub struct PredictQuestion {
 pub struct ChoiceQuestion {
     /// The question (Markdown).
     pub prompt: String,
-    /// The options, shown in this order.
+    /// The options. The app shows them in an order drawn per attempt, unless
+    /// `fixed_order` is set.
     pub options: Vec<ChoiceOption>,
+    /// Show the options in the order written (for options such as "all of the above").
+    #[serde(default)]
+    pub fixed_order: bool,
 }
 
 /// One option of a multiple-choice question.

@@ -1,10 +1,13 @@
 //! Quiz grading: numbers drawn per attempt from a question's graph script, typed numbers
-//! checked within a tolerance, formulas checked at random points. No egui here.
+//! checked within a tolerance, formulas checked at random points, multiple-choice options
+//! shown in an order drawn per attempt. No egui here.
 
+pub mod choice;
 pub mod grade;
 pub mod params;
 pub mod random;
 
+pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};
 pub use params::{Attempt, AttemptError, Parameter, Quantity, draw_attempt, fixed_attempt};
 pub use random::Rng;

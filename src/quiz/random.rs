@@ -20,6 +20,12 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A whole number drawn uniformly from `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        // The high bits of a 64 x 64-bit product: unbiased to within 2^-64 per value.
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
     /// A number drawn uniformly from `[min, max)` (`min` when the range is empty).
     pub fn uniform(&mut self, min: f64, max: f64) -> f64 {
         // 53 random bits make every f64 in [0, 1) equally likely on its grid.
@@ -47,5 +53,11 @@ mod tests {
         }
         assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
         assert_eq!(Rng::new(3).uniform(1.0, 1.0), 1.0);
+        let mut counts = [0usize; 3];
+        for _ in 0..3000 {
+            counts[a.below(3)] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+        assert_eq!(a.below(0), 0);
     }
 }
