@@ -114,10 +114,11 @@ impl LayersView {
         );
         let choice = self.section.choices.get(self.choice);
         if let Some(bound) = choice.and_then(|c| c.bound.as_deref())
-            && let Ok(slope) = layers::evaluate(bound)
+            && let Ok(slope) = layers::bound_at(bound, self.weight)
         {
             ui.label(format!(
-                "At most {} per layer, so at most {} ^ {} = {} after {} layers.",
+                "At w = {}, each layer passes back at most {}, so at most {} ^ {} = {} after {} layers.",
+                number(self.weight),
                 number(slope),
                 number(slope),
                 self.depth,
@@ -130,21 +131,23 @@ impl LayersView {
             .clip
             .then(|| layers::clip_factor(run.norm, self.threshold));
         if let Some(factor) = clip {
+            let first_weight = run.weight_gradients.first().copied().unwrap_or(f64::NAN);
             ui.label(format!(
-                "Gradient norm ||g|| = {}. Clipped at {}: every gradient is multiplied by {}, so the first layer's update uses {} instead of {}.",
+                "After backprop, the weights' gradients have norm ||g|| = {}. Clipped at {}: every weight's gradient is multiplied by {}, so the first layer's weight is updated with |dL/dw1| = {} instead of {}.",
                 number(run.norm),
                 number(self.threshold),
                 number(factor),
-                number(first * factor),
-                number(first)
+                number(first_weight * factor),
+                number(first_weight)
             ));
         }
-        let log_points = |scale: f64| -> Vec<[f64; 2]> {
-            run.gradients
+        // `first`: the layer index of the first entry (0 for h0, 1 for w1).
+        let log_points = |values: &[f64], first: usize, scale: f64| -> Vec<[f64; 2]> {
+            values
                 .iter()
                 .enumerate()
                 .filter(|(_, g)| **g > 0.0 && g.is_finite())
-                .map(|(i, g)| [i as f64, (g * scale).log10()])
+                .map(|(i, g)| [(i + first) as f64, (g * scale).log10()])
                 .collect()
         };
         Plot::new(ui.scope_id().with("layers"))
@@ -153,17 +156,22 @@ impl LayersView {
             .width(ui.available_width().min(READING_WIDTH))
             .allow_scroll(false)
             .x_axis_label("layer i (0 = the first, the output on the right)")
-            .y_axis_label("log10 |dL/dh_i|")
+            .y_axis_label("log10 |gradient|")
             .show(ui, |plot| {
+                let activations = log_points(&run.gradients, 0, 1.0);
                 plot.line(Line::new(
-                    "log10 |gradient|",
-                    PlotPoints::from(log_points(1.0)),
+                    "|dL/dh_i|, passed back",
+                    PlotPoints::from(activations.clone()),
                 ));
-                plot.points(Points::new("layers", PlotPoints::from(log_points(1.0))).radius(2.0));
+                plot.points(Points::new("layers", PlotPoints::from(activations)).radius(2.0));
                 if let Some(factor) = clip {
                     plot.line(Line::new(
-                        "after clipping",
-                        PlotPoints::from(log_points(factor)),
+                        "|dL/dw_i|, the weights' gradients",
+                        PlotPoints::from(log_points(&run.weight_gradients, 1, 1.0)),
+                    ));
+                    plot.line(Line::new(
+                        "|dL/dw_i| after clipping",
+                        PlotPoints::from(log_points(&run.weight_gradients, 1, factor)),
                     ));
                 }
             });

@@ -198,6 +198,24 @@ impl SecondOrderView {
                 newton.len() - 1,
                 number(function.value_at(n))
             ));
+            if let (Some([[a, b], [c, d]]), Some(&first)) =
+                (function.hessian_at(point), newton.get(1))
+            {
+                // Positive definite (2 x 2, symmetric): a positive corner and determinant.
+                let bowl = a > 0.0 && a * d - b * c > 0.0;
+                let (before, after) = (function.value_at(point), function.value_at(first));
+                ui.label(format!(
+                    "At the start the Hessian is {}. Newton's first step takes f from {} to {} ({}).",
+                    if bowl {
+                        "positive definite: the local quadratic is a bowl"
+                    } else {
+                        "not positive definite: the local quadratic has no bottom"
+                    },
+                    number(before),
+                    number(after),
+                    if after > before { "uphill" } else { "downhill" }
+                ));
+            }
             if let Some(caption) = &self.section.caption {
                 ui.label(RichText::new(caption).italics());
             }

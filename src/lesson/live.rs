@@ -101,7 +101,7 @@ impl LiveGraph {
         }
     }
 
-    /// The links of `names` (upstream first): each one's d(next)/d(previous), computed
+    /// The links of `names` (input first): each one's d(next)/d(previous), computed
     /// by a backward pass from `next` on a copy of the graph.
     pub fn chain(&self, names: &[String]) -> Vec<ChainLink> {
         names

@@ -336,7 +336,8 @@ pub struct LayersSection {
     pub depth: usize,
     /// The deepest the slider goes.
     pub max_depth: usize,
-    /// Show a gradient-clipping threshold and the clipped gradient.
+    /// Show a gradient-clipping threshold and the weights' gradients before and after
+    /// clipping by norm (every layer has its own weight, all starting at `weight`).
     pub clip: bool,
     /// A sentence under the widget.
     pub caption: Option<String>,
@@ -366,8 +367,9 @@ pub struct LayerChoice {
     pub label: String,
     /// The layer, e.g. `sigmoid(w*h)`.
     pub layer: String,
-    /// An expression for the largest local slope one layer can have (e.g. the sigmoid's
-    /// slope at 0); the page shows it raised to the depth beside the measured gradient.
+    /// An expression in the weight `w` for the largest factor one layer can pass back,
+    /// |dh_i/dh_(i-1)| (e.g. `abs(w)*0.25` for `sigmoid(w*h)`); the page shows it at the
+    /// current weight, raised to the depth, beside the measured gradient.
     #[serde(default)]
     pub bound: Option<String>,
 }

@@ -646,7 +646,7 @@ impl Validator<'_> {
                 self.error_inside(here, &choice.layer, p.line, p.column, message);
             }
             if let Some(bound) = &choice.bound
-                && let Err(error) = engine::parse_expression(bound, &[])
+                && let Err(error) = engine::parse_expression(bound, &[("w", 1.0)])
             {
                 let here = self.find_text_from(at, bound);
                 let p = error.position;
