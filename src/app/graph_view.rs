@@ -276,7 +276,15 @@ impl GraphView {
                 StrokeKind::Inside,
             );
             if draw_text {
-                let [local, passes] = flow.plate_lines(gradients_known(edge.to));
+                let [mut local, passes] = flow.plate_lines(gradients_known(edge.to));
+                // A local derivative needs the forward values: unknown until they are.
+                let values_known = self
+                    .shown_values
+                    .as_ref()
+                    .is_none_or(|v| v.get(edge.to.index()).copied().flatten().is_some());
+                if !values_known {
+                    local = "local ?".to_string();
+                }
                 let font = FontId::monospace(PLATE_FONT_PX * zoom);
                 let left = rect.left() + PLATE_PADDING * zoom;
                 let top = rect.top() + PLATE_PADDING * zoom;

@@ -1,0 +1,138 @@
+//! The graph picture's geometric promises, over every lesson's graphs and random DAGs:
+//! no two boxes overlap, no label plate overlaps a box or another plate, no edge passes
+//! through a box, and the crossing reduction never does worse than one plain barycentre
+//! pass. Also: every negative number in a box keeps its minus sign.
+
+use backprop_lab::diagram::layout::Options;
+use backprop_lab::diagram::{Direction, Picture};
+use backprop_lab::engine::{Graph, build_gradient_graph, parse};
+use backprop_lab::lesson::{self, Section};
+use proptest::prelude::*;
+
+const DIRECTIONS: [Direction; 2] = [Direction::LeftToRight, Direction::TopToBottom];
+
+fn assert_readable(graph: &mut Graph, what: &str) {
+    for direction in DIRECTIONS {
+        for fold in [true, false] {
+            let picture = Picture::with_options(graph, direction, fold, &Options::default());
+            let problems = picture.layout_problems();
+            assert!(
+                problems.is_empty(),
+                "{what} ({direction:?}, fold {fold}): {problems:#?}"
+            );
+            assert!(!picture.nodes.is_empty(), "{what}: nothing drawn");
+            for node in &picture.nodes {
+                assert!(!node.title.contains('•'), "{what}: bullet in '{}'", node.title);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_lesson_graph_is_laid_out_cleanly() {
+    let mut count = 0;
+    for file in lesson::load_embedded() {
+        let Ok(lesson) = file.lesson else {
+            panic!("{} does not load", file.file);
+        };
+        for section in &lesson.sections {
+            let script = match section {
+                Section::Graph(g) => &g.script,
+                Section::Backward(b) => &b.script,
+                Section::SecondOrder(s) => &s.script,
+                _ => continue,
+            };
+            let what = format!("{}: {}", file.file, script.lines().next().unwrap_or(""));
+            let mut program = parse(script).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_readable(&mut program.graph, &what);
+            if let Section::SecondOrder(_) = section {
+                // Lesson 11 draws the backward pass built as a graph, too.
+                let mut gradient = build_gradient_graph(&program.graph).expect("has an output");
+                assert_readable(&mut gradient.graph, &format!("{what} (backward graph)"));
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 10, "only {count} lesson graphs found");
+}
+
+#[test]
+fn a_twenty_node_chain_reads_top_to_bottom_in_a_narrow_window() {
+    let mut script = String::from("x0 = 0.5\n");
+    for i in 1..20 {
+        script.push_str(&format!("x{i} = tanh(1.5 * x{})\n", i - 1));
+    }
+    let mut program = parse(&script).expect("parses");
+    let wide = Picture::new(&mut program.graph, Direction::LeftToRight);
+    let tall = Picture::new(&mut program.graph, Direction::TopToBottom);
+    assert!(tall.layout_problems().is_empty());
+    // Top to bottom it fits a 1280-pixel window's graph area at 100% zoom.
+    assert!(tall.size.w < 900.0, "{:?}", tall.size);
+    assert!(wide.size.w > tall.size.w);
+    assert_eq!(tall.nodes.len(), 20);
+}
+
+/// A random program: `inputs` inputs, then statements each combining two earlier names.
+fn random_script(inputs: usize, statements: &[(u8, usize, usize)]) -> String {
+    let mut script = String::new();
+    for i in 0..inputs {
+        script.push_str(&format!("i{i} = {}\n", i as f64 * 0.5 - 1.0));
+    }
+    let mut names: Vec<String> = (0..inputs).map(|i| format!("i{i}")).collect();
+    for (k, &(op, a, b)) in statements.iter().enumerate() {
+        let (a, b) = (&names[a % names.len()], &names[b % names.len()]);
+        let expression = match op % 6 {
+            0 => format!("{a} + {b}"),
+            1 => format!("{a} * {b}"),
+            2 => format!("tanh({a}) - {b}"),
+            3 => format!("{a} * 2 + {b}"),
+            4 => format!("relu({a})"),
+            _ => format!("({a} - {b})^2"),
+        };
+        // Leave some results unnamed inside a bigger expression.
+        let name = format!("n{k}");
+        script.push_str(&format!("{name} = {expression}\n"));
+        names.push(name);
+    }
+    script
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn random_dags_are_laid_out_cleanly(
+        inputs in 1usize..6,
+        statements in prop::collection::vec((0u8..6, 0usize..40, 0usize..40), 1..25),
+    ) {
+        let script = random_script(inputs, &statements);
+        let mut program = parse(&script).expect("parses");
+        for direction in DIRECTIONS {
+            let picture = Picture::new(&mut program.graph, direction);
+            let problems = picture.layout_problems();
+            prop_assert!(problems.is_empty(), "{script}\n{problems:#?}");
+            let plain = Picture::with_options(
+                &mut program.graph,
+                direction,
+                true,
+                &Options { sweeps: 1, ..Options::default() },
+            );
+            prop_assert!(
+                picture.crossings <= plain.crossings,
+                "{} crossings after the sweeps, {} after one barycentre pass\n{script}",
+                picture.crossings,
+                plain.crossings
+            );
+        }
+    }
+}
+
+#[test]
+fn negative_numbers_in_boxes_and_plates_keep_their_minus_sign() {
+    use backprop_lab::diagram::text::{box_number, grad_line};
+    for value in [-12.0, -0.5, -3.4, -1e-7, -123456.789, f64::NEG_INFINITY] {
+        assert!(box_number(value).starts_with('−'), "{value}");
+        assert!(grad_line(Some(value)).contains('−'), "{value}");
+    }
+    assert_eq!(grad_line(Some(-12.0)), "grad −12");
+}
