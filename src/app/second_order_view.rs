@@ -99,7 +99,7 @@ impl SecondOrderView {
             });
             ui.label(RichText::new("The forward graph").strong());
             let graph = &mut function.program.graph;
-            let height = self.forward_view.preferred_height(graph, 200.0);
+            let height = self.forward_view.preferred_height(graph, 360.0);
             ui.push_id("forward graph", |ui| self.forward_view.ui_sized(ui, graph, height));
 
             // The backward pass as a graph, differentiated again from df/dx.
@@ -114,10 +114,13 @@ impl SecondOrderView {
                 });
                 self.backward_view.reset();
                 self.backward_view.wheel_pans = false;
+                // Forward boxes solid, the backward pass's own boxes dashed and marked.
+                self.backward_view.forward_part =
+                    self.backward.as_ref().map(|(_, gg)| gg.forward_nodes.clone());
             }
             if let Some((_, gg)) = &mut self.backward {
-                ui.label(RichText::new("Its backward pass, built as a graph: the output is df/dx, so each box's grad is a second derivative").strong());
-                let height = self.backward_view.preferred_height(&mut gg.graph, 260.0);
+                ui.label(RichText::new("Its backward pass, built as a graph (dashed boxes marked ∂; solid boxes are the forward pass): the output is df/dx, so each box's grad is a second derivative").strong());
+                let height = self.backward_view.preferred_height(&mut gg.graph, 560.0);
                 ui.push_id("backward graph", |ui| {
                     self.backward_view.ui_sized(ui, &mut gg.graph, height)
                 });

@@ -3,8 +3,8 @@
 //! is its character count times one advance: the layout can reserve room for the widest
 //! number a box will ever show without a text shaper.
 
-use super::expr::{MINUS, number_text, short_number};
 pub use super::expr::SHORT_NUMBER_MAX_CHARS;
+use super::expr::{MINUS, number_text, short_number};
 
 /// A number for a box: as everywhere in the app when it fits, else in four significant
 /// digits, so it never runs out of its box.
