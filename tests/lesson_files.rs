@@ -227,3 +227,114 @@ fn the_example_in_the_format_guide_passes_check() {
         .collect();
     assert_eq!(kinds.len(), 7, "every section kind is shown: {kinds:?}");
 }
+
+/// The 1-based line and column of the first character after `marker` (a unique string).
+fn position_after(text: &str, marker: &str) -> (usize, usize) {
+    let offset = text.find(marker).expect("the marker is in the text") + marker.len();
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// A lesson with one quiz question.
+fn one_question(question: &str) -> String {
+    format!(
+        "Lesson(\n    title: \"Q\",\n    sections: [\n        Quiz(questions: [\n{question}\n        ]),\n    ],\n)\n"
+    )
+}
+
+#[test]
+fn questions_are_checked_on_every_draw() {
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "nan.ron",
+            one_question(
+                "            Numeric(prompt: \"Log\", script: r#\"\nx = 1\ny = log(x)\n\"#,\n                parameters: [(name: \"x\", min: -2, max: 2, step: 1)],\n                answer: \"value y\"),",
+            ),
+            "answer: \"",
+            "answer 'value y' is not a finite number when x = -2",
+        ),
+        (
+            "zero-passes.ron",
+            one_question(
+                "            Predict(prompt: \"Three sigmoids\", script: r#\"\nx = 0\nh1 = sigmoid(x)\nh2 = sigmoid(h1)\ny = sigmoid(h2)\n\"#,\n                parameters: [(name: \"x\", min: -1, max: 1, step: 0.5)],\n                answer: \"grad x\", tolerance: 0.01),",
+            ),
+            "answer: \"",
+            "the tolerance 0.01 lets 0 pass: the answer is 0.0",
+        ),
+        (
+            "min-max.ron",
+            one_question(
+                "            Numeric(prompt: \"K\", script: r#\"\nk = 1\ny = 2*k\n\"#,\n                parameters: [(name: \"k\", min: 3, max: 1, step: 1)],\n                answer: \"grad k\"),",
+            ),
+            "(name: \"",
+            "parameter 'k' needs finite min <= max, not 3 and 1",
+        ),
+        (
+            "nan-range.ron",
+            one_question(
+                "            Numeric(prompt: \"K\", script: r#\"\nk = 1\ny = 2*k\n\"#,\n                parameters: [(name: \"k\", min: NaN, max: 1)],\n                answer: \"grad k\"),",
+            ),
+            "(name: \"",
+            "parameter 'k' needs finite min <= max, not NaN and 1",
+        ),
+        (
+            "no-correct.ron",
+            one_question(
+                "            Choice(prompt: \"Pick\", options: [(text: \"a\"), (text: \"b\")]),",
+            ),
+            "Choice(prompt: \"",
+            "no option is marked correct",
+        ),
+    ];
+    for (file, text, marker, message) in &cases {
+        let loaded = backprop_lab::lesson::load_text(file, text);
+        let errors = loaded.lesson.expect_err("the lesson is broken");
+        let (line, column) = position_after(text, marker);
+        let wanted = format!("{file}:{line}:{column}: {message}");
+        assert!(
+            errors.iter().any(|e| e.to_string().starts_with(&wanted)),
+            "missing '{wanted}' in {errors:?}"
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+}
+
+#[test]
+fn no_built_in_numeric_answer_lets_zero_pass() {
+    use backprop_lab::lesson::validate::draws;
+    use backprop_lab::lesson::{Question, Section};
+    let mut failures = Vec::new();
+    for file in backprop_lab::lesson::load_embedded() {
+        let lesson = file.lesson.expect("loads");
+        for section in &lesson.sections {
+            let Section::Quiz(quiz) = section else {
+                continue;
+            };
+            for question in &quiz.questions {
+                let (script, parameters, answer, tolerance) = match question {
+                    Question::Numeric(q) => (&q.script, &q.parameters, &q.answer, q.tolerance),
+                    Question::Predict(q) => (&q.script, &q.parameters, &q.answer, q.tolerance),
+                    _ => continue,
+                };
+                for values in draws(parameters) {
+                    let attempt =
+                        backprop_lab::quiz::attempt_with(script, values.clone()).expect("runs");
+                    let value = attempt.quantity(answer).expect("a finite answer");
+                    if value.abs() <= tolerance {
+                        failures.push(format!(
+                            "{}: '{}': the answer {value} at {values:?} is within {tolerance} of 0",
+                            file.file, answer
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -562,26 +562,91 @@ impl Validator<'_> {
                     {
                         self.error_at(
                             here,
-                            format!("parameter '{}' needs finite min <= max", parameter.name),
+                            format!(
+                                "parameter '{}' needs finite min <= max, not {} and {}",
+                                parameter.name, parameter.min, parameter.max
+                            ),
+                        );
+                    } else if !parameter.is_valid() {
+                        self.error_at(
+                            here,
+                            format!(
+                                "parameter '{}' needs a finite step > 0, not {}",
+                                parameter.name,
+                                parameter.step.unwrap_or(f64::NAN)
+                            ),
                         );
                     }
                 }
             }
         }
-        if !(tolerance.is_finite() && tolerance >= 0.0) {
+        let tolerance_ok = tolerance.is_finite() && tolerance >= 0.0;
+        if !tolerance_ok {
             self.error_at(at, "the tolerance must be a finite number >= 0".into());
         }
-        let mut rng = crate::quiz::random::Rng::new(1);
-        match crate::quiz::params::draw_attempt(script, parameters, &mut rng) {
-            Ok(attempt) => {
-                if let Err(error) = attempt.quantity(answer) {
-                    let here = self.find_text_from(at, answer);
-                    self.error_at(here, format!("answer '{answer}': {error}"));
-                }
-            }
-            Err(error) => self.error_at(at, error.to_string()),
+        if parameters.iter().all(|p| p.is_valid()) {
+            self.check_every_draw(
+                at,
+                script,
+                parameters,
+                answer,
+                tolerance_ok.then_some(tolerance),
+            );
         }
         self.check_attempt_text(at, prompt, script);
+    }
+
+    /// Runs a question on many draws of its parameters (every combination of stepped
+    /// parameters when there are at most [`ALL_DRAWS`], else [`RANDOM_DRAWS`] random
+    /// draws): the answer must be a finite number on every draw, and a nonzero answer must
+    /// lie further from 0 than the tolerance, or typing 0 would pass.
+    fn check_every_draw(
+        &mut self,
+        at: usize,
+        script: &str,
+        parameters: &[crate::quiz::params::Parameter],
+        answer: &str,
+        tolerance: Option<f64>,
+    ) {
+        use crate::quiz::params::{AttemptError, attempt_with};
+        let answer_at = self.find_text_from(at, answer);
+        for values in draws(parameters) {
+            let attempt = match attempt_with(script, values) {
+                Ok(attempt) => attempt,
+                Err(error) => {
+                    self.error_at(at, error.to_string());
+                    return;
+                }
+            };
+            let drawn = describe_draw(&attempt.values);
+            match attempt.quantity(answer) {
+                Ok(value) => {
+                    if let Some(tolerance) = tolerance
+                        && value != 0.0
+                        && tolerance >= value.abs()
+                    {
+                        self.error_at(
+                            answer_at,
+                            format!(
+                                "the tolerance {tolerance} lets 0 pass: the answer is {value}{drawn}; make the tolerance well below every answer"
+                            ),
+                        );
+                        return;
+                    }
+                }
+                Err(AttemptError::NotFinite) => {
+                    self.error_at(
+                        answer_at,
+                        format!("answer '{answer}' is not a finite number{drawn}"),
+                    );
+                    return;
+                }
+                Err(error) => {
+                    self.error_at(answer_at, format!("answer '{answer}': {error}"));
+                    return;
+                }
+            }
+        }
     }
 
     /// Placeholders in a question's text must name nodes of its own script.
@@ -659,6 +724,65 @@ impl Validator<'_> {
     fn find_text_from(&self, from: usize, content: &str) -> usize {
         self.text[from..].find(content).map_or(from, |o| from + o)
     }
+}
+
+/// How many combinations of stepped parameters `check` tries one by one.
+pub const ALL_DRAWS: usize = 1000;
+/// How many random draws `check` tries when there are more combinations, or a parameter
+/// has no step.
+pub const RANDOM_DRAWS: usize = 200;
+
+/// The parameter values a question is checked with: every combination of stepped
+/// parameters when there are at most [`ALL_DRAWS`], else [`RANDOM_DRAWS`] draws made as
+/// the app makes them. No parameters: the script's own numbers, once.
+pub fn draws(parameters: &[crate::quiz::params::Parameter]) -> Vec<Vec<(String, f64)>> {
+    let stepped: Option<Vec<Vec<f64>>> = parameters
+        .iter()
+        .map(|p| p.stepped_values(ALL_DRAWS))
+        .collect();
+    if let Some(columns) = stepped {
+        let total = columns
+            .iter()
+            .try_fold(1usize, |n, c| n.checked_mul(c.len()))
+            .unwrap_or(usize::MAX);
+        if total <= ALL_DRAWS {
+            let mut all: Vec<Vec<(String, f64)>> = vec![Vec::new()];
+            for (parameter, column) in parameters.iter().zip(&columns) {
+                all = all
+                    .into_iter()
+                    .flat_map(|row| {
+                        column.iter().map(move |&v| {
+                            let mut row = row.clone();
+                            row.push((parameter.name.clone(), v));
+                            row
+                        })
+                    })
+                    .collect();
+            }
+            return all;
+        }
+    }
+    let mut rng = crate::quiz::random::Rng::new(1);
+    (0..RANDOM_DRAWS)
+        .map(|_| {
+            parameters
+                .iter()
+                .map(|p| (p.name.clone(), p.draw(&mut rng)))
+                .collect()
+        })
+        .collect()
+}
+
+/// ` when k = 2, x = -1` (nothing without parameters).
+fn describe_draw(values: &[(String, f64)]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = values
+        .iter()
+        .map(|(name, value)| format!("{name} = {}", crate::format::number(*value)))
+        .collect();
+    format!(" when {}", each.join(", "))
 }
 
 /// A concept on a cycle, if the map has one (Kahn's algorithm, iterative).

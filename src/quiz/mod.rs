@@ -9,5 +9,7 @@ pub mod random;
 
 pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};
-pub use params::{Attempt, AttemptError, Parameter, Quantity, draw_attempt, fixed_attempt};
+pub use params::{
+    Attempt, AttemptError, Parameter, Quantity, attempt_with, draw_attempt, fixed_attempt,
+};
 pub use random::Rng;
