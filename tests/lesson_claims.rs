@@ -4,7 +4,9 @@
 
 use backprop_lab::lesson::layers;
 use backprop_lab::lesson::second_order::TwoInputs;
-use backprop_lab::lesson::{GraphSection, LayersSection, Lesson, LiveGraph, Section, load_embedded};
+use backprop_lab::lesson::{
+    GraphSection, LayersSection, Lesson, LiveGraph, Section, load_embedded,
+};
 
 fn lesson(file: &str) -> Lesson {
     load_embedded()
@@ -47,7 +49,10 @@ fn sweep(lo: f64, hi: f64, count: usize) -> Vec<f64> {
 fn the_vanishing_lessons_bound_holds_at_every_weight_and_depth() {
     let lesson = lesson("06-vanishing-gradient.ron");
     let section = layers_sections(&lesson)[0];
-    assert!(section.weight_min < 0.0, "the weight goes through negative values");
+    assert!(
+        section.weight_min < 0.0,
+        "the weight goes through negative values"
+    );
     for choice in &section.choices {
         let Some(bound) = &choice.bound else { continue };
         for w in sweep(section.weight_min, section.weight_max, 24) {
@@ -153,12 +158,18 @@ fn newton_starts_in_a_bowl_and_goes_uphill_from_the_saddle_the_text_names() {
     let start = f.point();
     assert!(positive_definite(start), "the page starts in a bowl");
     let path = f.newton_path(start, 10);
-    assert!(f.value_at(path[1]) < f.value_at(start), "downhill from the start");
+    assert!(
+        f.value_at(path[1]) < f.value_at(start),
+        "downhill from the start"
+    );
     // "click at x = -1, y = 1.5"
     let saddle = [-1.0, 1.5];
     assert!(!positive_definite(saddle));
     let path = f.newton_path(saddle, 1);
-    assert!(f.value_at(path[1]) > f.value_at(saddle), "uphill from the saddle");
+    assert!(
+        f.value_at(path[1]) > f.value_at(saddle),
+        "uphill from the saddle"
+    );
 }
 
 #[test]
@@ -183,7 +194,10 @@ fn the_saturated_neuron_learns_slowly_and_cross_entropy_passes_back_a_minus_y() 
         live.set("b", b - rate * gb);
     }
     assert!(grads[0] < 0.05, "{grads:?}");
-    assert!(grads.windows(2).all(|p| p[1] >= p[0]), "grows at first: {grads:?}");
+    assert!(
+        grads.windows(2).all(|p| p[1] >= p[0]),
+        "grows at first: {grads:?}"
+    );
     // Cross-entropy: dL/dz = a - y wherever the sliders are.
     let entropy = sections
         .iter()
@@ -197,7 +211,11 @@ fn the_saturated_neuron_learns_slowly_and_cross_entropy_passes_back_a_minus_y() 
                 live.set("b", b);
                 live.set("y", y);
                 let (a, dz) = (live.value("a").expect("a"), live.grad("z").expect("z"));
-                assert!((dz - (a - y)).abs() < 1e-12, "w {w} b {b} y {y}: {dz} vs {}", a - y);
+                assert!(
+                    (dz - (a - y)).abs() < 1e-12,
+                    "w {w} b {b} y {y}: {dz} vs {}",
+                    a - y
+                );
             }
         }
     }

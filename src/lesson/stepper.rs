@@ -92,9 +92,12 @@ impl Stepper {
         }
     }
 
-    /// The values in the cache so far, in the order they were stored.
+    /// The values in the cache now, in the order they were stored: the forward pass
+    /// pushes one per step, the backward pass pops one per step (the last stored first),
+    /// so the cache is empty when the backward pass is done.
     pub fn cache(&self) -> Vec<(String, f64)> {
-        self.order[..self.forward_done]
+        let held = self.forward_done.saturating_sub(self.backward_done);
+        self.order[..held]
             .iter()
             .map(|&id| (name_of(&self.program, id), self.program.graph.value(id)))
             .collect()
@@ -111,8 +114,28 @@ impl Stepper {
         cached.then(|| self.program.graph.value(id))
     }
 
-    /// The gradient a node has received so far in this backward pass (None: not yet).
+    /// The gradient a node's box shows (None: nothing yet). For an input that is its
+    /// `.grad`: what earlier passes left there (unless zeroed) plus what this pass has
+    /// delivered so far. For any other node, what this pass has delivered so far
+    /// (frameworks keep no `.grad` for intermediate nodes).
     pub fn received(&self, id: NodeId) -> Option<f64> {
+        let now = self.this_pass(id);
+        let Some(&(_, total)) = self.accumulated.iter().find(|(input, _)| *input == id) else {
+            return now;
+        };
+        if self.phase() == Phase::Done {
+            // The finished pass is already added into the total.
+            return now.map(|_| total).or((self.passes > 0).then_some(total));
+        }
+        if self.passes > 0 {
+            Some(total + now.unwrap_or(0.0))
+        } else {
+            now
+        }
+    }
+
+    /// The gradient a node has received so far in this backward pass (None: not yet).
+    fn this_pass(&self, id: NodeId) -> Option<f64> {
         self.received.get(id.index()).copied().flatten()
     }
 
@@ -186,16 +209,29 @@ impl Stepper {
         let graph = &self.program.graph;
         let name = name_of(&self.program, id);
         let is_output = graph.output() == Some(id);
-        if is_output && self.received(id).is_none() {
+        if is_output && self.this_pass(id).is_none() {
             // The seed: the output's gradient with respect to itself.
             if let Some(slot) = self.received.get_mut(id.index()) {
                 *slot = Some(1.0);
             }
         }
-        let incoming = self.received(id).unwrap_or(0.0);
+        let incoming = self.this_pass(id).unwrap_or(0.0);
         let cached = graph.value(id);
         let operands = graph.operands(id);
         if operands.is_empty() {
+            let before = self
+                .accumulated
+                .iter()
+                .find(|(input, _)| *input == id)
+                .map_or(0.0, |&(_, g)| g);
+            if self.passes > 0 {
+                return format!(
+                    "Backward: {name} is an input: this pass gives it {}, added to the {} its .grad already held: {} now. Nothing to pass on.",
+                    number(incoming),
+                    number(before),
+                    number(before + incoming)
+                );
+            }
             return format!(
                 "Backward: {name} is an input: it keeps its gradient, {}. Nothing to pass on.",
                 number(incoming)
@@ -295,6 +331,15 @@ mod tests {
         while stepper.step() {}
         assert_eq!(stepper.accumulated()[0].1, 14.0);
         assert_eq!(stepper.passes, 2);
+        // The box of x shows its .grad, the same total as the text.
+        let x = stepper.program.input_named("x").expect("x");
+        assert_eq!(stepper.received(x), Some(14.0));
+        // A third pass: before any blame arrives, x still shows what .grad holds.
+        stepper.backward_again();
+        assert_eq!(stepper.received(x), Some(14.0));
+        while stepper.step() {}
+        assert_eq!(stepper.received(x), Some(21.0));
+        assert_eq!(stepper.accumulated()[0].1, 21.0);
         stepper.zero_grad();
         stepper.backward_again();
         while stepper.step() {}
@@ -311,5 +356,13 @@ mod tests {
         assert_eq!(stepper.cache().len(), 2);
         let record = stepper.last.clone().expect("a step");
         assert!(record.text.contains("2 values held"), "{}", record.text);
+        stepper.step();
+        assert_eq!(stepper.cache().len(), 3);
+        // The backward pass pops the last value stored first, and empties the cache.
+        stepper.step();
+        let names: Vec<String> = stepper.cache().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["x", "h"]);
+        while stepper.step() {}
+        assert!(stepper.cache().is_empty());
     }
 }
