@@ -70,3 +70,45 @@ fn playground(bencher: Bencher, nodes: usize) {
     let (ctx, mut app) = warmed_up(Page::Playground, playground_script(nodes));
     bencher.bench_local(|| frame(&ctx, &mut app));
 }
+
+/// A wide DAG: each statement mixes two earlier results far apart, so layers hold many
+/// boxes and long edges pass through many layers (the hard case for the layout).
+fn wide_script(nodes: usize) -> String {
+    let mut s = String::new();
+    for i in 0..16 {
+        let _ = writeln!(s, "i{i} = {}", i as f64 * 0.1);
+    }
+    let mut names: Vec<String> = (0..16).map(|i| format!("i{i}")).collect();
+    for k in 0..nodes / 2 {
+        let a = &names[(k * 7) % names.len()];
+        let b = &names[(k * 13 + 5) % names.len()];
+        let _ = writeln!(s, "n{k} = tanh({a}) * {b}");
+        names.push(format!("n{k}"));
+    }
+    s
+}
+
+/// Laying out a graph of about `nodes` nodes from scratch (done once per structure
+/// change, never per frame): the tanh chain top to bottom, and the wide DAG.
+#[divan::bench(args = [200, 2_000])]
+fn layout_chain(bencher: Bencher, nodes: usize) {
+    use backprop_lab::diagram::{Direction, Picture};
+    let mut program = backprop_lab::engine::parse(&playground_script(nodes)).expect("parses");
+    bencher.bench_local(|| {
+        Picture::new(&mut program.graph, Direction::TopToBottom)
+            .nodes
+            .len()
+    });
+}
+
+/// See [`layout_chain`].
+#[divan::bench(args = [200, 2_000])]
+fn layout_wide(bencher: Bencher, nodes: usize) {
+    use backprop_lab::diagram::{Direction, Picture};
+    let mut program = backprop_lab::engine::parse(&wide_script(nodes)).expect("parses");
+    bencher.bench_local(|| {
+        Picture::new(&mut program.graph, Direction::LeftToRight)
+            .nodes
+            .len()
+    });
+}

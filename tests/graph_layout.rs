@@ -22,7 +22,11 @@ fn assert_readable(graph: &mut Graph, what: &str) {
             );
             assert!(!picture.nodes.is_empty(), "{what}: nothing drawn");
             for node in &picture.nodes {
-                assert!(!node.title.contains('•'), "{what}: bullet in '{}'", node.title);
+                assert!(
+                    !node.title.contains('•'),
+                    "{what}: bullet in '{}'",
+                    node.title
+                );
             }
         }
     }

@@ -71,7 +71,7 @@ pub struct GraphView {
     /// Inputs that may be dragged on their box, with the range each may take.
     pub scrub_ranges: Vec<(NodeId, RangeInclusive<f64>)>,
     /// When set, only these nodes are the forward pass; every other box belongs to the
-    /// backward pass built as a graph, and is drawn dashed and marked `∂`.
+    /// backward pass built as a graph, and is drawn with a dashed border.
     pub forward_part: Option<Vec<NodeId>>,
     /// Whether an input was changed on the graph itself during the last frame.
     pub input_changed: bool,
@@ -765,14 +765,10 @@ fn draw_box(
     let line = line_height(NODE_FONT_PX) * zoom;
     let left = rect.left() + BOX_PADDING * zoom;
     let top = rect.top() + BOX_PADDING * zoom;
-    let mut title = node.title.clone();
-    if style.backward {
-        title = format!("∂ {title}");
-    }
     painter.text(
         Pos2::new(left, top),
         Align2::LEFT_TOP,
-        title,
+        node.title.as_str(),
         font.clone(),
         visuals.strong_text_color(),
     );

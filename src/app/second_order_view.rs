@@ -114,12 +114,12 @@ impl SecondOrderView {
                 });
                 self.backward_view.reset();
                 self.backward_view.wheel_pans = false;
-                // Forward boxes solid, the backward pass's own boxes dashed and marked.
+                // Forward boxes solid, the backward pass's own boxes dashed.
                 self.backward_view.forward_part =
                     self.backward.as_ref().map(|(_, gg)| gg.forward_nodes.clone());
             }
             if let Some((_, gg)) = &mut self.backward {
-                ui.label(RichText::new("Its backward pass, built as a graph (dashed boxes marked ∂; solid boxes are the forward pass): the output is df/dx, so each box's grad is a second derivative").strong());
+                ui.label(RichText::new("Its backward pass, built as a graph (dashed boxes are the backward pass, solid ones the forward pass): the output is df/dx, so each box's grad is a second derivative").strong());
                 let height = self.backward_view.preferred_height(&mut gg.graph, 560.0);
                 ui.push_id("backward graph", |ui| {
                     self.backward_view.ui_sized(ui, &mut gg.graph, height)
