@@ -245,11 +245,18 @@ fn a_gradient_descent_step_lowers_the_loss_to_the_engines_number() {
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
     let button = "Take one gradient-descent step";
+    // The first graph with descent on the page is the one `find_section` picked.
     harness
-        .get_by_role_and_label(Role::Button, button)
+        .query_all_by_role_and_label(Role::Button, button)
+        .next()
+        .expect("a descent button")
         .scroll_to_me();
     harness.run();
-    harness.get_by_role_and_label(Role::Button, button).click();
+    harness
+        .query_all_by_role_and_label(Role::Button, button)
+        .next()
+        .expect("a descent button")
+        .click();
     harness.run();
     let line = format!(
         "After 1 step: {} = {} (it started at {}).",
@@ -419,12 +426,12 @@ fn the_clipping_threshold_scales_the_update() {
         "the lesson starts with a gradient worth clipping"
     );
     let line = format!(
-        "Gradient norm ||g|| = {}. Clipped at {}: every gradient is multiplied by {}, so the first layer's update uses {} instead of {}.",
+        "After backprop, the weights' gradients have norm ||g|| = {}. Clipped at {}: every weight's gradient is multiplied by {}, so the first layer's weight is updated with |dL/dw1| = {} instead of {}.",
         number(run.norm),
         number(threshold),
         number(factor),
-        number(run.gradients[0] * factor),
-        number(run.gradients[0])
+        number(run.weight_gradients[0] * factor),
+        number(run.weight_gradients[0])
     );
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
