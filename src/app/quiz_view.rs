@@ -442,7 +442,12 @@ fn choice_ui(
                         .color(ui.visuals().error_fg_color),
                 );
             }
-            retry = ui.button("Try again, options reshuffled").clicked();
+            let label = if question.fixed_order {
+                "Try again"
+            } else {
+                "Try again, options reshuffled"
+            };
+            retry = ui.button(label).clicked();
         }
     });
     (result, retry)
