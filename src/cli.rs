@@ -1,4 +1,5 @@
-//! The headless command line: `grad` and `hessian` (see `shared/spec/graph-script.md`).
+//! The headless command line: `grad`, `hessian` and `hvp` (see
+//! `shared/spec/graph-script.md`), and `check` for lesson files.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -28,6 +29,8 @@ pub enum Command {
     Grad(ScriptArgs),
     /// Print the Hessian of the output with respect to the inputs, by backprop through backprop.
     Hessian(ScriptArgs),
+    /// Print the Hessian-vector product H·v (one backward pass through the backward pass).
+    Hvp(HvpArgs),
     /// Validate lesson files (the built-in ones, or every *.ron file of DIR).
     Check(CheckArgs),
 }
@@ -47,6 +50,17 @@ pub struct ScriptArgs {
     /// Override an input: NAME=VALUE (VALUE like -2.5 or +1e3). May repeat.
     #[arg(long = "at", value_name = "NAME=VALUE")]
     pub at: Vec<String>,
+}
+
+/// `hvp`: the program, `--at` overrides and the vector v.
+#[derive(Debug, Args)]
+pub struct HvpArgs {
+    /// The program and the inputs to override.
+    #[command(flatten)]
+    pub script: ScriptArgs,
+    /// The vector v over the inputs: NAME=VALUE,... (inputs left out count as 0). May repeat.
+    #[arg(long = "v", value_name = "NAME=VALUE,...", required = true)]
+    pub v: Vec<String>,
 }
 
 /// A failure to report as `error: ...` with exit status 2.
@@ -71,6 +85,15 @@ pub enum CliError {
         /// What is wrong with it.
         why: String,
     },
+    /// A `--v` option was malformed, named something that is not an input, or named an
+    /// input twice.
+    #[error("--v {arg}: {why}")]
+    V {
+        /// The option as given.
+        arg: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 /// Runs a headless command: the text for stdout, or the error for stderr.
@@ -83,6 +106,11 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
         Command::Hessian(args) => {
             let program = load(args, stdin)?;
             Ok(hessian_json(&program))
+        }
+        Command::Hvp(args) => {
+            let program = load(&args.script, stdin)?;
+            let v = parse_v(&args.v, &program)?;
+            Ok(hvp_json(&program, &v))
         }
         Command::Check(args) => Ok(check_lessons(args).0),
     }
@@ -207,19 +235,55 @@ fn apply_at<G>(
             return Err(at_error(format!("'{value}' is not a number")));
         };
         let Some(id) = program.input_named(name) else {
-            let why = if program.node_named(name).is_some() {
-                format!("'{name}' is not an input")
-            } else {
-                format!("unknown input '{name}'")
-            };
-            return Err(at_error(why));
+            return Err(at_error(not_an_input(program, name)));
         };
         set(&mut program.graph, id, value).map_err(|e| at_error(e.to_string()))?;
     }
     Ok(())
 }
 
-/// The script as an editable graph, evaluated, `--at` applied (for `hessian`).
+/// Why `name` is not an input: it names an inner node, or nothing at all.
+fn not_an_input<G>(program: &Program<G>, name: &str) -> String {
+    if program.node_named(name).is_some() {
+        format!("'{name}' is not an input")
+    } else {
+        format!("unknown input '{name}'")
+    }
+}
+
+/// The vector of `--v NAME=VALUE,...` (the option may repeat), one entry per input in
+/// order of declaration; inputs left out are 0. An empty option names no input.
+fn parse_v<G>(args: &[String], program: &Program<G>) -> Result<Vec<f64>, CliError> {
+    let mut v = vec![0.0; program.inputs.len()];
+    let mut given = vec![false; program.inputs.len()];
+    for arg in args {
+        let v_error = |why: String| CliError::V {
+            arg: arg.clone(),
+            why,
+        };
+        if arg.is_empty() {
+            continue;
+        }
+        for item in arg.split(',') {
+            let Some((name, value)) = item.split_once('=') else {
+                return Err(v_error(format!("expected NAME=VALUE, found '{item}'")));
+            };
+            let Some(value) = engine::parse_number(value) else {
+                return Err(v_error(format!("'{value}' is not a number")));
+            };
+            let Some(slot) = program.inputs.iter().position(|(n, _)| n == name) else {
+                return Err(v_error(not_an_input(program, name)));
+            };
+            if std::mem::replace(&mut given[slot], true) {
+                return Err(v_error(format!("'{name}' is given twice")));
+            }
+            v[slot] = value;
+        }
+    }
+    Ok(v)
+}
+
+/// The script as an editable graph, evaluated, `--at` applied (for `hessian` and `hvp`).
 fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
     let source = read_source(args, stdin)?;
     let mut program = engine::parse_without_evaluating(&source)?;
@@ -400,5 +464,27 @@ pub fn hessian_json(program: &Program) -> String {
         out.push(']');
     }
     out.push_str("]}\n");
+    out
+}
+
+/// The `hvp` command's JSON object, with a trailing newline: H·v with one entry per input,
+/// in order of declaration (`v` holds one weight per input, in the same order).
+pub fn hvp_json(program: &Program, v: &[f64]) -> String {
+    let inputs: Vec<NodeId> = program.inputs.iter().map(|&(_, id)| id).collect();
+    let product = engine::hessian_vector_product(&program.graph, &inputs, v)
+        .unwrap_or_else(|| vec![0.0; inputs.len()]);
+    let mut out = String::new();
+    out.push_str("{\"output\": ");
+    push_string(&mut out, &program.output_name);
+    out.push_str(", \"hvp\": {");
+    for (i, ((name, _), &value)) in program.inputs.iter().zip(&product).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_string(&mut out, name);
+        out.push_str(": ");
+        push_number(&mut out, value);
+    }
+    out.push_str("}}\n");
     out
 }

@@ -2,6 +2,8 @@
 //! `hessian` from a file, `-` or standard input; the JSON they print; `--at`; the
 //! derivative conventions; and every kind of error (one line, exit status 2, empty stdout).
 
+mod common;
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
@@ -392,5 +394,129 @@ fn hessian_by_backprop_through_backprop() {
     assert_eq!(
         text(&out.stdout),
         "{\"output\": \"y\", \"inputs\": [], \"hessian\": []}\n"
+    );
+}
+
+/// Runs `hvp` on `script` from standard input and returns stdout (asserting success).
+fn hvp(script: &str, extra: &[&str]) -> String {
+    let mut args = vec!["hvp", "-"];
+    args.extend_from_slice(extra);
+    let out = run(&args, script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    text(&out.stdout)
+}
+
+#[test]
+fn hvp_prints_the_spec_example() {
+    // f = x²y: H = [[2y, 2x], [2x, 0]], so H·(1, 0) = (2y, 2x) = (4, 6) at x = 3, y = 2.
+    let script = "x = 3\ny = 2\nf = x^2 * y\n";
+    assert_eq!(
+        hvp(script, &["--v", "x=1,y=0"]),
+        "{\"output\": \"f\", \"hvp\": {\"x\": 4.0, \"y\": 6.0}}\n"
+    );
+    // From a file as well as from `-`.
+    let dir = common::TempFolder::new("cli-hvp");
+    let path = dir.join("f.txt");
+    std::fs::write(&path, script).expect("write script");
+    let out = run(
+        &["hvp", path.to_str().expect("utf-8"), "--v", "x=1,y=0"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"output\": \"f\", \"hvp\": {\"x\": 4.0, \"y\": 6.0}}\n"
+    );
+}
+
+#[test]
+fn hvp_counts_inputs_left_out_of_v_as_zero() {
+    let script = "x = 3\ny = 2\nf = x^2 * y\n";
+    // v = (0, 1): H·v = (2x, 0).
+    assert_eq!(
+        hvp(script, &["--v", "y=1"]),
+        "{\"output\": \"f\", \"hvp\": {\"x\": 6.0, \"y\": 0.0}}\n"
+    );
+    // Entries in any order, the option repeated; output in order of declaration.
+    assert_eq!(
+        hvp(script, &["--v", "y=-1", "--v", "x=.5"]),
+        "{\"output\": \"f\", \"hvp\": {\"x\": -4.0, \"y\": 3.0}}\n"
+    );
+    // An empty vector, and a program without inputs.
+    assert_eq!(
+        hvp(script, &["--v", ""]),
+        "{\"output\": \"f\", \"hvp\": {\"x\": 0.0, \"y\": 0.0}}\n"
+    );
+    assert_eq!(
+        hvp("y = 2 * 3\n", &["--v", ""]),
+        "{\"output\": \"y\", \"hvp\": {}}\n"
+    );
+    // Numbers as `grad` prints them: shortest round trip, non-finite values as strings.
+    let out = hvp("x = 0.1\ny = x^3\n", &["--v", "x=1"]);
+    assert_eq!(
+        out,
+        "{\"output\": \"y\", \"hvp\": {\"x\": 0.6000000000000001}}\n"
+    );
+    let out = hvp("x = 0\ny = sqrt(x)\n", &["--v", "x=1"]);
+    assert_eq!(
+        out,
+        "{\"output\": \"y\", \"hvp\": {\"x\": \"-Infinity\"}}\n"
+    );
+}
+
+#[test]
+fn hvp_with_at_evaluates_at_the_overridden_inputs() {
+    // f = x²y + sin(y) at x = -1, y = 0.5: H·(1, 1) = (2y + 2x, 2x - sin(y)).
+    let out = hvp(
+        "x = 3\ny = 2\nf = x^2 * y + sin(y)\n",
+        &["--at", "x=-1", "--v", "x=1,y=1", "--at", "y=+0.5"],
+    );
+    let expected = format!(
+        "{{\"output\": \"f\", \"hvp\": {{\"x\": -1.0, \"y\": {:?}}}}}\n",
+        -2.0 - 0.5f64.sin()
+    );
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn bad_v_options_are_errors() {
+    let script = "x = 1\nh = x * 2\ny = h * x\n";
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=1,q=2"], script),
+        "error: --v x=1,q=2: unknown input 'q'"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "h=1"], script),
+        "error: --v h=1: 'h' is not an input"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=abc"], script),
+        "error: --v x=abc: 'abc' is not a number"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=nan"], script),
+        "error: --v x=nan: 'nan' is not a number"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=1,"], script),
+        "error: --v x=1,: expected NAME=VALUE, found ''"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x"], script),
+        "error: --v x: expected NAME=VALUE, found 'x'"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=1,x=2"], script),
+        "error: --v x=1,x=2: 'x' is given twice"
+    );
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=1", "--at", "q=1"], script),
+        "error: --at q=1: unknown input 'q'"
+    );
+    // Script errors keep their position, as for `grad`.
+    assert_eq!(
+        error(&["hvp", "-", "--v", "x=1"], "x = 1\ny = q * 2\n"),
+        "error: 2:5: unknown name 'q'"
     );
 }
