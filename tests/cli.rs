@@ -520,3 +520,72 @@ fn bad_v_options_are_errors() {
         "error: 2:5: unknown name 'q'"
     );
 }
+
+#[test]
+fn named_constants_receive_their_gradient() {
+    // The spec's example: a name is a place where blame arrives.
+    let out = grad("c = (2)\nx = 1\ny = c*x\n", &[]);
+    assert_eq!(field(&out, "gradients", "c"), "1.0");
+    assert_eq!(field(&out, "gradients", "x"), "2.0");
+    let out = grad("c = (2)\nx = 1\ny = c*x\n", &["--at", "x=-7.5"]);
+    assert_eq!(field(&out, "gradients", "c"), "-7.5");
+    // `x = +5` and `x = 2*3` are constant inner nodes, named, so they take a gradient.
+    let out = grad("w = 4\nx = +5\ny = x*w\n", &[]);
+    assert_eq!(field(&out, "gradients", "x"), "4.0");
+    assert_eq!(field(&out, "gradients", "w"), "5.0");
+    let out = grad("w = 4\nx = 2*3\ny = x*w + x\n", &[]);
+    assert_eq!(field(&out, "gradients", "x"), "5.0");
+    // Constants all the way down: the chain rule through named constants only.
+    let out = grad("a = (3)\nb = a^2\nc = b*a\n", &[]);
+    assert_eq!(field(&out, "gradients", "c"), "1.0");
+    assert_eq!(field(&out, "gradients", "b"), "3.0");
+    assert_eq!(field(&out, "gradients", "a"), "27.0");
+    // The newest binding of a reassigned constant name.
+    let out = grad("c = (2)\nc = c * 3\nx = 1.5\ny = c*x\n", &[]);
+    assert_eq!(field(&out, "values", "c"), "6.0");
+    assert_eq!(field(&out, "gradients", "c"), "1.5");
+    // A constant output is its own gradient.
+    let out = grad("y = (3)\n", &[]);
+    assert_eq!(field(&out, "gradients", "y"), "1.0");
+    // A named constant the output does not use receives 0.
+    let out = grad("k = (3)\nx = 2\ny = x*x\n", &[]);
+    assert_eq!(field(&out, "gradients", "k"), "0.0");
+}
+
+#[test]
+fn only_a_named_exponent_is_asked_for_its_derivative() {
+    // An unnamed literal exponent: nothing asks for d/db, so no NaN appears anywhere.
+    for script in [
+        "x = -2\ny = x^2\n",
+        "x = -2\ny = x^(1+1)\n",
+        "x = -2\nz = x^2 / 4\ny = pow(z, 3)\n",
+    ] {
+        let out = grad(script, &[]);
+        assert!(!out.contains("NaN"), "{script}: {out}");
+    }
+    assert_eq!(
+        field(&grad("x = -2\ny = x^2\n", &[]), "gradients", "x"),
+        "-4.0"
+    );
+    // A named constant exponent is a place where blame arrives: d/dp = x^p·ln(x), NaN for
+    // a negative base (as PyTorch gives), and it stays in p's own entry.
+    let out = grad("p = (2)\nx = -2\ny = x^p\n", &[]);
+    assert_eq!(field(&out, "gradients", "p"), "\"NaN\"");
+    assert_eq!(field(&out, "gradients", "x"), "-4.0");
+    assert_eq!(field(&out, "values", "y"), "4.0");
+    let out = grad("p = (2)\nx = 3\ny = x^p\n", &[]);
+    assert_eq!(number(&out, "gradients", "p"), 9.0 * 3f64.ln());
+    // d/db is 0 when a = 0 and b >= 0.
+    let out = grad("p = (2)\nx = 0\ny = x^p\n", &[]);
+    assert_eq!(field(&out, "gradients", "p"), "0.0");
+    // The Hessian and H·v are with respect to the inputs: a named constant changes nothing.
+    let out = run(&["hessian"], "x = -2\np = (3)\ny = x^p\n");
+    assert_eq!(
+        text(&out.stdout),
+        "{\"output\": \"y\", \"inputs\": [\"x\"], \"hessian\": [[-12.0]]}\n"
+    );
+    assert_eq!(
+        hvp("x = -2\np = (3)\ny = x^p\n", &["--v", "x=1"]),
+        "{\"output\": \"y\", \"hvp\": {\"x\": -12.0}}\n"
+    );
+}

@@ -18,6 +18,10 @@ pub struct FlatTape {
     args: Vec<[u32; 2]>,
     /// Leaf values by position (NaN for operations).
     leaf: Vec<f64>,
+    /// Whether a gradient flows into each node (PyTorch's `requires_grad`): set here for
+    /// inputs and named nodes, and completed for every node that depends on one at each
+    /// backward pass.
+    requires_grad: Vec<bool>,
     output: Option<u32>,
     values: Vec<f64>,
     grads: Vec<f64>,
@@ -34,6 +38,7 @@ impl FlatTape {
         self.ops.push(op);
         self.args.push(args);
         self.leaf.push(leaf);
+        self.requires_grad.push(op == Op::Input);
         id
     }
 
@@ -68,6 +73,15 @@ impl FlatTape {
             None => a,
         };
         Ok(self.push(op, [a, b], f64::NAN))
+    }
+
+    /// Marks a node as named: a name is a place where blame arrives, so the node receives
+    /// its gradient even when it is a constant or depends on no input (`c = (2)`,
+    /// `y = c * x` gives `c` the value of `x`). An unnamed constant still receives none.
+    pub fn mark_named(&mut self, id: NodeId) {
+        if let Some(flag) = self.requires_grad.get_mut(id.index()) {
+            *flag = true;
+        }
     }
 
     /// Number of nodes.
@@ -121,25 +135,21 @@ impl FlatTape {
         let Some(out) = self.output.map(|o| o as usize).filter(|&o| o < n) else {
             return;
         };
-        let requires_grad: Vec<bool> = {
-            let mut flags = Vec::with_capacity(n);
-            for (&op, &[a, b]) in self.ops.iter().zip(&self.args) {
-                let flag = match op {
-                    Op::Input => true,
-                    Op::Const => false,
-                    _ => flags[a as usize] || (op.arity() > 1 && flags[b as usize]),
-                };
-                flags.push(flag);
+        // In place, in program order: an operation that uses a node taking a gradient takes
+        // one too (flags only ever turn on, so repeating this is harmless).
+        let flags = &mut self.requires_grad;
+        for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
+            if op.arity() > 0 && !flags[pos] {
+                flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
             }
-            flags
-        };
+        }
         let mut on_path = Vec::new();
         super::sweep::mark_ancestors(&self.ops, &self.args, out, &mut on_path);
         super::sweep::accumulate(
             &self.ops,
             &self.args,
             &self.values,
-            &requires_grad,
+            &self.requires_grad,
             &on_path,
             out,
             &mut self.grads,
@@ -210,7 +220,36 @@ mod tests {
         tape.evaluate();
         assert_eq!(tape.value(y), 15.0);
         assert_eq!(tape.grad(x), 3.0);
-        assert_eq!(tape.grad(c), 0.0, "constants receive no gradient");
+        assert_eq!(tape.grad(c), 0.0, "unnamed constants receive no gradient");
+    }
+
+    #[test]
+    fn named_constants_receive_their_gradient() {
+        // y = c * x + k^2 with c and k named constants, k = 2 * 3 an operation on constants.
+        let mut tape = FlatTape::new();
+        let x = tape.add_input(5.0);
+        let c = tape.add_const(2.0);
+        tape.mark_named(c);
+        let two = tape.add_const(2.0);
+        let three = tape.add_const(3.0);
+        let k = tape.add_op(Op::Mul, &[two, three]).expect("valid");
+        tape.mark_named(k);
+        let cx = tape.add_op(Op::Mul, &[c, x]).expect("valid");
+        let kk = tape.add_op(Op::Pow, &[k, two]).expect("valid");
+        let y = tape.add_op(Op::Add, &[cx, kk]).expect("valid");
+        tape.set_output(y);
+        tape.evaluate();
+        assert_eq!(tape.grad(c), 5.0);
+        assert_eq!(tape.grad(k), 12.0);
+        assert_eq!(tape.grad(x), 2.0);
+        // Unnamed constants, even under a named node, still receive nothing.
+        assert_eq!(tape.grad(two), 0.0);
+        assert_eq!(tape.grad(three), 0.0);
+        // A second evaluation gives the same answer.
+        tape.set_input(x, 1.0).expect("input");
+        tape.evaluate();
+        assert_eq!(tape.grad(c), 1.0);
+        assert_eq!(tape.grad(k), 12.0);
     }
 
     #[test]

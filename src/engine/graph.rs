@@ -51,8 +51,9 @@ struct Tape {
     ops: Vec<Op>,
     /// Tape positions of the operands (unused slots repeat the first).
     args: Vec<[u32; 2]>,
-    /// Whether a node depends on some input, i.e. whether a gradient flows into it
-    /// (PyTorch's `requires_grad`; constants receive none).
+    /// Whether a gradient flows into a node (PyTorch's `requires_grad`): inputs, named
+    /// nodes (a name is a place where blame arrives) and everything that depends on one.
+    /// Unnamed constants receive none.
     requires_grad: Vec<bool>,
     /// Leaf values by tape position (unused for operations): kept beside the tape so the
     /// forward pass streams through flat arrays instead of the graph's node records.
@@ -145,9 +146,15 @@ impl Graph {
         Ok(id)
     }
 
-    /// Adds a name to a node (a statement `name = ...` bound it).
+    /// Adds a name to a node (a statement `name = ...` bound it). A named node receives
+    /// its gradient even when it is a constant (`c = (2)`, `y = c * x` gives `c` the value
+    /// of `x`): a name is a place where blame arrives.
     pub fn add_name(&mut self, id: NodeId, name: impl Into<String>) {
         if let Some(node) = self.dag.node_weight_mut(id) {
+            if node.names.is_none() && node.op != Op::Input {
+                // The node may now take a gradient: the tape's flags must be rebuilt.
+                self.tape = None;
+            }
             node.names
                 .get_or_insert_with(Default::default)
                 .push(name.into());
@@ -288,7 +295,7 @@ impl Graph {
     }
 
     /// d(output)/d(node) from the last backward pass (0 for nodes the output does not
-    /// depend on, and for constants, which receive no gradient).
+    /// depend on, and for unnamed constants, which receive no gradient).
     pub fn grad(&self, id: NodeId) -> f64 {
         self.lookup(&self.grads, id)
     }
@@ -432,6 +439,7 @@ impl Graph {
             }
             let requires_grad = match op {
                 Op::Input => true,
+                _ if self.dag[id].names.is_some() => true,
                 Op::Const => false,
                 _ => args[..op.arity()]
                     .iter()
@@ -587,6 +595,27 @@ mod tests {
         g.evaluate();
         assert_eq!(g.grad(x), 1.0);
         assert_eq!(g.grad(one), 0.0);
+    }
+
+    #[test]
+    fn named_constants_receive_their_gradient() {
+        // y = c * x with c a named constant: dy/dc = x; the unnamed constant gets nothing.
+        let mut g = Graph::new();
+        let x = g.add_input(5.0);
+        let c = g.add_const(2.0);
+        let one = g.add_const(1.0);
+        let cx = g.add_op(Op::Mul, &[c, x]).expect("valid");
+        let y = g.add_op(Op::Add, &[cx, one]).expect("valid");
+        g.set_output(y);
+        g.evaluate();
+        assert_eq!(g.grad(c), 0.0, "not named yet");
+        g.add_name(c, "c");
+        g.evaluate();
+        assert_eq!(g.grad(c), 5.0);
+        assert_eq!(g.grad(one), 0.0);
+        g.set_input(x, -3.0).expect("input");
+        assert_eq!(g.grad(c), -3.0);
+        assert_eq!(g.grad(x), 2.0);
     }
 
     #[test]

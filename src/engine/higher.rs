@@ -36,7 +36,8 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
     let order: Vec<NodeId> = g.topological_order().to_vec();
     let forward_nodes = order.clone();
 
-    // Which nodes take part: ancestors of the output that depend on an input.
+    // Which nodes take part: ancestors of the output that take a gradient (inputs, named
+    // nodes, and what depends on them: the same rule as the graph's own backward pass).
     let mut on_path: HashMap<NodeId, bool> = HashMap::new();
     on_path.insert(output, true);
     for &id in order.iter().rev() {
@@ -51,6 +52,7 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
         let Some(node) = g.node(id) else { continue };
         let flag = match node.op {
             Op::Input => true,
+            _ if node.names.is_some() => true,
             Op::Const => false,
             _ => g
                 .operands(id)
@@ -320,6 +322,30 @@ mod tests {
         assert!(values.iter().all(|v| v.is_finite()), "{values:?}");
         let dx = gg.gradient_of[&p.inputs[0].1];
         assert_eq!(gg.graph.value(dx), -1.0);
+    }
+
+    #[test]
+    fn named_constants_get_gradient_nodes_and_unnamed_ones_none() {
+        // c is named: its gradient node holds x^c·ln(x), NaN at a negative x, as PyTorch
+        // gives; the unnamed exponent 2 builds nothing, so no other node is NaN.
+        let p = parse("x = -2; c = (3); y = x^c + x^2").expect("parses");
+        let gg = build_gradient_graph(&p.graph).expect("has an output");
+        let x = p.input_named("x").expect("x");
+        let c = p.node_named("c").expect("c");
+        assert_eq!(gg.graph.value(gg.gradient_of[&x]), p.graph.grad(x));
+        assert_eq!(gg.graph.value(gg.gradient_of[&x]), 8.0);
+        assert!(gg.graph.value(gg.gradient_of[&c]).is_nan());
+        assert!(p.graph.grad(c).is_nan());
+        let nan_nodes = gg.graph.values().filter(|(_, v)| v.is_nan()).count();
+        let only_c = build_gradient_graph(&parse("x = -2; y = x^3 + x^2").expect("parses").graph)
+            .expect("has an output");
+        assert!(only_c.graph.values().all(|(_, v)| v.is_finite()));
+        assert!(nan_nodes > 0);
+        // The Hessian with respect to the inputs is unchanged by the named constant.
+        assert_eq!(
+            hessian(&p.graph, &[x]),
+            Some(vec![vec![3.0 * 2.0 * -2.0 + 2.0]])
+        );
     }
 
     #[test]

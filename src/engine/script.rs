@@ -136,7 +136,10 @@ impl Builder for FlatTape {
             .unwrap_or_else(|_| self.add_const(f64::NAN))
     }
     /// Names live in the program's bindings only: a million names are not copied twice.
-    fn name(&mut self, _id: NodeId, _name: &str) {}
+    /// The node is only marked as named, so that it receives its gradient.
+    fn name(&mut self, id: NodeId, _name: &str) {
+        self.mark_named(id);
+    }
     fn output(&mut self, id: NodeId) {
         self.set_output(id);
     }
