@@ -77,6 +77,15 @@ pub enum CliError {
         /// Why it failed.
         source: std::io::Error,
     },
+    /// The path names something that is not a regular file (a directory, a FIFO, a
+    /// device): refused before opening, so reading never hangs or runs forever.
+    #[error("cannot read {what}: it is {kind}, not a regular file")]
+    NotAFile {
+        /// The path as given.
+        what: String,
+        /// What it is instead ("a directory", "a FIFO", ...).
+        kind: &'static str,
+    },
     /// A `--at` option was malformed or named something that is not an input.
     #[error("--at {arg}: {why}")]
     At {
@@ -156,65 +165,142 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
 
 /// Parses the args and runs; writes stdout/stderr and returns the exit status.
 pub fn main_with(command: &Command) -> i32 {
-    if let Command::Check(args) = command {
-        let (summary, status) = check_lessons(args);
-        print!("{summary}");
-        return status;
-    }
-    if let Command::Grad(args) = command {
-        // Streamed: the answer for a large program is written as it is formatted.
-        return match load_flat(args, &mut std::io::stdin()) {
-            Ok(program) => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                i32::from(write_grad_json(&program, &mut out).is_err())
-            }
-            Err(error) => {
-                eprintln!("error: {}", error.to_string().replace('\n', " "));
-                2
-            }
-        };
-    }
-    match run(command, &mut std::io::stdin()) {
-        Ok(text) => {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return 1;
-            }
-            0
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match command {
+        Command::Check(args) => {
+            let (summary, status) = check_lessons(args);
+            let written = out.write_all(summary.as_bytes()).and_then(|()| out.flush());
+            status.max(output_status(written))
         }
+        // Streamed: the answer for a large program is written as it is formatted.
+        Command::Grad(args) => match load_flat(args, &mut std::io::stdin()) {
+            Ok(program) => output_status(write_grad_json(&program, &mut out)),
+            Err(error) => report(&error),
+        },
+        _ => match run(command, &mut std::io::stdin()) {
+            Ok(text) => output_status(out.write_all(text.as_bytes()).and_then(|()| out.flush())),
+            Err(error) => report(&error),
+        },
+    }
+}
+
+/// Prints an error as its one line on stderr; returns the exit status 2.
+fn report(error: &CliError) -> i32 {
+    eprintln!("error: {}", error.to_string().replace('\n', " "));
+    2
+}
+
+/// The exit status after writing the answer: 0 when it was written, or when the reader
+/// closed the pipe early (`... | head`: nothing left to tell anyone); otherwise the reason
+/// on stderr and 1.
+fn output_status(written: std::io::Result<()>) -> i32 {
+    match written {
+        Ok(()) => 0,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            let message = error.to_string().replace('\n', " ");
-            eprintln!("error: {message}");
-            2
+            eprintln!("error: cannot write the output: {error}");
+            1
         }
     }
 }
 
-/// The script named by the arguments (a file, or standard input for none or `-`).
+/// A usage error from clap (unknown flag, missing value, missing argument) as the spec's
+/// one line `error: ...`: clap's message, tip, usage and hint joined, blank lines dropped.
+pub fn one_line_usage_error(error: &clap::Error) -> String {
+    // `render` keeps clap's styling apart; `to_string` gives the plain text.
+    let rendered = error.render().to_string();
+    let mut line = String::from("error:");
+    let mut first = true;
+    for part in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let part = part.strip_prefix("error:").map_or(part, str::trim_start);
+        if !first && !line.ends_with(':') {
+            line.push(';');
+        }
+        line.push(' ');
+        line.push_str(part);
+        first = false;
+    }
+    line
+}
+
+/// What a path names instead of a regular file, in words.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "something else"
+    }
+}
+
+/// The script named by the arguments (a file, or standard input for none or `-`). A path
+/// must name a regular file (checked before opening: opening a FIFO would wait for a
+/// writer, and `/dev/zero` never ends); the text must be UTF-8, else the error points at
+/// the first bad byte.
 fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
     match &args.file {
         Some(path) if path.as_os_str() != "-" => {
-            std::fs::read_to_string(path).map_err(|source| CliError::Read {
-                what: path.display().to_string(),
+            let what = || path.display().to_string();
+            let read_error = |source| CliError::Read {
+                what: what(),
                 source,
-            })
+            };
+            let check = |metadata: std::fs::Metadata| {
+                if metadata.is_file() {
+                    Ok(metadata.len())
+                } else {
+                    Err(CliError::NotAFile {
+                        what: what(),
+                        kind: kind_of(metadata.file_type()),
+                    })
+                }
+            };
+            check(std::fs::metadata(path).map_err(read_error)?)?;
+            let mut file = std::fs::File::open(path).map_err(read_error)?;
+            // Again on the open file, in case the path changed in between.
+            let length = check(file.metadata().map_err(read_error)?)?;
+            bytes.reserve_exact(usize::try_from(length).unwrap_or(0));
+            file.read_to_end(&mut bytes).map_err(read_error)?;
         }
         _ => {
-            let mut text = String::new();
             stdin
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|source| CliError::Read {
                     what: "standard input".into(),
                     source,
                 })?;
-            Ok(text)
         }
     }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        // The prefix before the first bad byte is valid UTF-8 by definition.
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        CliError::Parse(engine::ParseError {
+            position: engine::Position {
+                line: valid.matches('\n').count() + 1,
+                column: valid[line_start..].chars().count() + 1,
+            },
+            message: "invalid UTF-8".into(),
+        })
+    })
 }
 
 /// Applies every `--at NAME=VALUE` through `set`, with the spec's error messages.

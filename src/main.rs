@@ -1,13 +1,25 @@
-//! `backprop-lab`: the app, or a headless command (`grad`, `hessian`, `check`). In a
+//! `backprop-lab`: the app, or a headless command (`grad`, `hessian`, `hvp`, `check`). In a
 //! browser (wasm32) the same binary starts the app on the page's canvas.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use backprop_lab::app::LessonSource;
-    use backprop_lab::cli::{Cli, main_with};
+    use backprop_lab::cli::{Cli, main_with, one_line_usage_error};
     use clap::Parser as _;
 
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap writes them.
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            std::process::exit(error.exit_code());
+        }
+        // A usage error is one line on stderr, exit status 2, like every other error.
+        Err(error) => {
+            eprintln!("{}", one_line_usage_error(&error));
+            std::process::exit(2);
+        }
+    };
     let status = match &cli.command {
         Some(command) => main_with(command),
         None => {

@@ -589,3 +589,177 @@ fn only_a_named_exponent_is_asked_for_its_derivative() {
         "{\"output\": \"y\", \"hvp\": {\"x\": -12.0}}\n"
     );
 }
+
+/// Runs the binary with raw bytes on standard input and its standard output sent to
+/// `stdout`; fails the test instead of hanging if it has not finished within 20 seconds.
+fn run_bytes(args: &[&str], stdin: &[u8], stdout: Stdio) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        // The binary may refuse before reading: a closed pipe here is not a failure.
+        let _ = input.write_all(stdin);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+/// The one stderr line of a run that must fail with `status`, printing nothing on stdout.
+fn one_error_line(out: &Output, status: i32) -> String {
+    assert_eq!(out.status.code(), Some(status), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "", "nothing on stdout");
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    assert!(stderr.ends_with('\n'));
+    stderr.trim_end().to_string()
+}
+
+#[test]
+fn a_failed_write_of_the_output_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // Not Linux: no device that is always full.
+    };
+    let script = b"x = 3\ny = 2\nf = x^2 * y\n";
+    for args in [
+        &["grad"][..],
+        &["hessian", "-"][..],
+        &["hvp", "-", "--v", "x=1"][..],
+        &["check"][..],
+    ] {
+        let stdout = Stdio::from(full.try_clone().expect("clone"));
+        let out = run_bytes(args, script, stdout);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("error: cannot write the output: "),
+            "{args:?}: {stderr:?}"
+        );
+        if args[0] != "check" {
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
+        }
+    }
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    // A large answer, so the write certainly meets the closed pipe.
+    let mut script = String::from("x = 1\n");
+    for i in 0..20_000 {
+        script.push_str(&format!("v{i} = x * {i}\n"));
+    }
+    for args in [&["grad", "-"][..], &["hvp", "-", "--v", "x=1"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        // Close the reading end before the program has read its input, let alone written.
+        drop(child.stdout.take());
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(script.as_bytes()).expect("write stdin");
+        }
+        let out = child.wait_with_output().expect("the binary finishes");
+        assert_eq!(text(&out.stderr), "", "{args:?}: nothing on stderr");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn usage_errors_are_one_line() {
+    let script = "x = 1\ny = x\n";
+    let cases: &[(&[&str], &str)] = &[
+        (&["grad", "--bogus"], "'--bogus'"),
+        (&["grad", "--at"], "--at"),
+        (&["hessian", "a.txt", "b.txt"], "'b.txt'"),
+        (&["hvp", "-"], "--v"),
+        (&["hvp", "-", "--v"], "--v"),
+        (&["frobnicate"], "'frobnicate'"),
+        (&["--lessons"], "--lessons"),
+    ];
+    for (args, mentions) in cases {
+        let message = error(args, script);
+        assert!(message.contains(mentions), "{args:?}: {message}");
+        assert!(!message.contains("\u{1b}["), "no colours: {message:?}");
+    }
+    // Help is not an error: it goes to stdout, several lines, status 0.
+    let out = run(&["grad", "--help"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("--at"));
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn invalid_utf8_is_an_error_at_the_first_bad_byte() {
+    let cases: &[(&[u8], &str)] = &[
+        (b"x = 1\ny = x \xff\n", "error: 2:7: invalid UTF-8"),
+        (b"\xfex = 1\n", "error: 1:1: invalid UTF-8"),
+        // Columns count characters: `# é` is three.
+        ("x = 1\n# é".as_bytes(), "error: 2:4: invalid UTF-8"),
+        (b"x = 1\r\n\r\nz = 2 \xc3", "error: 3:7: invalid UTF-8"),
+        // The bad byte wins even after a syntax error: the text cannot be read at all.
+        (b"y = (\n\xc3\x28\n", "error: 2:1: invalid UTF-8"),
+    ];
+    let dir = common::TempFolder::new("cli-utf8");
+    for (i, (bytes, expected)) in cases.iter().enumerate() {
+        let mut bytes = bytes.to_vec();
+        if i == 2 {
+            bytes.push(0x80);
+        }
+        let out = run_bytes(&["grad"], &bytes, Stdio::piped());
+        assert_eq!(&one_error_line(&out, 2), expected, "stdin {bytes:?}");
+        let path = dir.join(format!("bad{i}.txt"));
+        std::fs::write(&path, &bytes).expect("write");
+        let path = path.to_str().expect("utf-8");
+        for args in [&["grad", path][..], &["hvp", path, "--v", "x=1"][..]] {
+            let out = run_bytes(args, b"", Stdio::piped());
+            assert_eq!(&one_error_line(&out, 2), expected, "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn a_path_that_is_not_a_regular_file_is_an_error() {
+    let dir = common::TempFolder::new("cli-not-a-file");
+    let folder = dir.to_str().expect("utf-8").to_string();
+    let message = one_error_line(&run_bytes(&["grad", &folder], b"", Stdio::piped()), 2);
+    assert_eq!(
+        message,
+        format!("error: cannot read {folder}: it is a directory, not a regular file")
+    );
+    if std::path::Path::new("/dev/zero").exists() {
+        let out = run_bytes(&["hessian", "/dev/zero"], b"", Stdio::piped());
+        assert_eq!(
+            one_error_line(&out, 2),
+            "error: cannot read /dev/zero: it is a character device, not a regular file"
+        );
+    }
+    // A FIFO with no writer: opening it would wait forever.
+    let fifo = dir.join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|status| status.success()) {
+        let fifo = fifo.to_str().expect("utf-8");
+        for args in [&["grad", fifo][..], &["hvp", fifo, "--v", "x=1"][..]] {
+            let out = run_bytes(args, b"", Stdio::piped());
+            assert_eq!(
+                one_error_line(&out, 2),
+                format!("error: cannot read {fifo}: it is a FIFO, not a regular file"),
+                "{args:?}"
+            );
+        }
+    }
+}
