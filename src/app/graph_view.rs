@@ -227,9 +227,7 @@ impl GraphView {
 
         // Edges, then plates, then boxes: plates never cover a box (the layout keeps
         // them apart), and a box is never crossed by an edge.
-        let Some(picture) = self.pictures[direction_slot(direction)].take() else {
-            return None;
-        };
+        let picture = self.pictures[direction_slot(direction)].take()?;
         let largest = largest_flow(graph, &picture);
         let gradients_known = |to: NodeId| {
             !self.hide_gradients

@@ -49,7 +49,7 @@ enum Kind {
     Predict {
         question: PredictQuestion,
         attempt: Result<Attempt, String>,
-        view: GraphView,
+        view: Box<GraphView>,
         text: String,
         verdict: Option<Verdict>,
     },
@@ -256,11 +256,11 @@ impl QuestionView {
     }
 }
 
-fn hidden_view() -> GraphView {
+fn hidden_view() -> Box<GraphView> {
     let mut view = GraphView::default();
     view.hide_gradients = true;
     view.wheel_pans = false;
-    view
+    Box::new(view)
 }
 
 fn draw(

@@ -249,6 +249,9 @@ pub fn short_number(value: f64) -> String {
     text.replace('-', &MINUS.to_string())
 }
 
+/// The most characters [`short_number`] ever writes (for sizing edge plates).
+pub const SHORT_NUMBER_MAX_CHARS: usize = 9;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +319,3 @@ mod tests {
         }
     }
 }
-
-/// The most characters [`short_number`] ever writes (for sizing edge plates).
-pub const SHORT_NUMBER_MAX_CHARS: usize = 9;

@@ -281,9 +281,14 @@ fn build_layers(n: usize, edges: &[(usize, usize, Size)], layer_of: &[usize]) ->
     for &(from, to, _) in edges {
         let mut chain = vec![(layer_of[from], position[from])];
         if from < n && to < n && layer_of[from] < layer_of[to] {
-            for l in layer_of[from] + 1..layer_of[to] {
-                chain.push((l, layers[l].len()));
-                layers[l].push(Item::Dummy);
+            for (l, layer) in layers
+                .iter_mut()
+                .enumerate()
+                .take(layer_of[to])
+                .skip(layer_of[from] + 1)
+            {
+                chain.push((l, layer.len()));
+                layer.push(Item::Dummy);
             }
         }
         chain.push((layer_of[to], position[to]));
@@ -409,8 +414,7 @@ fn count_crossings(layered: &Layered, rank: &[Vec<usize>]) -> usize {
         pairs.sort_unstable();
         let width = layered.layers[l + 1].len() + 1;
         let mut tree = vec![0usize; width + 1];
-        let mut seen = 0usize;
-        for &(_, b) in &pairs {
+        for (seen, &(_, b)) in pairs.iter().enumerate() {
             // Count earlier pairs whose lower end lies strictly after b.
             let mut at_most_b = 0usize;
             let mut k = b + 1;
@@ -424,7 +428,6 @@ fn count_crossings(layered: &Layered, rank: &[Vec<usize>]) -> usize {
                 tree[k] += 1;
                 k += k & k.wrapping_neg();
             }
-            seen += 1;
         }
     }
     total

@@ -11,6 +11,9 @@ use super::expr::Titles;
 use super::layout::{self, Direction, LayoutInput, Options, Point, Rect, Size};
 use super::text::{self, EdgeFlow};
 
+/// A path of links from a box back to one of its operands: `(consumer, operand slot)`.
+pub type Path = Vec<(NodeId, usize)>;
+
 /// One box.
 #[derive(Debug, Clone)]
 pub struct NodeShape {
@@ -38,7 +41,7 @@ pub struct EdgeShape {
     /// is a list of `(consumer, operand slot)`. One path of one link for a plain edge;
     /// longer paths when intermediates are folded into `to`'s box, several when `from`
     /// reaches `to` more than one way (their contributions add up).
-    pub paths: Vec<Vec<(NodeId, usize)>>,
+    pub paths: Vec<Path>,
     /// The route, from `from`'s box to `to`'s box.
     pub points: Vec<Point>,
     /// The label plate (local derivative and what it sends back).
@@ -107,11 +110,11 @@ impl Picture {
                 is_output,
             });
         }
-        let mut links: Vec<(NodeId, NodeId, Vec<Vec<(NodeId, usize)>>)> = Vec::new();
+        let mut links: Vec<(NodeId, NodeId, Vec<Path>)> = Vec::new();
         let plate = text::plate_size();
         for &id in &drawn {
             // Walk back through folded operations (iteratively) to the boxes they read.
-            let mut from_here: Vec<(NodeId, Vec<Vec<(NodeId, usize)>>)> = Vec::new();
+            let mut from_here: Vec<(NodeId, Vec<Path>)> = Vec::new();
             let mut stack: Vec<(NodeId, Vec<(NodeId, usize)>)> = vec![(id, Vec::new())];
             while let Some((node, path)) = stack.pop() {
                 let operands = graph.operands(node);
