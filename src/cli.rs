@@ -1,5 +1,5 @@
 //! The headless command line: `grad`, `hessian` and `hvp` (see
-//! `shared/spec/graph-script.md`), and `check` for lesson files.
+//! `shared/spec/graph-script.md`), `check` for lesson files and `export` for pictures.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -33,6 +33,22 @@ pub enum Command {
     Hvp(HvpArgs),
     /// Validate lesson files (the built-in ones, or every *.ron file of DIR).
     Check(CheckArgs),
+    /// Draw the graph as the app does at 100% zoom, to SVG and/or Graphviz DOT files.
+    Export(ExportArgs),
+}
+
+/// `export`: the program, `--at` overrides and where to write the pictures.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The program and the inputs to override.
+    #[command(flatten)]
+    pub script: ScriptArgs,
+    /// Write the SVG here (without --svg or --dot, the SVG goes to standard output).
+    #[arg(long, value_name = "OUT.svg")]
+    pub svg: Option<PathBuf>,
+    /// Write the Graphviz DOT here.
+    #[arg(long, value_name = "OUT.dot")]
+    pub dot: Option<PathBuf>,
 }
 
 /// Which lessons `check` reads.
@@ -86,6 +102,14 @@ pub enum CliError {
         /// What it is instead ("a directory", "a FIFO", ...).
         kind: &'static str,
     },
+    /// An output file could not be written.
+    #[error("cannot write {what}: {source}")]
+    Write {
+        /// The path.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
     /// A `--at` option was malformed or named something that is not an input.
     #[error("--at {arg}: {why}")]
     At {
@@ -122,7 +146,33 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
             Ok(hvp_json(&program, &v))
         }
         Command::Check(args) => Ok(check_lessons(args).0),
+        Command::Export(args) => {
+            let mut program = load(&args.script, stdin)?;
+            export(&mut program, args)
+        }
     }
+}
+
+/// Writes the files `export` asks for; returns what goes to stdout (the SVG when no file
+/// was named, else nothing).
+fn export(program: &mut Program, args: &ExportArgs) -> Result<String, CliError> {
+    use crate::diagram::export::{to_dot, to_svg};
+    let write = |path: &PathBuf, text: String| {
+        std::fs::write(path, text).map_err(|source| CliError::Write {
+            what: path.display().to_string(),
+            source,
+        })
+    };
+    if args.svg.is_none() && args.dot.is_none() {
+        return Ok(to_svg(program));
+    }
+    if let Some(path) = &args.svg {
+        write(path, to_svg(program))?;
+    }
+    if let Some(path) = &args.dot {
+        write(path, to_dot(program))?;
+    }
+    Ok(String::new())
 }
 
 /// `check`: every error on stderr as `error: FILE:LINE:COLUMN: ...`, then the summary

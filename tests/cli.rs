@@ -763,3 +763,66 @@ fn a_path_that_is_not_a_regular_file_is_an_error() {
         }
     }
 }
+
+#[test]
+fn export_writes_the_svg_and_dot_the_app_draws() {
+    let folder = common::TempFolder::new("export");
+    let script_path = folder.join("valves.txt");
+    std::fs::write(
+        &script_path,
+        "A = 3\nB = 2*A + 1\nC = B - 5\nT = 90 - 4*C\n",
+    )
+    .expect("write");
+    let svg_path = folder.join("out.svg");
+    let dot_path = folder.join("out.dot");
+    let out = run(
+        &[
+            "export",
+            script_path.to_str().expect("utf-8 path"),
+            "--at",
+            "A=1",
+            "--svg",
+            svg_path.to_str().expect("utf-8 path"),
+            "--dot",
+            dot_path.to_str().expect("utf-8 path"),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(&svg_path).expect("the SVG is written");
+    assert!(svg.starts_with("<svg"));
+    assert!(!svg.contains("transform"), "absolute coordinates");
+    for name in ["A", "B", "C", "T"] {
+        assert_eq!(
+            svg.matches(&format!(r#"<g class="node" id="node-{name}">"#))
+                .count(),
+            1,
+            "{name}"
+        );
+    }
+    // At A = 1: B = 3, C = -2, T = 98, dT/dA = -4 * 2 = -8, each with its minus sign.
+    assert!(svg.contains("val  −2"), "{svg}");
+    assert!(svg.contains("grad −8"), "{svg}");
+    assert!(svg.contains("T = 90 − 4·C"));
+    assert!(svg.contains(r#"font-size="14px""#));
+    assert_eq!(svg.matches(r#"<path class="edge""#).count(), 3);
+    assert_eq!(svg.matches(r#"<rect class="edge-label""#).count(), 3);
+    let dot = std::fs::read_to_string(&dot_path).expect("the DOT is written");
+    assert!(dot.starts_with("digraph"));
+    assert_eq!(dot.matches(" -> ").count(), 3);
+    // Without --svg or --dot the SVG goes to standard output.
+    let out = run(&["export", "-"], "x = -2\ny = x * x\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains(r#"id="node-y""#));
+}
+
+#[test]
+fn export_errors_are_one_line() {
+    let message = error(&["export", "-", "--svg", "/tmp/never.svg"], "y = (1 + 2\n");
+    assert!(message.contains("1:"), "{message}");
+    let message = error(
+        &["export", "-", "--svg", "/nonexistent-folder/x.svg"],
+        "x = 1\ny = x\n",
+    );
+    assert!(message.contains("cannot write"), "{message}");
+}
