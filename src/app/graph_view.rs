@@ -506,7 +506,7 @@ impl GraphView {
             let label = if playing {
                 "Stop the animation"
             } else {
-                "▶ Play the backward pass"
+                "Play the backward pass"
             };
             if ui
                 .button(label)
