@@ -188,28 +188,32 @@ fn page_keys_move_between_lessons() {
 
 #[test]
 fn a_snapshot_of_every_lesson_page() {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 700.0))
-        .build_eframe(|_cc| {
-            BackpropApp::with_state(
-                &LessonSource::Embedded,
-                String::from("x = 1\ny = x^2"),
-                false,
-            )
-        });
-    harness.run();
     let mut results = Vec::new();
-    // Named after the lesson's file, so adding a lesson does not rename the others.
-    for (index, file) in lesson::load_embedded().iter().enumerate() {
-        harness.state_mut().open(Page::Lesson(index));
+    // The two window sizes a learner is most likely to have: a laptop and a full-HD
+    // screen (where graphs take the whole width).
+    for (width, height) in [(1280.0, 800.0), (1920.0, 1080.0)] {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(width, height))
+            .build_eframe(|_cc| {
+                BackpropApp::with_state(
+                    &LessonSource::Embedded,
+                    String::from("x = 1\ny = x^2"),
+                    false,
+                )
+            });
         harness.run();
-        let stem = file.file.trim_end_matches(".ron");
-        let name = format!("lesson_{stem}");
-        results.push(
-            harness
-                .try_snapshot(&name)
-                .map_err(|e| format!("{name}: {e}")),
-        );
+        // Named after the lesson's file, so adding a lesson does not rename the others.
+        for (index, file) in lesson::load_embedded().iter().enumerate() {
+            harness.state_mut().open(Page::Lesson(index));
+            harness.run();
+            let stem = file.file.trim_end_matches(".ron");
+            let name = format!("lesson_{stem}_{width}x{height}");
+            results.push(
+                harness
+                    .try_snapshot(&name)
+                    .map_err(|e| format!("{name}: {e}")),
+            );
+        }
     }
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{failures:#?}");
