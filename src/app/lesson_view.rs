@@ -7,7 +7,8 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::engine;
 use crate::lesson::template;
-use crate::lesson::{Lesson, LiveGraph, PlotSection, RevealSection, Section};
+use crate::lesson::{Lesson, LiveGraph, PlotSection, Question, RevealSection, Section};
+use crate::quiz::seed_for;
 
 use super::format::number;
 use super::formula::formula_ui;
@@ -42,9 +43,15 @@ enum SectionState {
     },
     Quiz {
         title: String,
+        /// The lesson these questions test, if the author linked one.
+        lesson: Option<String>,
         /// The number of this quiz's first question within the lesson.
         first: u32,
+        /// The author's questions, to draw them again for a retake.
+        source: Vec<Question>,
         questions: Vec<QuestionView>,
+        /// Each question's last checked answer: right, wrong, or not checked yet.
+        results: Vec<Option<bool>>,
     },
     /// A graph section whose script does not run (lesson files are checked, so this is
     /// only reached by a file loaded from a teacher's folder and not checked).
@@ -81,6 +88,14 @@ pub struct LessonView {
     summary: String,
     sections: Vec<(SectionState, Option<usize>)>,
     markdown: CommonMarkCache,
+    /// The page is a test (see [`Lesson::assessment`]).
+    assessment: bool,
+    /// Which draw of the numbers the questions show (0 first; a retake moves on).
+    round: u64,
+    /// "Finish lesson" was pressed with questions unanswered: asking to confirm.
+    confirming: bool,
+    /// The assessment's results are shown instead of its questions.
+    results_shown: bool,
 }
 
 impl LessonView {
@@ -134,6 +149,9 @@ impl LessonView {
                 },
                 Section::Quiz(quiz) => SectionState::Quiz {
                     title: quiz.title.clone(),
+                    lesson: quiz.lesson.clone(),
+                    source: quiz.questions.clone(),
+                    results: vec![None; quiz.questions.len()],
                     first: {
                         let first = questions_before;
                         questions_before = questions_before
@@ -144,7 +162,7 @@ impl LessonView {
                         .questions
                         .iter()
                         .enumerate()
-                        .map(|(i, q)| QuestionView::new(q, seed_for(&lesson.title, index, i)))
+                        .map(|(i, q)| QuestionView::new(q, seed_for(&lesson.title, index, i, 0)))
                         .collect(),
                 },
             };
@@ -159,6 +177,167 @@ impl LessonView {
             summary: lesson.summary.clone(),
             sections,
             markdown: CommonMarkCache::default(),
+            assessment: lesson.assessment,
+            round: 0,
+            confirming: false,
+            results_shown: false,
+        }
+    }
+
+    /// How many questions the page asks, and how many were answered, and answered right
+    /// (each question's last checked answer).
+    fn tally(&self) -> (usize, usize, usize) {
+        let mut tally = (0, 0, 0);
+        for (state, _) in &self.sections {
+            if let SectionState::Quiz { results, .. } = state {
+                tally.0 += results.len();
+                tally.1 += results.iter().filter(|r| r.is_some()).count();
+                tally.2 += results.iter().filter(|r| **r == Some(true)).count();
+            }
+        }
+        tally
+    }
+
+    /// Every question drawn again with new numbers (and option orders), nothing answered.
+    fn retake(&mut self) {
+        self.round += 1;
+        let round = self.round;
+        for (index, (state, _)) in self.sections.iter_mut().enumerate() {
+            if let SectionState::Quiz {
+                source,
+                questions,
+                results,
+                ..
+            } = state
+            {
+                *questions = source
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| QuestionView::new(q, seed_for(&self.title, index, i, round)))
+                    .collect();
+                results.iter_mut().for_each(|r| *r = None);
+            }
+        }
+        self.confirming = false;
+        self.results_shown = false;
+    }
+
+    /// The bottom of the page: "Finish lesson", or for an assessment the confirmation
+    /// while questions are unanswered.
+    fn finish_ui(&mut self, ui: &mut egui::Ui, finished: bool, events: &mut Vec<LessonEvent>) {
+        if !self.assessment {
+            ui.horizontal(|ui| {
+                if finished {
+                    ui.label("● You finished this lesson.");
+                } else if ui.button("Finish lesson").clicked() {
+                    events.push(LessonEvent::Finished);
+                }
+            });
+            return;
+        }
+        let (total, answered, _) = self.tally();
+        if self.confirming && answered < total {
+            ui.label(format!(
+                "Not answered yet: {} of {total} questions. They count as wrong. Finish anyway?",
+                total - answered
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Finish anyway").clicked() {
+                    self.confirming = false;
+                    self.results_shown = true;
+                }
+                if ui.button("Keep answering").clicked() {
+                    self.confirming = false;
+                }
+            });
+            return;
+        }
+        ui.horizontal(|ui| {
+            if finished {
+                ui.label("● You finished this lesson.");
+            }
+            let label = if finished {
+                "See my results"
+            } else {
+                "Finish lesson"
+            };
+            if ui.button(label).clicked() {
+                if answered < total {
+                    self.confirming = true;
+                } else {
+                    self.results_shown = true;
+                }
+            }
+        });
+    }
+
+    /// The assessment's results: the score, each quiz's questions right or wrong with a
+    /// link back to the lesson they test, and a retake with new numbers.
+    fn results_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        finished: bool,
+        lessons: &[super::concept_map_view::LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
+        let (total, _, right) = self.tally();
+        ui.heading("Your results");
+        ui.label(RichText::new(format!("Score: {right} of {total} right")).strong());
+        ui.add_space(6.0);
+        for (index, (state, _)) in self.sections.iter().enumerate() {
+            let SectionState::Quiz {
+                title,
+                lesson,
+                results,
+                ..
+            } = state
+            else {
+                continue;
+            };
+            ui.push_id(("result", index), |ui| {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    let got = results.iter().filter(|r| **r == Some(true)).count();
+                    ui.strong(format!("{title}: {got} of {} right", results.len()));
+                    for (number, result) in results.iter().enumerate() {
+                        let word = match result {
+                            Some(true) => "right",
+                            Some(false) => "wrong",
+                            None => "not answered",
+                        };
+                        ui.label(format!("Question {}: {word}", number + 1));
+                    }
+                    if let Some(file) = lesson {
+                        let name = lessons
+                            .iter()
+                            .find(|l| l.file == file.as_str())
+                            .map_or(file.as_str(), |l| l.title);
+                        let label = if got < results.len() {
+                            format!("Revisit {name}")
+                        } else {
+                            format!("Open {name}")
+                        };
+                        if ui.button(label).clicked() {
+                            events.push(LessonEvent::Open(file.clone()));
+                        }
+                    }
+                });
+            });
+            ui.add_space(4.0);
+        }
+        ui.add_space(6.0);
+        let mut retake = false;
+        ui.horizontal(|ui| {
+            retake = ui.button("Retake with new numbers").clicked();
+            if ui.button("Back to the questions").clicked() {
+                self.results_shown = false;
+            }
+            if !finished && ui.button("Mark finished and continue ▶").clicked() {
+                events.push(LessonEvent::Finished);
+            }
+        });
+        if retake {
+            self.retake();
         }
     }
 
@@ -185,6 +364,11 @@ impl LessonView {
                     ui.label(RichText::new(&self.summary).italics());
                 }
                 ui.add_space(8.0);
+                if self.results_shown {
+                    self.results_ui(ui, finished, lessons, &mut events);
+                    ui.add_space(20.0);
+                    return;
+                }
                 for index in 0..self.sections.len() {
                     let wide = matches!(self.sections[index].0, SectionState::Graph(_));
                     if wide {
@@ -198,13 +382,7 @@ impl LessonView {
                     ui.add_space(10.0);
                 }
                 ui.separator();
-                ui.horizontal(|ui| {
-                    if finished {
-                        ui.label("● You finished this lesson.");
-                    } else if ui.button("Finish lesson").clicked() {
-                        events.push(LessonEvent::Finished);
-                    }
-                });
+                self.finish_ui(ui, finished, &mut events);
                 ui.add_space(20.0);
             });
         events
@@ -276,9 +454,19 @@ impl LessonView {
                 title,
                 first,
                 questions,
+                results,
+                ..
             } => {
                 ui.push_id(id, |ui| {
-                    quiz_ui(ui, &mut self.markdown, title, *first, questions, events);
+                    quiz_ui(
+                        ui,
+                        &mut self.markdown,
+                        title,
+                        *first,
+                        questions,
+                        results,
+                        events,
+                    );
                 });
             }
             SectionState::Broken(message) => {
@@ -414,6 +602,7 @@ fn quiz_ui(
     title: &str,
     first: u32,
     questions: &mut [QuestionView],
+    results: &mut [Option<bool>],
     events: &mut Vec<LessonEvent>,
 ) {
     if !title.is_empty() {
@@ -425,6 +614,9 @@ fn quiz_ui(
                 ui.set_width(ui.available_width());
                 ui.strong(format!("Question {}", number + 1));
                 if let Some(right) = question.ui(ui, cache) {
+                    if let Some(slot) = results.get_mut(number) {
+                        *slot = Some(right);
+                    }
                     let offset = u32::try_from(number).unwrap_or(u32::MAX);
                     events.push(LessonEvent::Answered {
                         question: first.saturating_add(offset),
@@ -435,15 +627,4 @@ fn quiz_ui(
         });
         ui.add_space(6.0);
     }
-}
-
-/// A repeatable seed per question, so a lesson's random numbers differ between questions
-/// but a test can replay them.
-fn seed_for(title: &str, section: usize, question: usize) -> u64 {
-    // FNV-1a over the title, then the positions.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in title.bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash ^ ((section as u64) << 32) ^ question as u64
 }

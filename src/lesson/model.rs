@@ -14,6 +14,11 @@ pub struct Lesson {
     pub summary: String,
     /// The page, top to bottom.
     pub sections: Vec<Section>,
+    /// The page is a test: "Finish lesson" asks for confirmation while questions are
+    /// unanswered, then shows the score with a breakdown by quiz (each quiz linked to its
+    /// lesson) and "Retake with new numbers".
+    #[serde(default)]
+    pub assessment: bool,
 }
 
 /// One block of a lesson page.
@@ -443,6 +448,9 @@ pub struct RevealSection {
 pub struct QuizSection {
     /// Heading above the questions.
     pub title: String,
+    /// The lesson these questions test (a file name such as `02-chain-rule.ron`); an
+    /// assessment's results link back to it.
+    pub lesson: Option<String>,
     /// The questions, in order.
     pub questions: Vec<Question>,
 }

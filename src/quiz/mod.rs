@@ -6,6 +6,7 @@ pub mod choice;
 pub mod grade;
 pub mod params;
 pub mod random;
+pub mod seed;
 
 pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};
@@ -13,3 +14,4 @@ pub use params::{
     Attempt, AttemptError, Parameter, Quantity, attempt_with, draw_attempt, fixed_attempt,
 };
 pub use random::Rng;
+pub use seed::seed_for;

@@ -1,0 +1,124 @@
+//! An assessment as a learner finishes it: "Finish lesson" asks first while questions are
+//! unanswered, the results show the score and each quiz's questions right or wrong with a
+//! link back to the lesson they test, and "Retake with new numbers" starts afresh.
+
+use std::path::Path;
+
+use backprop_lab::app::navigator::Page;
+use backprop_lab::app::{BackpropApp, LessonSource};
+use backprop_lab::progress::FileStore;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+mod common;
+use common::TempFolder;
+
+const ASSESSMENT: &str = r#"Lesson(
+    title: "Test Assessment",
+    assessment: true,
+    sections: [
+        Quiz(title: "Part A", lesson: "02-alpha.ron", questions: [
+            Choice(prompt: "Which one?", fixed_order: true, options: [
+                (text: "Right one", correct: true),
+                (text: "Wrong one"),
+            ]),
+        ]),
+        Quiz(title: "Part B", questions: [
+            Numeric(prompt: "y = 3x at x = 2. What is dy/dx?", script: "x = 2\ny = 3*x", answer: "grad x"),
+        ]),
+    ],
+)
+"#;
+
+const ALPHA: &str = r#"Lesson(
+    title: "Alpha Lesson",
+    sections: [Text("Alpha body text.")],
+)
+"#;
+
+fn app(lessons: &Path, data: &Path) -> Harness<'static, BackpropApp> {
+    let (lessons, data) = (lessons.to_path_buf(), data.to_path_buf());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |_cc| {
+            let mut app =
+                BackpropApp::with_state(&LessonSource::Folder(lessons), "x = 1".into(), false);
+            app.use_store(Box::new(FileStore::new(data)));
+            app
+        });
+    harness.run();
+    harness
+}
+
+fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+fn shows(harness: &Harness<'static, BackpropApp>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+#[test]
+fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
+    let lessons = TempFolder::new("ui-assessment-lessons");
+    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
+    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
+    let data = TempFolder::new("ui-assessment-data");
+    let mut harness = app(&lessons, &data);
+    assert_eq!(harness.state().page(), Page::Lesson(0));
+
+    // One question answered, one not: finishing asks first.
+    click(&mut harness, "Right one");
+    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
+    checks
+        .first()
+        .expect("the choice question's button")
+        .click();
+    harness.run();
+    click(&mut harness, "Finish lesson");
+    assert!(shows(
+        &harness,
+        "Not answered yet: 1 of 2 questions. They count as wrong. Finish anyway?"
+    ));
+    click(&mut harness, "Keep answering");
+    assert!(!shows(&harness, "Finish anyway"));
+    assert!(!shows(&harness, "Your results"));
+
+    // Answer the other question, then finishing shows the results at once.
+    let field = harness.get_by_label("Your answer:");
+    field.focus();
+    field.type_text("3");
+    harness.run();
+    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
+    checks
+        .last()
+        .expect("the numeric question's button")
+        .click();
+    harness.run();
+    click(&mut harness, "Finish lesson");
+    assert!(shows(&harness, "Your results"));
+    assert!(shows(&harness, "Score: 2 of 2 right"));
+    assert!(shows(&harness, "Part A: 1 of 1 right"));
+    assert_eq!(harness.query_all_by_label("Question 1: right").count(), 2);
+    assert!(shows(&harness, "Open Alpha Lesson"));
+
+    // A retake: new numbers, nothing answered; finishing at once asks first.
+    click(&mut harness, "Retake with new numbers");
+    assert!(!shows(&harness, "Your results"));
+    click(&mut harness, "Finish lesson");
+    click(&mut harness, "Finish anyway");
+    assert!(shows(&harness, "Score: 0 of 2 right"));
+    assert!(shows(&harness, "Part A: 0 of 1 right"));
+    assert_eq!(
+        harness
+            .query_all_by_label("Question 1: not answered")
+            .count(),
+        2
+    );
+
+    // The breakdown links back to the lesson a quiz tests.
+    click(&mut harness, "Revisit Alpha Lesson");
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+    assert!(shows(&harness, "Alpha body text."));
+}
