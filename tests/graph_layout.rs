@@ -76,6 +76,37 @@ fn a_twenty_node_chain_reads_top_to_bottom_in_a_narrow_window() {
     assert_eq!(tall.nodes.len(), 20);
 }
 
+#[test]
+fn a_chain_sharing_one_weight_stays_straight() {
+    // One weight used by every layer sends long edges beside the chain; the chain's
+    // boxes must still line up, one under the other.
+    let mut script = String::from("x = 0.5\nw = -1.1\n");
+    for i in 1..19 {
+        let previous = if i == 1 {
+            "x".to_string()
+        } else {
+            format!("h{}", i - 1)
+        };
+        script.push_str(&format!("h{i} = tanh(w*{previous})\n"));
+    }
+    let mut program = parse(&script).expect("parses");
+    let picture = Picture::new(&mut program.graph, Direction::TopToBottom);
+    assert!(picture.layout_problems().is_empty());
+    let xs: Vec<f32> = picture
+        .nodes
+        .iter()
+        .filter(|n| n.title.starts_with('h'))
+        .map(|n| n.rect.x)
+        .collect();
+    assert_eq!(xs.len(), 18);
+    let spread =
+        xs.iter().cloned().fold(f32::MIN, f32::max) - xs.iter().cloned().fold(f32::MAX, f32::min);
+    assert!(
+        spread < 40.0,
+        "the chain wanders {spread} px sideways: {xs:?}"
+    );
+}
+
 /// A random program: `inputs` inputs, then statements each combining two earlier names.
 fn random_script(inputs: usize, statements: &[(u8, usize, usize)]) -> String {
     let mut script = String::new();

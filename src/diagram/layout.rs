@@ -484,18 +484,38 @@ fn place(
             } else {
                 (&layered.down[l], l + 1)
             };
+            let is_box = |layer: usize, i: usize| matches!(layered.layers[layer][i], Item::Box(_));
             let desired: Vec<f32> = (0..layered.layers[l].len())
                 .map(|i| {
                     let linked = &links[i];
                     if linked.is_empty() {
-                        centre[l][i]
-                    } else {
-                        linked.iter().map(|&j| centre[other][j]).sum::<f32>() / linked.len() as f32
+                        return centre[l][i];
                     }
+                    // A box with a box among its neighbours follows only those: a
+                    // long edge passing by must bend, not the chain of boxes.
+                    let box_links = is_box(l, i) && linked.iter().any(|&j| is_box(other, j));
+                    let (mut sum, mut total) = (0.0f32, 0.0f32);
+                    for &j in linked {
+                        if box_links && !is_box(other, j) {
+                            continue;
+                        }
+                        sum += centre[other][j];
+                        total += 1.0;
+                    }
+                    sum / total
                 })
                 .collect();
             let sizes: Vec<f32> = layered.layers[l].iter().map(item_along).collect();
-            centre[l] = isotonic_place(&desired, &sizes, spacing.between_boxes);
+            // Edges passing through give way to boxes: a stack of long edges beside a
+            // chain must not push the chain sideways.
+            let weights: Vec<f32> = layered.layers[l]
+                .iter()
+                .map(|item| match item {
+                    Item::Box(_) => 1.0,
+                    Item::Dummy => 0.001,
+                })
+                .collect();
+            centre[l] = isotonic_place_weighted(&desired, &sizes, &weights, spacing.between_boxes);
         }
     }
     // Shift so the smallest extent starts at the margin.
@@ -755,6 +775,17 @@ fn dedup_points(points: Vec<Point>) -> Vec<Point> {
 /// the next, as close as possible (least squares) to the desired centres: isotonic
 /// regression by pooling adjacent violators, linear time.
 pub fn isotonic_place(desired: &[f32], sizes: &[f32], gap: f32) -> Vec<f32> {
+    isotonic_place_weighted(desired, sizes, &vec![1.0; desired.len()], gap)
+}
+
+/// [`isotonic_place`] where each item's wish counts with its weight: a light item (an
+/// edge passing through a layer) gives way to a heavy one (a box).
+pub fn isotonic_place_weighted(
+    desired: &[f32],
+    sizes: &[f32],
+    weights: &[f32],
+    gap: f32,
+) -> Vec<f32> {
     let n = desired.len();
     // offset[i]: the least distance from item 0's centre to item i's centre.
     let mut offset = vec![0.0f32; n];
@@ -764,7 +795,8 @@ pub fn isotonic_place(desired: &[f32], sizes: &[f32], gap: f32) -> Vec<f32> {
     // Blocks of (sum, count), each block's mean is its shared shifted position.
     let mut blocks: Vec<(f32, f32, usize)> = Vec::with_capacity(n);
     for i in 0..n {
-        let mut block = (desired[i] - offset[i], 1.0f32, 1usize);
+        let weight = weights.get(i).copied().unwrap_or(1.0).max(1e-6);
+        let mut block = ((desired[i] - offset[i]) * weight, weight, 1usize);
         while let Some(&(sum, count, len)) = blocks.last() {
             if sum / count >= block.0 / block.1 {
                 blocks.pop();
