@@ -179,3 +179,38 @@ fn the_graph_stays_in_view_whatever_the_zoom() {
     assert!(harness.query_by_label_contains("L = 5 − y").is_some());
     assert!(harness.query_by_label_contains("x (input)").is_some());
 }
+
+#[test]
+fn an_input_box_is_a_slider_for_the_keyboard_and_screen_readers() {
+    let mut harness = harness(false);
+    let x = harness
+        .state()
+        .graph
+        .operands(harness.state().graph.output().expect("output"))[1];
+    let x_input = harness.state().graph.operands(x)[1];
+    harness.state_mut().view.scrub_ranges = vec![(x_input, -10.0..=10.0)];
+    harness.run();
+    // A screen reader sets the value directly.
+    harness
+        .get_by_role_and_label(
+            egui::accesskit::Role::Slider,
+            "x (input): value 3, gradient 4",
+        )
+        .set_value_accesskit(5.0);
+    harness.run();
+    assert_eq!(harness.state().graph.value(x_input), 5.0);
+    // L = 5 - w*x with w = -4: dL/dx = 4, and L = 5 + 4*5 = 25.
+    let output = harness.state().graph.output().expect("output");
+    assert_eq!(harness.state().graph.value(output), 25.0);
+    // The keyboard: focus the box, then the right arrow moves it up by 1% of its range.
+    harness
+        .get_by_role_and_label(
+            egui::accesskit::Role::Slider,
+            "x (input): value 5, gradient 4",
+        )
+        .focus();
+    harness.run();
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    assert!((harness.state().graph.value(x_input) - 5.2).abs() < 1e-9);
+}
