@@ -370,7 +370,13 @@ impl LessonView {
                     return;
                 }
                 for index in 0..self.sections.len() {
-                    let wide = matches!(self.sections[index].0, SectionState::Graph(_));
+                    let wide = matches!(
+                        self.sections[index].0,
+                        SectionState::Graph(_)
+                            | SectionState::Backward(_)
+                            | SectionState::Training(_)
+                            | SectionState::SecondOrder(_)
+                    );
                     if wide {
                         ui.scope(|ui| {
                             ui.set_max_width(full_width);
