@@ -122,7 +122,10 @@ impl Picture {
                     let mut longer = path.clone();
                     longer.push((node, slot));
                     if index_of.contains_key(&operand) {
-                        match from_here.iter_mut().find(|(f, _)| *f == operand) {
+                        // Folded, all the ways `operand` reaches this box make one edge
+                        // (their local derivatives add up); unfolded, each use of an
+                        // operand is its own edge, so `x*x` shows both of its parts.
+                        match from_here.iter_mut().find(|(f, _)| fold && *f == operand) {
                             Some((_, paths)) => paths.push(longer),
                             None => from_here.push((operand, vec![longer])),
                         }
