@@ -54,8 +54,9 @@ pub struct BackpropApp {
     page: Page,
     progress: Progress,
     store: Box<dyn ProgressStore>,
-    /// Something the learner must know about their saved progress (damaged, not saved).
-    notice: Option<String>,
+    /// What the learner must know about their saved progress (damaged, not saved, from a
+    /// newer version), oldest first: every one that applies is shown.
+    notices: Vec<String>,
     progress_page: progress_page::ProgressPage,
     playground: Playground,
     dark_mode: bool,
@@ -104,7 +105,7 @@ impl BackpropApp {
             page,
             progress: Progress::default(),
             store: Box::new(MemoryStore::default()),
-            notice: None,
+            notices: Vec::new(),
             progress_page: progress_page::ProgressPage::default(),
             playground: Playground::new(script),
             dark_mode,
@@ -116,7 +117,7 @@ impl BackpropApp {
     pub fn use_store(&mut self, mut store: Box<dyn ProgressStore>) {
         let loaded = store.load();
         self.progress = loaded.progress;
-        self.notice = loaded.notice;
+        self.notices.extend(loaded.notice);
         self.store = store;
         self.record_open();
     }
@@ -126,11 +127,36 @@ impl BackpropApp {
         &self.progress
     }
 
+    /// The notices shown above the page, oldest first.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    fn notify(&mut self, notice: String) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
+    }
+
+    /// Saves, merged with what another window saved meanwhile (the app then shows both).
     fn save_progress(&mut self) {
-        if let Err(error) = self.store.save(&self.progress) {
-            self.notice = Some(format!(
+        let result = self.store.save(&self.progress);
+        self.after_save(result);
+    }
+
+    fn after_save(&mut self, result: Result<(), crate::progress::SaveError>) {
+        for notice in self.store.take_notices() {
+            self.notify(notice);
+        }
+        match result {
+            Ok(()) => {
+                if let Some(merged) = self.store.take_merged() {
+                    self.progress = merged;
+                }
+            }
+            Err(error) => self.notify(format!(
                 "{error}. Your progress is kept while the app runs."
-            ));
+            )),
         }
     }
 
@@ -321,14 +347,20 @@ impl BackpropApp {
         });
         self.keyboard(&ui.ctx().clone());
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
-        if let Some(notice) = self.notice.clone() {
+        if !self.notices.is_empty() {
             egui::Panel::top("notice").show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(ui.visuals().warn_fg_color, notice);
-                    if ui.button("Dismiss").clicked() {
-                        self.notice = None;
-                    }
-                });
+                let mut dismissed = None;
+                for (i, notice) in self.notices.iter().enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(ui.visuals().warn_fg_color, notice);
+                        if ui.button("Dismiss").clicked() {
+                            dismissed = Some(i);
+                        }
+                    });
+                }
+                if let Some(i) = dismissed {
+                    self.notices.remove(i);
+                }
             });
         }
         egui::Panel::left("lesson_list")
@@ -373,7 +405,8 @@ impl BackpropApp {
                 ) {
                     self.progress = Progress::default();
                     self.views = self.lessons.iter().map(|_| None).collect();
-                    self.save_progress();
+                    let result = self.store.replace(&self.progress);
+                    self.after_save(result);
                 }
             }
         });

@@ -90,6 +90,24 @@ impl Progress {
         entry.cards.insert(card, right);
     }
 
+    /// Takes in another copy's records (another window's save): the union of opened and
+    /// finished lessons, of questions answered right (so the best score never drops) and
+    /// of cards (this copy's answer wins for a card both hold); the larger question and
+    /// attempt counts.
+    pub fn merge(&mut self, other: &Progress) {
+        for (file, theirs) in &other.lessons {
+            let ours = self.lessons.entry(file.clone()).or_default();
+            ours.opened |= theirs.opened;
+            ours.finished |= theirs.finished;
+            ours.correct.extend(theirs.correct.iter().copied());
+            ours.question_count = ours.question_count.max(theirs.question_count);
+            ours.attempts = ours.attempts.max(theirs.attempts);
+            for (&card, &right) in &theirs.cards {
+                ours.cards.entry(card).or_insert(right);
+            }
+        }
+    }
+
     /// Whether a lesson is finished.
     pub fn is_finished(&self, file: &str) -> bool {
         self.lessons.get(file).is_some_and(|l| l.finished)
@@ -114,5 +132,25 @@ mod tests {
         assert!(p.finish("a.ron"));
         assert!(p.is_finished("a.ron"));
         assert!(!p.is_finished("b.ron"));
+    }
+
+    #[test]
+    fn merging_keeps_the_union_and_the_best_score() {
+        let mut a = Progress::default();
+        a.open("1.ron");
+        a.answer("2.ron", 0, 3, true);
+        a.card("2.ron", 0, true);
+        let mut b = Progress::default();
+        b.finish("12.ron");
+        b.answer("2.ron", 1, 3, true);
+        b.answer("2.ron", 2, 3, false);
+        b.card("2.ron", 0, false);
+        b.card("2.ron", 1, false);
+        a.merge(&b);
+        assert!(a.lesson("1.ron").opened && a.is_finished("12.ron"));
+        let two = a.lesson("2.ron");
+        assert_eq!((two.best_score(), two.attempts), (2, 2));
+        assert_eq!(two.cards.get(&0), Some(&true));
+        assert_eq!(two.cards.get(&1), Some(&false));
     }
 }

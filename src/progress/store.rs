@@ -1,19 +1,35 @@
 //! Where progress lives. One small interface, [`ProgressStore`]; on the desktop it is a
-//! file written atomically (temporary file, flush, rename) with the previous version kept
-//! as a backup. A file that cannot be read is moved aside, never overwritten, and the
-//! learner is told.
+//! file in a folder, saved the way a careful database would:
+//!
+//! - under an advisory lock on the folder (two windows take turns), the file on disk is
+//!   read and merged with the learner's records first, so two running windows never lose
+//!   each other's progress;
+//! - the new text goes to a temporary file with a unique name, created with `O_EXCL` in
+//!   the same folder (the `tempfile` crate), flushed to disk, and renamed over the
+//!   progress file; the previous text becomes the backup the same way. A rename replaces
+//!   a symbolic link planted at either name; it never writes through it;
+//! - then the folder itself is flushed, so the rename survives a power cut.
+//!
+//! Only a regular file is read (a FIFO or a device is set aside without being opened). A
+//! file that cannot be read is moved aside, never overwritten, and the learner is told.
+//! A file written by a newer version of the app is never overwritten: the app keeps
+//! progress in memory and says so.
 
 #[cfg(not(target_arch = "wasm32"))]
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 #[cfg(not(target_arch = "wasm32"))]
 use std::path::{Path, PathBuf};
 
 use super::model::Progress;
+#[cfg(not(target_arch = "wasm32"))]
+use super::model::VERSION;
 
 /// The environment variable that moves the progress folder (tests use a temporary one).
 pub const DATA_DIR_VARIABLE: &str = "BACKPROP_LAB_DATA_DIR";
 /// The progress file's name inside its folder.
 pub const FILE_NAME: &str = "progress.ron";
+/// The largest progress file read, in bytes (a learner's file is a few kB).
+pub const MAX_PROGRESS_BYTES: u64 = 16 << 20;
 
 /// What loading found.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +54,23 @@ pub struct SaveError {
 pub trait ProgressStore {
     /// Reads the stored progress; an unreadable store is set aside and reported.
     fn load(&mut self) -> Loaded;
-    /// Stores `progress`, keeping what was stored before as a backup.
+    /// Stores `progress` merged with what is stored (another window's work is kept),
+    /// keeping what was stored before as a backup.
     fn save(&mut self, progress: &Progress) -> Result<(), SaveError>;
+    /// Stores exactly `progress` (the learner reset it), keeping a backup.
+    fn replace(&mut self, progress: &Progress) -> Result<(), SaveError> {
+        self.save(progress)
+    }
+    /// The progress the last save wrote, when merging changed it (another window's
+    /// records were added): the app shows that from then on.
+    fn take_merged(&mut self) -> Option<Progress> {
+        None
+    }
+    /// Messages for the learner that came up while saving (a file set aside, a newer
+    /// version found), oldest first; each is returned once.
+    fn take_notices(&mut self) -> Vec<String> {
+        Vec::new()
+    }
     /// Where the progress is kept, for messages.
     fn location(&self) -> String;
 }
@@ -49,6 +80,168 @@ pub trait ProgressStore {
 #[derive(Debug, Clone)]
 pub struct FileStore {
     folder: PathBuf,
+    /// Why the file must not be written (a newer version's file, or a damaged file that
+    /// could not be moved aside): progress then stays in memory.
+    read_only: Option<String>,
+    notices: Vec<String>,
+    merged: Option<Progress>,
+}
+
+/// Why the file on disk could not be taken as progress.
+#[cfg(not(target_arch = "wasm32"))]
+enum Unreadable {
+    /// Not a regular file (never opened).
+    Special(&'static str),
+    /// Too big to be progress.
+    TooBig(u64),
+    /// Opening or reading failed.
+    Io(std::io::Error),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Special(kind) => write!(f, "it is {kind}, not a regular file"),
+            Self::TooBig(bytes) => write!(
+                f,
+                "it has {bytes} bytes, more than the {MAX_PROGRESS_BYTES} a progress file may have"
+            ),
+            Self::Io(error) => write!(f, "it could not be opened ({error})"),
+        }
+    }
+}
+
+/// What the progress file holds, read without blocking.
+#[cfg(not(target_arch = "wasm32"))]
+enum OnDisk {
+    /// No file.
+    Missing,
+    /// Progress this app can write back.
+    Progress(Progress, String),
+    /// Progress from a newer version of the app: its format version, and what of it
+    /// this app understands.
+    Newer(u32, Option<Progress>),
+    /// Text that is not progress, or no regular file.
+    Damaged(String),
+    /// The folder could not be read.
+    Failed(std::io::Error),
+}
+
+/// Only the version field, to recognise a newer file this app cannot parse.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(serde::Deserialize)]
+struct VersionOnly {
+    #[serde(default)]
+    version: u32,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_regular(path: &Path) -> Result<Option<String>, Unreadable> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(Unreadable::Io(error)),
+    };
+    if !metadata.is_file() {
+        return Err(Unreadable::Special(crate::lesson::load::kind_of(
+            metadata.file_type(),
+        )));
+    }
+    if metadata.len() > MAX_PROGRESS_BYTES {
+        return Err(Unreadable::TooBig(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(Unreadable::Io)?;
+    let metadata = file.metadata().map_err(Unreadable::Io)?;
+    if !metadata.is_file() {
+        return Err(Unreadable::Special(crate::lesson::load::kind_of(
+            metadata.file_type(),
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PROGRESS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Unreadable::Io)?;
+    if bytes.len() as u64 > MAX_PROGRESS_BYTES {
+        return Err(Unreadable::TooBig(bytes.len() as u64));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| Unreadable::Io(std::io::Error::other("it is not UTF-8 text")))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_on_disk(path: &Path) -> OnDisk {
+    match read_regular(path) {
+        Ok(None) => OnDisk::Missing,
+        Ok(Some(text)) => match from_ron(&text) {
+            Ok(progress) if progress.version > VERSION => {
+                OnDisk::Newer(progress.version, Some(progress))
+            }
+            Ok(progress) => OnDisk::Progress(progress, text),
+            Err(error) => match ron::from_str::<VersionOnly>(&text) {
+                Ok(v) if v.version > VERSION => OnDisk::Newer(v.version, None),
+                _ => OnDisk::Damaged(format!("it could not be read ({error})")),
+            },
+        },
+        Err(Unreadable::Io(error)) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+            OnDisk::Failed(error)
+        }
+        Err(problem) => OnDisk::Damaged(problem.to_string()),
+    }
+}
+
+/// Writes `text` to a new temporary file of `folder` (unique name, `O_EXCL`), flushes it
+/// and renames it to `target`. A symbolic link at `target` is replaced, not followed.
+#[cfg(not(target_arch = "wasm32"))]
+fn write_replacing(folder: &Path, target: &Path, text: &str) -> std::io::Result<()> {
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{FILE_NAME}."))
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temporary.write_all(text.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Flushes a folder's entries (the renames) to disk.
+#[cfg(not(target_arch = "wasm32"))]
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(folder)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        Ok(())
+    }
+}
+
+/// Takes the folder's advisory lock, waiting up to two seconds for another window to
+/// finish its save; `None` (save anyway, still merging) if it cannot be had.
+#[cfg(not(target_arch = "wasm32"))]
+fn lock_folder(folder: &Path) -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        let handle = std::fs::File::open(folder).ok()?;
+        for _ in 0..100 {
+            match handle.try_lock() {
+                Ok(()) => return Some(handle),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::Error(_)) => return None,
+            }
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        None
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -57,6 +250,9 @@ impl FileStore {
     pub fn new(folder: impl Into<PathBuf>) -> Self {
         Self {
             folder: folder.into(),
+            read_only: None,
+            notices: Vec::new(),
+            merged: None,
         }
     }
 
@@ -78,19 +274,21 @@ impl FileStore {
         self.folder.join(format!("{FILE_NAME}.bak"))
     }
 
-    /// The temporary file a save writes before renaming it into place.
-    pub fn temporary_path(&self) -> PathBuf {
-        self.folder.join(format!("{FILE_NAME}.tmp"))
+    /// Whether saves are refused (a newer version's file, or a damaged file that could
+    /// not be moved aside): progress then stays in memory.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
-    /// Moves an unreadable file aside as `progress.ron.corrupt-<seconds since 1970>`.
+    /// Moves an unreadable file aside as `progress.ron.corrupt-<seconds since 1970>`
+    /// (a rename: a FIFO is never opened).
     fn set_aside(&self, path: &Path) -> Result<PathBuf, std::io::Error> {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let mut aside = self.folder.join(format!("{FILE_NAME}.corrupt-{seconds}"));
         let mut n = 1;
-        while aside.exists() {
+        while std::fs::symlink_metadata(&aside).is_ok() {
             aside = self
                 .folder
                 .join(format!("{FILE_NAME}.corrupt-{seconds}-{n}"));
@@ -98,6 +296,89 @@ impl FileStore {
         }
         std::fs::rename(path, &aside)?;
         Ok(aside)
+    }
+
+    fn newer_notice(&self, version: u32) -> String {
+        format!(
+            "Your saved progress in {} was written by a newer version of Backprop Lab \
+             (format {version}; this app knows format {VERSION}). It will not be \
+             overwritten: what you do now is kept only while the app runs.",
+            self.path().display()
+        )
+    }
+
+    /// Sets a damaged file aside; the notice says where it went, or that saving stops.
+    fn damaged(&mut self, problem: &str) -> String {
+        let path = self.path();
+        match self.set_aside(&path) {
+            Ok(aside) => format!(
+                "Your saved progress in {} was damaged: {problem}. It was kept as {} and \
+                 the app started with empty progress.",
+                path.display(),
+                aside.display()
+            ),
+            Err(error) => {
+                self.read_only = Some(format!(
+                    "the damaged file could not be moved aside ({error})"
+                ));
+                format!(
+                    "Your saved progress in {} was damaged: {problem}, and it could not be \
+                     moved aside ({error}). The app started with empty progress and will \
+                     not save over it: what you do now is kept only while the app runs.",
+                    path.display()
+                )
+            }
+        }
+    }
+
+    fn write(&mut self, progress: &Progress, merge: bool) -> Result<(), SaveError> {
+        if self.read_only.is_some() {
+            // The learner was told when it happened; progress stays in memory.
+            return Ok(());
+        }
+        let error = |path: &Path| {
+            let path = path.display().to_string();
+            move |source| SaveError { path, source }
+        };
+        std::fs::create_dir_all(&self.folder).map_err(error(&self.folder))?;
+        let _lock = lock_folder(&self.folder);
+        let path = self.path();
+        let mut merged = progress.clone();
+        merged.version = VERSION;
+        let mut previous = None;
+        match read_on_disk(&path) {
+            OnDisk::Missing => {}
+            OnDisk::Progress(theirs, text) => {
+                if merge {
+                    merged.merge(&theirs);
+                }
+                previous = Some(text);
+            }
+            OnDisk::Newer(version, _) => {
+                let notice = self.newer_notice(version);
+                self.read_only = Some(notice.clone());
+                self.notices.push(notice);
+                return Ok(());
+            }
+            OnDisk::Damaged(problem) => {
+                let notice = self.damaged(&problem);
+                self.notices.push(notice);
+                if self.read_only.is_some() {
+                    return Ok(());
+                }
+            }
+            OnDisk::Failed(source) => return Err(error(&path)(source)),
+        }
+        if let Some(text) = previous {
+            let backup = self.backup_path();
+            write_replacing(&self.folder, &backup, &text).map_err(error(&backup))?;
+        }
+        write_replacing(&self.folder, &path, &to_ron(&merged)).map_err(error(&path))?;
+        sync_folder(&self.folder).map_err(error(&self.folder))?;
+        if merged.lessons != progress.lessons {
+            self.merged = Some(merged);
+        }
+        Ok(())
     }
 }
 
@@ -115,67 +396,42 @@ pub fn to_ron(progress: &Progress) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 impl ProgressStore for FileStore {
     fn load(&mut self) -> Loaded {
-        let path = self.path();
-        let problem = match std::fs::read_to_string(&path) {
-            Ok(text) => match from_ron(&text) {
-                Ok(progress) => {
-                    return Loaded {
-                        progress,
-                        notice: None,
-                    };
-                }
-                Err(error) => format!("it could not be read ({error})"),
-            },
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Loaded {
-                    progress: Progress::default(),
-                    notice: None,
-                };
+        let (progress, notice) = match read_on_disk(&self.path()) {
+            OnDisk::Missing => (Progress::default(), None),
+            OnDisk::Progress(progress, _) => (progress, None),
+            OnDisk::Newer(version, progress) => {
+                let notice = self.newer_notice(version);
+                self.read_only = Some(notice.clone());
+                // Whatever of it this app understands is shown.
+                (progress.unwrap_or_default(), Some(notice))
             }
-            Err(error) => format!("it could not be opened ({error})"),
-        };
-        let notice = match self.set_aside(&path) {
-            Ok(aside) => format!(
-                "Your saved progress in {} was damaged: {problem}. It was kept as {} and \
-                 the app started with empty progress.",
-                path.display(),
-                aside.display()
-            ),
-            Err(error) => format!(
-                "Your saved progress in {} was damaged: {problem}, and it could not be moved \
-                 aside ({error}). The app started with empty progress and will not save \
-                 over it.",
-                path.display()
+            OnDisk::Damaged(problem) => (Progress::default(), Some(self.damaged(&problem))),
+            OnDisk::Failed(error) => (
+                Progress::default(),
+                Some(format!(
+                    "Your saved progress in {} could not be opened ({error}). The app \
+                     started with empty progress.",
+                    self.path().display()
+                )),
             ),
         };
-        Loaded {
-            progress: Progress::default(),
-            notice: Some(notice),
-        }
+        Loaded { progress, notice }
     }
 
     fn save(&mut self, progress: &Progress) -> Result<(), SaveError> {
-        let error = |path: &Path| {
-            let path = path.display().to_string();
-            move |source| SaveError { path, source }
-        };
-        std::fs::create_dir_all(&self.folder).map_err(error(&self.folder))?;
-        let path = self.path();
-        let temporary = self.temporary_path();
-        {
-            let mut file = std::fs::File::create(&temporary).map_err(error(&temporary))?;
-            file.write_all(to_ron(progress).as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(error(&temporary))?;
-        }
-        if path.exists() {
-            // A copy, not a rename: the real file stays in place until the new one
-            // replaces it in one step.
-            let backup = self.backup_path();
-            std::fs::copy(&path, &backup).map_err(error(&backup))?;
-        }
-        std::fs::rename(&temporary, &path).map_err(error(&path))?;
-        Ok(())
+        self.write(progress, true)
+    }
+
+    fn replace(&mut self, progress: &Progress) -> Result<(), SaveError> {
+        self.write(progress, false)
+    }
+
+    fn take_merged(&mut self) -> Option<Progress> {
+        self.merged.take()
+    }
+
+    fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     fn location(&self) -> String {

@@ -1,0 +1,45 @@
+//! Every notice about saved progress that applies is shown, not only the last one.
+
+use backprop_lab::app::{BackpropApp, LessonSource};
+use backprop_lab::progress::{Loaded, Progress, ProgressStore, SaveError};
+
+/// A store whose file was damaged and whose saves fail.
+struct Broken;
+
+impl ProgressStore for Broken {
+    fn load(&mut self) -> Loaded {
+        Loaded {
+            progress: Progress::default(),
+            notice: Some("Your saved progress was damaged.".into()),
+        }
+    }
+
+    fn save(&mut self, _: &Progress) -> Result<(), SaveError> {
+        Err(SaveError {
+            path: "/nowhere/progress.ron".into(),
+            source: std::io::Error::other("disk full"),
+        })
+    }
+
+    fn take_notices(&mut self) -> Vec<String> {
+        vec!["A file was set aside while saving.".into()]
+    }
+
+    fn location(&self) -> String {
+        "nowhere".into()
+    }
+}
+
+#[test]
+fn a_damaged_file_and_a_failed_save_are_both_shown() {
+    let mut app = BackpropApp::with_state(&LessonSource::Embedded, "x = 1".into(), false);
+    app.use_store(Box::new(Broken));
+    let notices = app.notices();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices[0].contains("damaged"), "{notices:?}");
+    assert!(notices[1].contains("set aside"), "{notices:?}");
+    assert!(notices[2].contains("disk full"), "{notices:?}");
+    // The same failure again is not repeated.
+    app.open(backprop_lab::app::navigator::Page::Lesson(1));
+    assert_eq!(app.notices().len(), 3, "{:?}", app.notices());
+}
