@@ -35,6 +35,35 @@ pub enum Command {
     Check(CheckArgs),
     /// Draw the graph as the app does at 100% zoom, to SVG and/or Graphviz DOT files.
     Export(ExportArgs),
+    /// Print the lessons' questions as the app draws them for a seed: a handout, or its key.
+    Worksheet(WorksheetArgs),
+}
+
+/// `worksheet`: which lessons, which draw, and how to print it.
+#[derive(Debug, Args)]
+pub struct WorksheetArgs {
+    /// A lesson file or a folder of them; without it, the lessons built into the binary.
+    #[arg(value_name = "FILE|DIR")]
+    pub path: Option<PathBuf>,
+    /// Which draw of the numbers and option orders: 0 is what the app shows when a page
+    /// opens, N what an assessment shows after N retakes.
+    #[arg(long, value_name = "N")]
+    pub seed: u64,
+    /// Markdown for paper, or JSON.
+    #[arg(long, value_enum, default_value_t = WorksheetFormat::Md)]
+    pub format: WorksheetFormat,
+    /// Print the key: the right options, the numbers, a right formula.
+    #[arg(long)]
+    pub answers: bool,
+}
+
+/// How `worksheet` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorksheetFormat {
+    /// Markdown.
+    Md,
+    /// JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`.
+    Json,
 }
 
 /// `export`: the program, `--at` overrides and where to write the pictures.
@@ -118,6 +147,9 @@ pub enum CliError {
         /// What is wrong with it.
         why: String,
     },
+    /// A lesson of a worksheet is broken or a question cannot be drawn.
+    #[error("{0}")]
+    Lesson(String),
     /// A `--v` option was malformed, named something that is not an input, or named an
     /// input twice.
     #[error("--v {arg}: {why}")]
@@ -146,6 +178,7 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
             Ok(hvp_json(&program, &v))
         }
         Command::Check(args) => Ok(check_lessons(args).0),
+        Command::Worksheet(args) => worksheet(args),
         Command::Export(args) => {
             let mut program = load(&args.script, stdin)?;
             export(&mut program, args)
@@ -211,6 +244,46 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
         files.len()
     );
     (summary, i32::from(errors > 0))
+}
+
+/// `worksheet`: the lessons' questions as drawn for the seed, as Markdown or JSON.
+pub fn worksheet(args: &WorksheetArgs) -> Result<String, CliError> {
+    use crate::quiz::worksheet;
+    let files = match &args.path {
+        None => lesson::load_embedded(),
+        Some(path) if path.is_dir() => {
+            lesson::load_folder(path).map_err(|e| CliError::Lesson(e.to_string()))?
+        }
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+                what: path.display().to_string(),
+                source,
+            })?;
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            vec![lesson::load_text(&name, &text)]
+        }
+    };
+    let mut sheets = Vec::with_capacity(files.len());
+    for file in &files {
+        let lesson = match &file.lesson {
+            Ok(lesson) => lesson,
+            Err(problems) => {
+                let first = problems
+                    .first()
+                    .map_or_else(|| format!("{}: broken", file.file), ToString::to_string);
+                return Err(CliError::Lesson(first));
+            }
+        };
+        sheets
+            .push(worksheet::draw_lesson(&file.file, lesson, args.seed).map_err(CliError::Lesson)?);
+    }
+    Ok(match args.format {
+        WorksheetFormat::Md => worksheet::markdown(&sheets, args.seed, args.answers),
+        WorksheetFormat::Json => worksheet::json(&sheets, args.answers),
+    })
 }
 
 /// Parses the args and runs; writes stdout/stderr and returns the exit status.

@@ -826,3 +826,373 @@ fn export_errors_are_one_line() {
     );
     assert!(message.contains("cannot write"), "{message}");
 }
+
+/// A JSON value, parsed by the small reader below (serde_json is not a dependency).
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    List(Vec<Json>),
+    Map(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    fn list(&self) -> &[Json] {
+        match self {
+            Json::List(items) => items,
+            other => panic!("not a list: {other:?}"),
+        }
+    }
+    fn text(&self) -> &str {
+        match self {
+            Json::Text(text) => text,
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+    fn number(&self) -> f64 {
+        match self {
+            Json::Number(n) => *n,
+            other => panic!("not a number: {other:?}"),
+        }
+    }
+    fn keys(&self) -> Vec<&str> {
+        match self {
+            Json::Map(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+}
+
+/// Parses a whole JSON document strictly (RFC 8259), panicking on anything else.
+fn parse_json(text: &str) -> Json {
+    fn ws(b: &[u8], i: &mut usize) {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\n' | b'\r' | b'\t') {
+            *i += 1;
+        }
+    }
+    fn string(b: &[u8], i: &mut usize) -> String {
+        assert_eq!(b[*i], b'"', "a string at {i}");
+        *i += 1;
+        let mut out = Vec::new();
+        loop {
+            let c = b[*i];
+            *i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).expect("UTF-8"),
+                b'\\' => {
+                    let e = b[*i];
+                    *i += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' => out.push(e),
+                        b'n' => out.push(b'\n'),
+                        b't' => out.push(b'\t'),
+                        b'r' => out.push(b'\r'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'u' => {
+                            let hex = std::str::from_utf8(&b[*i..*i + 4]).expect("hex");
+                            let code = u32::from_str_radix(hex, 16).expect("hex");
+                            *i += 4;
+                            let ch = char::from_u32(code).expect("a scalar");
+                            out.extend_from_slice(ch.to_string().as_bytes());
+                        }
+                        other => panic!("bad escape {}", other as char),
+                    }
+                }
+                c if c < 0x20 => panic!("raw control character in a string"),
+                c => out.push(c),
+            }
+        }
+    }
+    fn value(b: &[u8], i: &mut usize) -> Json {
+        ws(b, i);
+        let v = match b[*i] {
+            b'{' => {
+                *i += 1;
+                let mut entries = Vec::new();
+                ws(b, i);
+                if b[*i] == b'}' {
+                    *i += 1;
+                } else {
+                    loop {
+                        ws(b, i);
+                        let key = string(b, i);
+                        ws(b, i);
+                        assert_eq!(b[*i], b':');
+                        *i += 1;
+                        entries.push((key, value(b, i)));
+                        ws(b, i);
+                        *i += 1;
+                        match b[*i - 1] {
+                            b',' => {}
+                            b'}' => break,
+                            other => panic!("expected , or }} not {}", other as char),
+                        }
+                    }
+                }
+                Json::Map(entries)
+            }
+            b'[' => {
+                *i += 1;
+                let mut items = Vec::new();
+                ws(b, i);
+                if b[*i] == b']' {
+                    *i += 1;
+                } else {
+                    loop {
+                        items.push(value(b, i));
+                        ws(b, i);
+                        *i += 1;
+                        match b[*i - 1] {
+                            b',' => {}
+                            b']' => break,
+                            other => panic!("expected , or ] not {}", other as char),
+                        }
+                    }
+                }
+                Json::List(items)
+            }
+            b'"' => Json::Text(string(b, i)),
+            b't' if b[*i..].starts_with(b"true") => {
+                *i += 4;
+                Json::Bool(true)
+            }
+            b'f' if b[*i..].starts_with(b"false") => {
+                *i += 5;
+                Json::Bool(false)
+            }
+            b'n' if b[*i..].starts_with(b"null") => {
+                *i += 4;
+                Json::Null
+            }
+            _ => {
+                let start = *i;
+                while *i < b.len()
+                    && matches!(b[*i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    *i += 1;
+                }
+                let number = std::str::from_utf8(&b[start..*i]).expect("ASCII");
+                Json::Number(
+                    number
+                        .parse()
+                        .unwrap_or_else(|_| panic!("number {number:?}")),
+                )
+            }
+        };
+        ws(b, i);
+        v
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let v = value(bytes, &mut i);
+    assert_eq!(i, bytes.len(), "trailing text after the JSON");
+    v
+}
+
+fn worksheet(args: &[&str]) -> String {
+    let mut all = vec!["worksheet"];
+    all.extend_from_slice(args);
+    let out = run(&all, "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    text(&out.stdout)
+}
+
+#[test]
+fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
+    let doc = parse_json(&worksheet(&[
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "--answers",
+    ]));
+    assert_eq!(doc.keys(), ["lessons"]);
+    let lessons = doc.get("lessons").expect("lessons").list();
+    assert_eq!(lessons.len(), backprop_lab::lesson::load_embedded().len());
+    let mut kinds = std::collections::BTreeSet::new();
+    for lesson in lessons {
+        assert_eq!(lesson.keys(), ["file", "title", "questions"]);
+        assert!(lesson.get("file").expect("file").text().ends_with(".ron"));
+        for question in lesson.get("questions").expect("questions").list() {
+            let kind = question.get("kind").expect("kind").text();
+            kinds.insert(kind.to_string());
+            let prompt = question.get("prompt").expect("prompt").text();
+            assert!(!prompt.contains("{{"), "numbers filled in: {prompt}");
+            match kind {
+                "choice" => {
+                    assert_eq!(question.keys(), ["kind", "prompt", "options"]);
+                    let options = question.get("options").expect("options").list();
+                    assert!(options.len() >= 2);
+                    for option in options {
+                        assert_eq!(option.keys(), ["text", "correct"]);
+                    }
+                    assert!(
+                        options
+                            .iter()
+                            .any(|o| o.get("correct") == Some(&Json::Bool(true)))
+                    );
+                }
+                "numeric" | "predict" => {
+                    assert_eq!(question.keys(), ["kind", "prompt", "answer", "tolerance"]);
+                    let answer = question.get("answer").expect("answer").number();
+                    let tolerance = question.get("tolerance").expect("tolerance").number();
+                    assert!(
+                        answer == 0.0 || tolerance < answer.abs(),
+                        "0 would pass: {prompt} (answer {answer}, tolerance {tolerance})"
+                    );
+                }
+                "formula" => assert_eq!(question.keys(), ["kind", "prompt", "reference"]),
+                other => panic!("unknown kind {other}"),
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    // Without --answers the key is left out.
+    let sheet = worksheet(&["--seed", "5", "--format", "json"]);
+    parse_json(&sheet);
+    for key in ["\"correct\"", "\"answer\"", "\"reference\""] {
+        assert!(!sheet.contains(key), "{key} left out of the handout");
+    }
+}
+
+#[test]
+fn worksheet_right_options_move_across_seeds_in_the_apps_order() {
+    use backprop_lab::lesson::{Question, Section};
+    use backprop_lab::quiz::{Rng, option_order, seed_for};
+    // (file, question number) -> the positions the first right option took.
+    let mut positions: std::collections::BTreeMap<
+        (String, usize),
+        std::collections::BTreeSet<usize>,
+    > = Default::default();
+    let lessons: Vec<_> = backprop_lab::lesson::load_embedded()
+        .into_iter()
+        .map(|f| (f.file, f.lesson.expect("lesson loads")))
+        .collect();
+    for seed in 0..16u64 {
+        let seed_text = seed.to_string();
+        let doc = parse_json(&worksheet(&[
+            "--seed",
+            &seed_text,
+            "--format",
+            "json",
+            "--answers",
+        ]));
+        for (sheet, (file, lesson)) in doc
+            .get("lessons")
+            .expect("lessons")
+            .list()
+            .iter()
+            .zip(&lessons)
+        {
+            assert_eq!(sheet.get("file").expect("file").text(), file);
+            // The app's order: option_order from the question's seed for this round.
+            let mut expected = Vec::new();
+            for (index, section) in lesson.sections.iter().enumerate() {
+                let Section::Quiz(quiz) = section else {
+                    continue;
+                };
+                for (i, question) in quiz.questions.iter().enumerate() {
+                    if let Question::Choice(q) = question {
+                        let mut rng = Rng::new(seed_for(&lesson.title, index, i, seed));
+                        let order = option_order(q.options.len(), q.fixed_order, &mut rng);
+                        let texts: Vec<String> =
+                            order.iter().map(|&o| q.options[o].text.clone()).collect();
+                        expected.push(texts);
+                    }
+                }
+            }
+            let mut shown = Vec::new();
+            for (number, question) in sheet
+                .get("questions")
+                .expect("questions")
+                .list()
+                .iter()
+                .enumerate()
+            {
+                if question.get("kind").expect("kind").text() != "choice" {
+                    continue;
+                }
+                let options = question.get("options").expect("options").list();
+                shown.push(
+                    options
+                        .iter()
+                        .map(|o| o.get("text").expect("text").text().to_string())
+                        .collect::<Vec<_>>(),
+                );
+                let first_right = options
+                    .iter()
+                    .position(|o| o.get("correct") == Some(&Json::Bool(true)))
+                    .expect("a right option");
+                positions
+                    .entry((file.clone(), number))
+                    .or_default()
+                    .insert(first_right);
+            }
+            assert_eq!(shown, expected, "{file}, seed {seed}: the app's order");
+        }
+    }
+    assert!(positions.len() > 20, "{} choice questions", positions.len());
+    for ((file, number), seen) in &positions {
+        assert!(
+            seen.len() > 1,
+            "{file} question {}: the right option always at {seen:?}",
+            number + 1
+        );
+    }
+}
+
+#[test]
+fn worksheet_markdown_is_a_handout_or_its_key() {
+    let sheet = worksheet(&["lessons/90-final-assessment.ron", "--seed", "2"]);
+    assert!(sheet.starts_with("# Worksheet (seed 2)\n"), "{sheet}");
+    assert!(sheet.contains("## Final Assessment (90-final-assessment.ron)"));
+    assert!(!sheet.contains("{{"), "numbers filled in");
+    assert!(sheet.contains("Answer (within 0.01): ______________"));
+    assert!(!sheet.contains("**"), "no answers on the handout");
+    let key = worksheet(&[
+        "lessons/90-final-assessment.ron",
+        "--seed",
+        "2",
+        "--answers",
+    ]);
+    assert!(key.starts_with("# Answer key (seed 2)\n"));
+    assert!(key.contains("Answer: `6*(2*x + 1)^2`"));
+    assert_eq!(
+        key.matches("Answer: **").count(),
+        sheet.matches("Answer (within").count()
+    );
+    // Another seed, other numbers; the same seed, the same sheet.
+    assert_ne!(
+        sheet,
+        worksheet(&["lessons/90-final-assessment.ron", "--seed", "3"])
+    );
+    assert_eq!(
+        sheet,
+        worksheet(&["lessons/90-final-assessment.ron", "--seed", "2"])
+    );
+}
+
+#[test]
+fn worksheet_errors_are_one_line() {
+    let dir = common::TempFolder::new("cli-worksheet");
+    let path = dir.join("01-broken.ron");
+    std::fs::write(&path, "Lesson(title: \"B\", sections: [Text(\"a\")]").expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let line = error(&["worksheet", &path, "--seed", "1"], "");
+    assert!(line.contains("01-broken.ron"), "{line}");
+    let line = error(&["worksheet", "/nonexistent/x.ron", "--seed", "1"], "");
+    assert!(
+        line.starts_with("error: cannot read /nonexistent/x.ron"),
+        "{line}"
+    );
+}

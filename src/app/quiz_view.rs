@@ -5,7 +5,6 @@
 use egui::{Color32, RichText};
 use egui_commonmark::CommonMarkCache;
 
-use crate::lesson::template::{self, LiveKind};
 use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQuestion, Question};
 use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula, grade_number};
@@ -273,20 +272,7 @@ fn draw(
 
 /// Text with this attempt's numbers in place of `{{value NAME}}` and `{{grad NAME}}`.
 fn fill(text: &str, attempt: &Attempt) -> String {
-    template::fill(text, |kind, name| {
-        let value = match kind {
-            LiveKind::Value => attempt.value(name)?,
-            LiveKind::Grad => attempt.grad(name)?,
-            LiveKind::Slope => {
-                let mut names = name.split_whitespace();
-                let (of, wrt) = (names.next()?, names.next()?);
-                let program = &attempt.program;
-                let (to, from) = (program.node_named(of)?, program.node_named(wrt)?);
-                program.graph.gradient_of(to, from)
-            }
-        };
-        Some(number(value))
-    })
+    crate::quiz::worksheet::fill(text, attempt)
 }
 
 /// The text field and its Check button; grades on Check or Enter.

@@ -7,6 +7,7 @@ pub mod grade;
 pub mod params;
 pub mod random;
 pub mod seed;
+pub mod worksheet;
 
 pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};

@@ -1,0 +1,309 @@
+//! Worksheets: a lesson's questions as the app draws them for one round (the same seeds,
+//! numbers and option order), printed as Markdown for paper or as JSON, with or without
+//! the answers. Used by `backprop-lab worksheet`.
+
+use std::fmt::Write as _;
+
+use crate::format::number;
+use crate::lesson::template::{self, LiveKind};
+use crate::lesson::{Lesson, Question, Section};
+
+use super::choice::option_order;
+use super::params::{Attempt, Parameter, draw_attempt};
+use super::random::Rng;
+use super::seed::seed_for;
+
+/// One lesson's questions as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetLesson {
+    /// The lesson's file name, e.g. `01-blame-game.ron`.
+    pub file: String,
+    /// The lesson's title.
+    pub title: String,
+    /// Its questions in page order.
+    pub questions: Vec<SheetQuestion>,
+}
+
+/// One question as drawn: prompt with its numbers filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetQuestion {
+    /// Options in the order the app shows them, each with whether it is correct.
+    Choice {
+        /// The prompt.
+        prompt: String,
+        /// `(text, correct)` in shown order.
+        options: Vec<(String, bool)>,
+    },
+    /// A number to type (`predict` is true for a predict question).
+    Number {
+        /// Whether it is a predict question.
+        predict: bool,
+        /// The prompt with this round's numbers.
+        prompt: String,
+        /// The engine's answer.
+        answer: f64,
+        /// How far from it still counts as right.
+        tolerance: f64,
+    },
+    /// A formula to write.
+    Formula {
+        /// The prompt.
+        prompt: String,
+        /// A right answer.
+        reference: String,
+    },
+}
+
+/// Text with an attempt's numbers in place of `{{value NAME}}`, `{{grad NAME}}` and
+/// `{{slope OF WRT}}`, formatted as the app formats them.
+pub fn fill(text: &str, attempt: &Attempt) -> String {
+    template::fill(text, |kind, name| {
+        let value = match kind {
+            LiveKind::Value => attempt.value(name)?,
+            LiveKind::Grad => attempt.grad(name)?,
+            LiveKind::Slope => {
+                let mut names = name.split_whitespace();
+                let (of, wrt) = (names.next()?, names.next()?);
+                let program = &attempt.program;
+                let (to, from) = (program.node_named(of)?, program.node_named(wrt)?);
+                program.graph.gradient_of(to, from)
+            }
+        };
+        Some(number(value))
+    })
+}
+
+/// A lesson's questions as the app draws them in round `round` (0 is what the app
+/// shows when the page opens). An error names the question that cannot be drawn.
+pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesson, String> {
+    let mut questions = Vec::new();
+    for (index, section) in lesson.sections.iter().enumerate() {
+        let Section::Quiz(quiz) = section else {
+            continue;
+        };
+        for (i, question) in quiz.questions.iter().enumerate() {
+            let mut rng = Rng::new(seed_for(&lesson.title, index, i, round));
+            let sheet = match question {
+                Question::Choice(q) => {
+                    let order = option_order(q.options.len(), q.fixed_order, &mut rng);
+                    SheetQuestion::Choice {
+                        prompt: q.prompt.clone(),
+                        options: order
+                            .iter()
+                            .filter_map(|&o| q.options.get(o))
+                            .map(|o| (o.text.clone(), o.correct))
+                            .collect(),
+                    }
+                }
+                Question::Numeric(q) => draw_number(
+                    (&q.prompt, &q.script, &q.parameters, &q.answer, q.tolerance),
+                    false,
+                    &mut rng,
+                )
+                .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
+                Question::Predict(q) => draw_number(
+                    (&q.prompt, &q.script, &q.parameters, &q.answer, q.tolerance),
+                    true,
+                    &mut rng,
+                )
+                .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
+                Question::Formula(q) => SheetQuestion::Formula {
+                    prompt: q.prompt.clone(),
+                    reference: q.reference.clone(),
+                },
+            };
+            questions.push(sheet);
+        }
+    }
+    Ok(SheetLesson {
+        file: file.to_string(),
+        title: lesson.title.clone(),
+        questions,
+    })
+}
+
+/// A numeric or predict question's prompt, script, parameters, answer and tolerance.
+type NumberSpec<'a> = (&'a str, &'a str, &'a [Parameter], &'a str, f64);
+
+fn draw_number(
+    (prompt, script, parameters, answer, tolerance): NumberSpec<'_>,
+    predict: bool,
+    rng: &mut Rng,
+) -> Result<SheetQuestion, String> {
+    let attempt = draw_attempt(script, parameters, rng).map_err(|e| e.to_string())?;
+    let value = attempt.quantity(answer).map_err(|e| e.to_string())?;
+    Ok(SheetQuestion::Number {
+        predict,
+        prompt: fill(prompt, &attempt),
+        answer: value,
+        tolerance,
+    })
+}
+
+/// The worksheet as Markdown: a heading per lesson, numbered questions, empty boxes to
+/// tick and lines to write on; with `answers`, the key (ticked boxes, the numbers with
+/// their tolerance, a right formula).
+pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
+    let mut out = String::new();
+    let kind = if answers { "Answer key" } else { "Worksheet" };
+    let _ = writeln!(out, "# {kind} (seed {seed})");
+    for lesson in lessons.iter().filter(|l| !l.questions.is_empty()) {
+        let _ = writeln!(out, "\n## {} ({})", lesson.title, lesson.file);
+        for (number, question) in lesson.questions.iter().enumerate() {
+            let prompt = match question {
+                SheetQuestion::Choice { prompt, .. }
+                | SheetQuestion::Number { prompt, .. }
+                | SheetQuestion::Formula { prompt, .. } => prompt,
+            };
+            let _ = writeln!(out, "\n{}. {}", number + 1, indent(prompt.trim()));
+            out.push('\n');
+            match question {
+                SheetQuestion::Choice { options, .. } => {
+                    if options.iter().filter(|(_, correct)| *correct).count() > 1 {
+                        let _ = writeln!(out, "   Choose every correct answer.\n");
+                    }
+                    for (text, correct) in options {
+                        let mark = if answers && *correct { "x" } else { " " };
+                        let _ = writeln!(out, "   - [{mark}] {}", indent(text));
+                    }
+                }
+                SheetQuestion::Number {
+                    answer, tolerance, ..
+                } => {
+                    if answers {
+                        let _ = writeln!(
+                            out,
+                            "   Answer: **{}** (within {})",
+                            number_text(*answer),
+                            number_text(*tolerance)
+                        );
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "   Answer (within {}): ______________",
+                            number_text(*tolerance)
+                        );
+                    }
+                }
+                SheetQuestion::Formula { reference, .. } => {
+                    if answers {
+                        let _ = writeln!(out, "   Answer: `{reference}`");
+                    } else {
+                        let _ = writeln!(out, "   Answer: ______________________________");
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn number_text(value: f64) -> String {
+    number(value)
+}
+
+/// Continuation lines indented under a list item.
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n   ")
+}
+
+/// The worksheet as JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`, each
+/// question `{"kind": "choice", "prompt", "options": [{"text", "correct"}]}`,
+/// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance"}` or
+/// `{"kind": "formula", "prompt", "reference"}`. Without `answers`, `correct`, `answer`
+/// and `reference` are left out.
+pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
+    let mut out = String::from("{\"lessons\": [");
+    for (l, lesson) in lessons.iter().enumerate() {
+        if l > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("{\"file\": ");
+        push_string(&mut out, &lesson.file);
+        out.push_str(", \"title\": ");
+        push_string(&mut out, &lesson.title);
+        out.push_str(", \"questions\": [");
+        for (q, question) in lesson.questions.iter().enumerate() {
+            if q > 0 {
+                out.push_str(", ");
+            }
+            match question {
+                SheetQuestion::Choice { prompt, options } => {
+                    out.push_str("{\"kind\": \"choice\", \"prompt\": ");
+                    push_string(&mut out, prompt);
+                    out.push_str(", \"options\": [");
+                    for (o, (text, correct)) in options.iter().enumerate() {
+                        if o > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push_str("{\"text\": ");
+                        push_string(&mut out, text);
+                        if answers {
+                            let _ = write!(out, ", \"correct\": {correct}");
+                        }
+                        out.push('}');
+                    }
+                    out.push_str("]}");
+                }
+                SheetQuestion::Number {
+                    predict,
+                    prompt,
+                    answer,
+                    tolerance,
+                } => {
+                    let kind = if *predict { "predict" } else { "numeric" };
+                    let _ = write!(out, "{{\"kind\": \"{kind}\", \"prompt\": ");
+                    push_string(&mut out, prompt);
+                    if answers {
+                        out.push_str(", \"answer\": ");
+                        push_json_number(&mut out, *answer);
+                    }
+                    out.push_str(", \"tolerance\": ");
+                    push_json_number(&mut out, *tolerance);
+                    out.push('}');
+                }
+                SheetQuestion::Formula { prompt, reference } => {
+                    out.push_str("{\"kind\": \"formula\", \"prompt\": ");
+                    push_string(&mut out, prompt);
+                    if answers {
+                        out.push_str(", \"reference\": ");
+                        push_string(&mut out, reference);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}\n");
+    out
+}
+
+/// A JSON number with a decimal point or exponent (`18.0`, not `18`); non-finite values
+/// (never drawn: `check` rejects them) as `null`.
+fn push_json_number(out: &mut String, value: f64) {
+    if value.is_finite() {
+        let mut buffer = ryu::Buffer::new();
+        out.push_str(buffer.format_finite(value));
+    } else {
+        out.push_str("null");
+    }
+}
+
+fn push_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
