@@ -209,6 +209,30 @@ struct Layered {
     chains: Vec<Vec<(usize, usize)>>,
 }
 
+impl Layered {
+    /// The links of each item of layer `l` into the neighbouring layer `other`.
+    fn neighbours(&self, l: usize, other: usize) -> &[Vec<usize>] {
+        if other < l {
+            &self.up[l]
+        } else {
+            &self.down[l]
+        }
+    }
+}
+
+/// The layers a sweep visits, each with the neighbouring layer it is ordered by: from the
+/// second layer down (each by the one above), or from the second-to-last up.
+fn sweep_order(depth: usize, downward: bool) -> Vec<(usize, usize)> {
+    if downward {
+        (1..depth).map(|l| (l, l - 1)).collect()
+    } else {
+        (0..depth.saturating_sub(1))
+            .rev()
+            .map(|l| (l, l + 1))
+            .collect()
+    }
+}
+
 /// Lays out the boxes and edges.
 pub fn layout(input: &LayoutInput, direction: Direction, options: &Options) -> LayoutResult {
     let n = input.boxes.len();
@@ -326,18 +350,8 @@ fn reduce_crossings(layered: &mut Layered, sweeps: usize) -> usize {
     let mut best = rank.clone();
     let mut best_crossings = count_crossings(layered, &rank);
     for sweep in 0..sweeps.max(1) {
-        let downward = sweep % 2 == 0;
-        let layers: Vec<usize> = if downward {
-            (1..depth).collect()
-        } else {
-            (0..depth.saturating_sub(1)).rev().collect()
-        };
-        for l in layers {
-            let (neighbours, other) = if downward {
-                (&layered.up[l], l - 1)
-            } else {
-                (&layered.down[l], l + 1)
-            };
+        for (l, other) in sweep_order(depth, sweep % 2 == 0) {
+            let neighbours = layered.neighbours(l, other);
             let mut keyed: Vec<(f64, usize, usize)> = (0..layered.layers[l].len())
                 .map(|i| {
                     let links = &neighbours[i];
@@ -472,18 +486,8 @@ fn place(
         .collect();
     let depth = layered.layers.len();
     for round in 0..8 {
-        let downward = round % 2 == 0;
-        let order: Vec<usize> = if downward {
-            (1..depth).collect()
-        } else {
-            (0..depth.saturating_sub(1)).rev().collect()
-        };
-        for l in order {
-            let (links, other) = if downward {
-                (&layered.up[l], l - 1)
-            } else {
-                (&layered.down[l], l + 1)
-            };
+        for (l, other) in sweep_order(depth, round % 2 == 0) {
+            let links = layered.neighbours(l, other);
             let is_box = |layer: usize, i: usize| matches!(layered.layers[layer][i], Item::Box(_));
             let desired: Vec<f32> = (0..layered.layers[l].len())
                 .map(|i| {
