@@ -9,6 +9,12 @@ pub fn code_ui(ui: &mut egui::Ui, code: &str, language: &str) {
             ui.ctx().copy_text(code.to_string());
         }
         let theme = egui_extras::syntax_highlighting::CodeTheme::from_style(ui.style());
-        egui_extras::syntax_highlighting::code_view_ui(ui, &theme, code, language);
+        // Code never wraps mid-expression: a line too long for the column scrolls.
+        egui::ScrollArea::horizontal()
+            .id_salt("code lines")
+            .show(ui, |ui| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                egui_extras::syntax_highlighting::code_view_ui(ui, &theme, code, language);
+            });
     });
 }

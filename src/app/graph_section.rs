@@ -212,6 +212,16 @@ impl GraphState {
             number(last),
             number(first)
         ));
+        if descent.history.len() < 2 {
+            // No curve before there is a step to draw.
+            ui.label(
+                RichText::new(format!(
+                    "Take a step to start the curve of {out} against the steps taken."
+                ))
+                .italics(),
+            );
+            return;
+        }
         let points: Vec<[f64; 2]> = descent
             .history
             .iter()
