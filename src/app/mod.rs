@@ -66,14 +66,27 @@ pub struct BackpropApp {
 impl BackpropApp {
     /// Restores the learner's state from eframe's storage.
     pub fn new(cc: &eframe::CreationContext<'_>, source: &LessonSource) -> Self {
+        Self::with_notices(cc, source, Vec::new())
+    }
+
+    /// Restores the learner's state from eframe's storage; `notices` are shown first
+    /// (what was found wrong with that storage before it was opened).
+    pub fn with_notices(
+        cc: &eframe::CreationContext<'_>,
+        source: &LessonSource,
+        notices: Vec<String>,
+    ) -> Self {
         let get_string = |key| cc.storage.and_then(|s| eframe::get_value::<String>(s, key));
+        let (script, script_notice) = restored_script(get_string(SCRIPT_KEY));
         let mut app = Self::with_state(
             source,
-            get_string(SCRIPT_KEY).unwrap_or_else(|| STARTER_SCRIPT.to_string()),
+            script,
             cc.storage
                 .and_then(|s| eframe::get_value::<bool>(s, DARK_KEY))
                 .unwrap_or(false),
         );
+        app.notices = notices;
+        app.notices.extend(script_notice);
         app.use_store(default_store());
         if let Some(page) = cc
             .storage
@@ -428,19 +441,133 @@ fn default_store() -> Box<dyn ProgressStore> {
     }
 }
 
+/// The most bytes of eframe's own storage file (`app.ron`: theme, page, Playground
+/// script) read at start; a bigger one is set aside.
+pub const MAX_APP_STORAGE_BYTES: u64 = 4 << 20;
+
+/// The most statements of a Playground script restored at start. Measured on the release
+/// build (a chain `x{i} = x{i-1} * 0.9 + 0.1`, the first frame of the Playground, then
+/// one more): 2,000 statements 0.27 s then 0.13 s, 5,000 0.46 s then 0.27 s, 10,000
+/// 1.08 s then 0.94 s, 20,000 2.2 s then 1.6 s. 5,000 is the largest round number that
+/// opens in well under a second.
+pub const MAX_PLAYGROUND_STATEMENTS: usize = 5_000;
+
+/// The Playground script saved last time, unless it is too big to open at start (more
+/// than [`MAX_PLAYGROUND_STATEMENTS`]): then the starter script, and a notice; the big
+/// script is kept in a file beside the progress when possible.
+pub fn restored_script(saved: Option<String>) -> (String, Option<String>) {
+    let Some(script) = saved else {
+        return (STARTER_SCRIPT.to_string(), None);
+    };
+    let count = lesson::load::count_statements(&script);
+    if count <= MAX_PLAYGROUND_STATEMENTS {
+        return (script, None);
+    }
+    let kept = keep_aside(&script);
+    let notice = format!(
+        "The Playground script saved last time has {count} statements, more than the {} \
+         the app opens at start; the Playground starts with its example instead.{}",
+        MAX_PLAYGROUND_STATEMENTS,
+        kept.map_or_else(String::new, |path| format!(
+            " Your script was kept in {}.",
+            path.display()
+        ))
+    );
+    (STARTER_SCRIPT.to_string(), Some(notice))
+}
+
+/// Writes a too-big Playground script to a new file of the data folder (created with
+/// `create_new`: never over an existing file or through a link).
+fn keep_aside(script: &str) -> Option<PathBuf> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::io::Write as _;
+        let folder = crate::progress::FileStore::default_folder()?;
+        std::fs::create_dir_all(&folder).ok()?;
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let path = folder.join(format!("playground-script-{seconds}.txt"));
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        file.write_all(script.as_bytes()).ok()?;
+        Some(path)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = script;
+        None
+    }
+}
+
+/// Where eframe keeps its own storage (`app.ron`): in `BACKPROP_LAB_DATA_DIR` when that
+/// is set, beside the progress; else eframe's folder for the app.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn app_storage_file() -> Option<PathBuf> {
+    crate::progress::FileStore::default_folder().map(|folder| folder.join("app.ron"))
+}
+
+/// Checks eframe's storage file before eframe opens it (eframe would block on a FIFO
+/// and read any size): one that is not a regular file, or above
+/// [`MAX_APP_STORAGE_BYTES`], is renamed to `app.ron.corrupt-<seconds>`. Returns the
+/// notices for the learner.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prepare_app_storage(file: &std::path::Path) -> Vec<String> {
+    if let Some(folder) = file.parent() {
+        let _ = std::fs::create_dir_all(folder);
+    }
+    let problem = match std::fs::metadata(file) {
+        Err(_) => return Vec::new(),
+        Ok(m) if !m.is_file() => format!(
+            "it is {}, not a regular file",
+            lesson::load::kind_of(m.file_type())
+        ),
+        Ok(m) if m.len() > MAX_APP_STORAGE_BYTES => format!(
+            "it has {} bytes, more than the {MAX_APP_STORAGE_BYTES} the app reads",
+            m.len()
+        ),
+        Ok(_) => return Vec::new(),
+    };
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut name = std::ffi::OsString::from(file.as_os_str());
+    name.push(format!(".corrupt-{seconds}"));
+    let aside = PathBuf::from(name);
+    let outcome = match std::fs::rename(file, &aside) {
+        Ok(()) => format!("It was kept as {}.", aside.display()),
+        Err(error) => format!("It could not be moved aside ({error})."),
+    };
+    vec![format!(
+        "The app's settings file {} was not read: {problem}. The theme, page and \
+         Playground start fresh. {outcome}",
+        file.display()
+    )]
+}
+
 /// Opens the window and runs until it is closed.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run(source: LessonSource) -> eframe::Result {
+    let storage = app_storage_file();
+    let notices = storage
+        .as_deref()
+        .map(prepare_app_storage)
+        .unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Backprop Lab")
             .with_inner_size([1200.0, 800.0])
             .with_min_inner_size([640.0, 420.0]),
+        // eframe's setting is the file itself (`FileStorage::from_ron_filepath`).
+        persistence_path: storage,
         ..Default::default()
     };
     eframe::run_native(
         "Backprop Lab",
         options,
-        Box::new(move |cc| Ok(Box::new(BackpropApp::new(cc, &source)))),
+        Box::new(move |cc| Ok(Box::new(BackpropApp::with_notices(cc, &source, notices)))),
     )
 }
