@@ -113,3 +113,55 @@ fn the_code_lessons_by_hand_listing_prints_the_engines_gradient() {
     assert!(close(numbers[0], live.value("L").expect("L")), "{printed}");
     assert!(close(numbers[1], live.grad("w").expect("w")), "{printed}");
 }
+
+#[test]
+fn named_constants_get_their_gradient_in_plain_python_too() {
+    check("c = (2)\nx = 1\ny = c*x\n");
+    check("x = +5\nk = 2*3\nw = 0.5\ny = k*w + x*w + w^2\n");
+    check("x = 1.5\ne = 3\ny = x^e + 2^x\n");
+}
+
+#[test]
+fn pytorch_gives_named_constants_a_gradient_and_retains_only_what_can_be() {
+    let program = parse("c = (2)\nx = 1\nk = 2*3\ny = c*x + k + x^2\n").expect("parses");
+    let torch = codegen::to_pytorch(&program);
+    // Inputs and the named constant are leaves that take a gradient.
+    assert!(
+        torch.contains("c = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)"),
+        "{torch}"
+    );
+    assert!(
+        torch.contains("x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)"),
+        "{torch}"
+    );
+    // A named node made of constants only becomes a leaf with a gradient; never
+    // retain_grad() on it (PyTorch rejects that on a tensor without requires_grad).
+    assert!(
+        torch.contains(".detach().requires_grad_(True)") && !torch.contains("k.retain_grad()"),
+        "{torch}"
+    );
+    assert!(!torch.contains("c.retain_grad()") && !torch.contains("x.retain_grad()"));
+    // Unnamed constants (the 2 of x^2, the 2 and 3 of 2*3) take none and are not retained.
+    for line in torch.lines().filter(|l| l.starts_with('v')) {
+        let name = line.split(" = ").next().expect("a name");
+        if line.contains("dtype=torch.float64)") {
+            assert!(!line.contains("requires_grad"), "{line}");
+            assert!(!torch.contains(&format!("{name}.retain_grad()")), "{torch}");
+        }
+    }
+    assert!(
+        torch.contains("y.retain_grad()") || torch.contains("y.backward()"),
+        "{torch}"
+    );
+    // With PyTorch installed, the printed gradients are the engine's.
+    let has_torch = Command::new("python3")
+        .args(["-c", "import torch"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_torch {
+        let printed = run_python(&torch);
+        assert!(printed.contains("c: value 2.0, gradient 1.0"), "{printed}");
+        assert!(printed.contains("k: value 6.0, gradient 1.0"), "{printed}");
+    }
+}

@@ -46,12 +46,35 @@ fn variables(program: &Program, order: &[NodeId]) -> Vec<(NodeId, String)> {
         .collect()
 }
 
+/// Whether a gradient flows into each node, as the engine decides (PyTorch's
+/// `requires_grad`): inputs, named nodes (a name is a place where blame arrives, so a
+/// named constant has its gradient) and everything that depends on one. Unnamed
+/// constants take none. By node index.
+fn takes_gradient(graph: &super::graph::Graph, order: &[NodeId]) -> Vec<bool> {
+    let size = order.iter().map(|id| id.index() + 1).max().unwrap_or(0);
+    let mut takes = vec![false; size];
+    for &id in order {
+        let Some(node) = graph.node(id) else { continue };
+        takes[id.index()] = match node.op {
+            Op::Input => true,
+            _ if node.display_name().is_some() => true,
+            Op::Const => false,
+            _ => graph
+                .operands(id)
+                .iter()
+                .any(|o| takes.get(o.index()).copied().unwrap_or(false)),
+        };
+    }
+    takes
+}
+
 /// The program as plain Python: a forward pass, then a backward pass that writes each
 /// node's local derivatives out and accumulates the gradients with `+=`.
 pub fn to_python(program: &Program) -> String {
     let mut graph = program.graph.clone();
     let order: Vec<NodeId> = graph.topological_order().to_vec();
     let names = variables(program, &order);
+    let takes = takes_gradient(&graph, &order);
     let var = |id: NodeId| {
         names
             .iter()
@@ -146,7 +169,9 @@ pub fn to_python(program: &Program) -> String {
             let Some(&operand) = ops.get(slot) else {
                 continue;
             };
-            if graph.node(operand).is_some_and(|n| n.op == Op::Const) {
+            // Like the engine: nothing flows into what takes no gradient (an unnamed
+            // constant, e.g. the exponent of x^2, whose d/db could be NaN).
+            if !takes.get(operand.index()).copied().unwrap_or(false) {
                 continue;
             }
             // The comment of round and round_ste stays outside the parentheses.
@@ -169,12 +194,18 @@ pub fn to_python(program: &Program) -> String {
     out
 }
 
-/// The program in PyTorch: inputs are leaf tensors with `requires_grad=True`; one
-/// `backward()` fills their `.grad`; inner nodes keep theirs with `retain_grad()`.
+/// The program in PyTorch: inputs and named constants are leaf tensors with
+/// `requires_grad=True` (the engine gives a named constant its gradient); a named node
+/// computed from constants only is made a leaf that takes a gradient, too; one
+/// `backward()` fills their `.grad`; inner nodes that take a gradient keep theirs with
+/// `retain_grad()` (never called on a tensor without `requires_grad`, which PyTorch
+/// rejects).
 pub fn to_pytorch(program: &Program) -> String {
     let mut graph = program.graph.clone();
     let order: Vec<NodeId> = graph.topological_order().to_vec();
     let names = variables(program, &order);
+    let takes = takes_gradient(&graph, &order);
+    let takes = |id: NodeId| takes.get(id.index()).copied().unwrap_or(false);
     let var = |id: NodeId| {
         names
             .iter()
@@ -191,11 +222,11 @@ pub fn to_pytorch(program: &Program) -> String {
         let a = ops.first().map(|&o| var(o)).unwrap_or_default();
         let b = ops.get(1).map(|&o| var(o)).unwrap_or_default();
         let expression = match node.op {
-            Op::Input => format!(
+            Op::Input | Op::Const if takes(id) => format!(
                 "torch.tensor({}, dtype=torch.float64, requires_grad=True)",
                 literal(node.leaf_value)
             ),
-            Op::Const => format!(
+            Op::Input | Op::Const => format!(
                 "torch.tensor({}, dtype=torch.float64)",
                 literal(node.leaf_value)
             ),
@@ -220,9 +251,21 @@ pub fn to_pytorch(program: &Program) -> String {
             Op::RoundSte => format!("{a} + (torch.round({a}) - {a}).detach()  # straight-through"),
             other => format!("torch.tensor(0.0)  # {} is internal", other.symbol()),
         };
-        let _ = writeln!(out, "{} = {expression}", var(id));
-        if !matches!(node.op, Op::Input | Op::Const) {
-            let _ = writeln!(out, "{}.retain_grad()", var(id));
+        let leaf = matches!(node.op, Op::Input | Op::Const);
+        let from_gradients = ops.iter().any(|&o| takes(o));
+        if !leaf && takes(id) && !from_gradients {
+            // Named, computed from constants only (x = 2*3): PyTorch would make it a leaf
+            // without a gradient; the engine gives it one.
+            let expression = match expression.split_once("  #") {
+                Some((e, comment)) => format!("({e}).detach().requires_grad_(True)  #{comment}"),
+                None => format!("({expression}).detach().requires_grad_(True)"),
+            };
+            let _ = writeln!(out, "{} = {expression}", var(id));
+        } else {
+            let _ = writeln!(out, "{} = {expression}", var(id));
+            if !leaf && takes(id) {
+                let _ = writeln!(out, "{}.retain_grad()", var(id));
+            }
         }
     }
     if let Some(output) = graph.output() {
