@@ -1190,6 +1190,15 @@ fn worksheet_errors_are_one_line() {
     let path = path.to_string_lossy().into_owned();
     let line = error(&["worksheet", &path, "--seed", "1"], "");
     assert!(line.contains("01-broken.ron"), "{line}");
+    // A misspelt field is an error at its place, not ignored.
+    std::fs::write(
+        dir.join("01-broken.ron"),
+        "Lesson(title: \"B\", sumary: \"x\", sections: [Text(\"a\")])",
+    )
+    .expect("write");
+    let line = error(&["worksheet", &path, "--seed", "1"], "");
+    assert!(line.contains("01-broken.ron:1:20: "), "{line}");
+    assert!(line.contains("sumary"), "{line}");
     let line = error(&["worksheet", "/nonexistent/x.ron", "--seed", "1"], "");
     assert!(
         line.starts_with("error: cannot read /nonexistent/x.ron"),

@@ -338,3 +338,67 @@ fn no_built_in_numeric_answer_lets_zero_pass() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn unknown_fields_are_errors_at_their_position() {
+    let cases = [
+        (
+            "Lesson(\n    title: \"T\",\n    sumary: \"x\",\n    sections: [Text(\"a\")],\n)\n",
+            "sumary",
+        ),
+        (
+            "Lesson(\n    title: \"T\",\n    sections: [\n        Graph(script: \"x = 1\", editabel: []),\n    ],\n)\n",
+            "editabel",
+        ),
+        (
+            "Lesson(\n    title: \"T\",\n    sections: [Quiz(questions: [\n        Numeric(prompt: \"p\", script: \"x = 1\", answer: \"value x\",\n            parameters: [(name: \"x\", min: 1, max: 2, stepp: 1)]),\n    ])],\n)\n",
+            "stepp",
+        ),
+        (
+            "Lesson(\n    title: \"T\",\n    sections: [Quiz(questions: [\n        Choice(prompt: \"p\", options: [(text: \"a\", corect: true)]),\n    ])],\n)\n",
+            "corect",
+        ),
+        (
+            "Lesson(\n    title: \"T\",\n    sections: [Cards(cards: [Myth(statement: \"s\", myth: true, explanation: \"e\", extra: 1)])],\n)\n",
+            "extra",
+        ),
+    ];
+    for (text, field) in cases {
+        let file = backprop_lab::lesson::load_text("unknown.ron", text);
+        let errors = file.lesson.expect_err(field);
+        let shown = errors[0].to_string();
+        let offset = text.find(field).expect("the field is in the text");
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+        assert!(
+            shown.starts_with(&format!("unknown.ron:{line}:{column}: ")),
+            "{field}: {shown}"
+        );
+        assert!(shown.contains(field), "{shown}");
+    }
+}
+
+#[test]
+fn every_check_message_is_one_line() {
+    // Author's text with a newline and a control character inside names the messages quote.
+    let dir = folder(
+        "one-line",
+        &[(
+            "01-lines.ron",
+            "Lesson(\n    title: \"T\",\n    sections: [\n        Graph(script: \"x = 1\\ny = x\", highlight: [\"a\\nb\\u{7}\"]),\n        ConceptMap(concepts: [(name: \"p\", leads_to: [\"q\\nr\"])]),\n    ],\n)\n",
+        )],
+    );
+    let out = backprop_lab(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 2, "{stderr}");
+    for line in &lines {
+        assert!(
+            line.starts_with("error: 01-lines.ron:"),
+            "{line:?} in {stderr:?}"
+        );
+    }
+    assert!(stderr.contains("a\\nb\\u{7}"), "{stderr}");
+    assert!(stderr.contains("q\\nr"), "{stderr}");
+}

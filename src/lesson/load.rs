@@ -18,19 +18,7 @@ pub const MAX_GRAPH_STATEMENTS: usize = 10_000;
 /// Every `lessons/*.ron` file of the repository, as (file name, text), by file name.
 pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
 
-/// A problem in a lesson file, at a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct LessonError {
-    /// The file's name.
-    pub file: String,
-    /// Line, from 1.
-    pub line: usize,
-    /// Column, from 1, in characters.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
+pub use super::error::LessonError;
 
 /// One lesson file: its name and either the lesson or everything wrong with it.
 #[derive(Debug, Clone)]

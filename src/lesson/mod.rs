@@ -1,6 +1,7 @@
 //! Lessons as data: the RON file format, loading (embedded or from a folder) and
 //! validation, and the live numbers a lesson shows. Knows nothing of egui.
 
+pub mod error;
 pub mod layers;
 pub mod live;
 pub mod load;
@@ -12,8 +13,9 @@ pub mod template;
 pub mod training;
 pub mod validate;
 
+pub use error::LessonError;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
-pub use load::{LessonError, LessonFile, LoadError, load_embedded, load_folder, load_text};
+pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
     BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
     CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,

@@ -6,6 +6,7 @@ pub use crate::quiz::params::Parameter;
 
 /// One lesson: a title and a list of sections shown top to bottom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Lesson {
     /// Shown in the lesson list and as the page heading.
     pub title: String,
@@ -62,6 +63,7 @@ pub enum Section {
 
 /// The cow classifier of the saliency lesson, on a photo the learner can paint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct SaliencySection {
     /// Heading above the widget.
@@ -100,6 +102,7 @@ pub enum SaliencyModel {
 
 /// A deep chain whose backward pass keeps only every k-th activation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CheckpointSection {
     /// Heading above the widget.
@@ -125,6 +128,7 @@ impl Default for CheckpointSection {
 
 /// A function of two inputs `x` and `y` (the script's first two inputs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct SecondOrderSection {
     /// Heading above the widget.
@@ -159,6 +163,7 @@ impl Default for SecondOrderSection {
 
 /// A program listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CodeSection {
     /// Heading above the listing.
@@ -173,6 +178,7 @@ pub struct CodeSection {
 
 /// A map of concepts: a small directed graph whose boxes open lessons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct ConceptMapSection {
     /// Heading above the map.
@@ -183,6 +189,7 @@ pub struct ConceptMapSection {
 
 /// One concept of a map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Concept {
     /// Its name on the map (unique within the map).
     pub name: String,
@@ -196,6 +203,7 @@ pub struct Concept {
 
 /// A deck of cards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CardsSection {
     /// Heading above the deck.
@@ -206,6 +214,7 @@ pub struct CardsSection {
 
 /// One card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Card {
     /// A question to think about, then its answer; the learner says whether they knew it.
     Flash {
@@ -227,6 +236,7 @@ pub enum Card {
 
 /// A live graph: a graph script plus what the learner may touch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct GraphSection {
     /// The graph script (the spec's language).
@@ -255,6 +265,7 @@ fn default_learning_rate() -> f64 {
 /// Gradient descent on some inputs of a graph: each step moves every parameter by
 /// -learning_rate × d(output)/d(parameter), and the output's history is plotted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Descent {
     /// The inputs the optimizer may change (the weights), not the data.
     pub parameters: Vec<String>,
@@ -265,6 +276,7 @@ pub struct Descent {
 
 /// An input the learner may edit, and its slider range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditableInput {
     /// The input's name in the script.
     pub name: String,
@@ -276,6 +288,7 @@ pub struct EditableInput {
 
 /// A plot of curves over `x`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct PlotSection {
     /// Heading above the plot.
@@ -310,6 +323,7 @@ impl Default for PlotSection {
 
 /// One curve: an expression in `x`, or its derivative computed by backprop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Curve {
     /// The legend entry.
     pub label: String,
@@ -323,6 +337,7 @@ pub struct Curve {
 /// A chain of `depth` identical layers `h_i = layer(h_{i-1}, w)`, ending in the output
 /// `L = h_depth`; the page plots |dL/dh_i| for every layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct LayersSection {
     /// Heading above the widget.
@@ -367,6 +382,7 @@ impl Default for LayersSection {
 
 /// One kind of layer: an expression in `h` (the previous layer) and `w` (the weight).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LayerChoice {
     /// The name on its button, e.g. "sigmoid".
     pub label: String,
@@ -381,6 +397,7 @@ pub struct LayerChoice {
 
 /// Variants of one model trained side by side by gradient descent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct TrainingSection {
     /// Heading above the widget.
@@ -415,6 +432,7 @@ impl Default for TrainingSection {
 
 /// One variant of a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrainingVariant {
     /// Its name on the toggle.
     pub label: String,
@@ -424,6 +442,7 @@ pub struct TrainingVariant {
 
 /// A graph to walk through node by node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct BackwardSection {
     /// The graph script.
@@ -434,6 +453,7 @@ pub struct BackwardSection {
 
 /// Steps revealed one at a time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct RevealSection {
     /// Heading above the steps.
@@ -444,6 +464,7 @@ pub struct RevealSection {
 
 /// Questions at the end of a lesson.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct QuizSection {
     /// Heading above the questions.
@@ -475,6 +496,7 @@ fn default_tolerance() -> f64 {
 /// A numeric question whose answer the engine computes from `script`, with parameters
 /// drawn at random on every attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NumericQuestion {
     /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
     pub prompt: String,
@@ -495,6 +517,7 @@ pub struct NumericQuestion {
 
 /// A formula question: the learner types an expression in `variables`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FormulaQuestion {
     /// The question (Markdown).
     pub prompt: String,
@@ -510,6 +533,7 @@ pub struct FormulaQuestion {
 /// Predict, then reveal: the graph is shown without its gradients until the learner
 /// commits to a prediction of one of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PredictQuestion {
     /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
     pub prompt: String,
@@ -530,6 +554,7 @@ pub struct PredictQuestion {
 
 /// A multiple-choice question with one or several correct options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChoiceQuestion {
     /// The question (Markdown).
     pub prompt: String,
@@ -543,6 +568,7 @@ pub struct ChoiceQuestion {
 
 /// One option of a multiple-choice question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     /// What the learner reads.
     pub text: String,

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use crate::engine::{self, NodeId};
 
+use super::error::LessonError;
 use super::live::{LiveGraph, LiveGraphError};
-use super::load::LessonError;
 use super::model::{Card, GraphSection, Lesson, PlotSection, Question, Section};
 use super::template::{self, Piece};
 

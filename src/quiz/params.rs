@@ -9,6 +9,7 @@ use super::random::Rng;
 
 /// An input of a question's script drawn at random on each attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// The input's name in the script.
     pub name: String,
