@@ -402,3 +402,70 @@ fn every_check_message_is_one_line() {
     assert!(stderr.contains("a\\nb\\u{7}"), "{stderr}");
     assert!(stderr.contains("q\\nr"), "{stderr}");
 }
+
+#[test]
+fn the_final_assessment_covers_every_lesson_with_new_questions() {
+    use backprop_lab::lesson::Question;
+    let files = backprop_lab::lesson::load_embedded();
+    let lessons: Vec<_> = files
+        .iter()
+        .map(|f| (f.file.as_str(), f.lesson.as_ref().expect("loads")))
+        .collect();
+    let (_, assessment) = lessons
+        .iter()
+        .find(|(file, _)| file.starts_with("90-"))
+        .expect("a final assessment");
+    assert!(assessment.assessment, "the page is marked as a test");
+    let prompt = |q: &Question| match q {
+        Question::Choice(q) => q.prompt.clone(),
+        Question::Numeric(q) => q.prompt.clone(),
+        Question::Formula(q) => q.prompt.clone(),
+        Question::Predict(q) => q.prompt.clone(),
+    };
+    let lesson_prompts: std::collections::BTreeSet<String> = lessons
+        .iter()
+        .filter(|(file, _)| !file.starts_with("90-"))
+        .flat_map(|(_, l)| l.sections.iter())
+        .filter_map(|s| match s {
+            Section::Quiz(q) => Some(q.questions.iter().map(prompt)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut covered = std::collections::BTreeSet::new();
+    let (mut total, mut worked) = (0, 0);
+    for section in &assessment.sections {
+        let Section::Quiz(quiz) = section else {
+            continue;
+        };
+        let link = quiz.lesson.as_deref().expect("every quiz names its lesson");
+        assert!(
+            lessons.iter().any(|(file, _)| *file == link),
+            "{link} is a lesson"
+        );
+        covered.insert(link.to_string());
+        for question in &quiz.questions {
+            total += 1;
+            if !matches!(question, Question::Choice(_)) {
+                worked += 1;
+            }
+            assert!(
+                !lesson_prompts.contains(&prompt(question)),
+                "copied from a lesson: {}",
+                prompt(question)
+            );
+        }
+    }
+    assert!(total >= 14, "{total} questions");
+    assert!(
+        worked * 4 >= total * 3,
+        "mostly worked questions: {worked} of {total}"
+    );
+    for n in 1..=14 {
+        let prefix = format!("{n:02}-");
+        assert!(
+            covered.iter().any(|f| f.starts_with(&prefix)),
+            "no question on lesson {n}"
+        );
+    }
+}
