@@ -164,6 +164,8 @@ impl SecondOrderView {
                 .id();
             let response = Plot::new(ui.scope_id().with("map"))
                 .legend(Legend::default())
+                .x_axis_label("x")
+                .y_axis_label("y")
                 .height(300.0)
                 .width(ui.available_width().min(READING_WIDTH))
                 .allow_scroll(false)
@@ -183,8 +185,12 @@ impl SecondOrderView {
                         egui_plot::PlotPoint::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
                         egui::vec2((x1 - x0) as f32, (y1 - y0) as f32),
                     ));
-                    plot.line(Line::new("gradient descent (30 steps)", PlotPoints::from(descent.clone())).width(2.5).color(GRAD_COLOR));
-                    plot.line(Line::new("Newton (10 steps)", PlotPoints::from(newton.clone())).width(2.5).color(NEWTON_COLOR));
+                    let descent_shown = visible_path(&descent, section_bounds);
+                    let newton_shown = visible_path(&newton, section_bounds);
+                    plot.line(Line::new("gradient descent (30 steps)", PlotPoints::from(descent_shown)).width(2.5).color(GRAD_COLOR));
+                    plot.line(Line::new("Newton (10 steps)", PlotPoints::from(newton_shown.clone())).width(2.5).color(NEWTON_COLOR));
+                    // Each Newton step marked, so a jump reads as a step, not a stroke.
+                    plot.points(Points::new("Newton steps", PlotPoints::from(newton_shown)).radius(3.5).color(NEWTON_COLOR));
                     plot.points(Points::new("start", PlotPoints::from(vec![point])).radius(6.0).color(Color32::WHITE));
                     plot.pointer_coordinate()
                 });
@@ -255,4 +261,32 @@ fn map_image(samples: &[f64]) -> egui::ColorImage {
         })
         .collect();
     egui::ColorImage::new([MAP_SIDE, MAP_SIDE], pixels)
+}
+
+/// The part of a path worth drawing on the map: its points while they stay finite and
+/// near the map (within one map-width of it), then one point towards where it escaped,
+/// pulled back to that margin. Coordinates of 1e300 would otherwise be drawn as a huge
+/// filled wedge.
+fn visible_path(path: &[[f64; 2]], bounds: [f64; 4]) -> Vec<[f64; 2]> {
+    let [x0, x1, y0, y1] = bounds;
+    let (wx, wy) = ((x1 - x0).abs(), (y1 - y0).abs());
+    let (lo_x, hi_x, lo_y, hi_y) = (x0 - wx, x1 + wx, y0 - wy, y1 + wy);
+    let inside = |p: &[f64; 2]| {
+        p[0].is_finite()
+            && p[1].is_finite()
+            && (lo_x..=hi_x).contains(&p[0])
+            && (lo_y..=hi_y).contains(&p[1])
+    };
+    let mut shown = Vec::with_capacity(path.len());
+    for p in path {
+        if inside(p) {
+            shown.push(*p);
+            continue;
+        }
+        if p[0].is_finite() && p[1].is_finite() {
+            shown.push([p[0].clamp(lo_x, hi_x), p[1].clamp(lo_y, hi_y)]);
+        }
+        break;
+    }
+    shown
 }
