@@ -11,8 +11,9 @@ pub const MAX_LESSON_BYTES: u64 = 1 << 20;
 
 /// The most statements a Graph section's script may hold. Measured on the release build
 /// (a chain `x{i} = x{i-1} * 0.9 + 0.1`, loading plus the first frame of its page):
-/// 10,000 statements open in 0.39 s, 20,000 in 0.77 s, 40,000 in 2.0 s, and 500,000
-/// froze the app for 40 s. 10,000 is the largest round number well under a second.
+/// 10,000 statements open in 0.39-0.55 s (each later frame 0.29 s), 20,000 in 0.77 s,
+/// 40,000 in 2.0 s, and 500,000 froze the app for 40 s. 10,000 is the largest round
+/// number well under a second.
 pub const MAX_GRAPH_STATEMENTS: usize = 10_000;
 
 /// Every `lessons/*.ron` file of the repository, as (file name, text), by file name.
