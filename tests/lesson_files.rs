@@ -469,3 +469,15 @@ fn the_final_assessment_covers_every_lesson_with_new_questions() {
         );
     }
 }
+
+#[test]
+fn a_quiz_lesson_link_must_be_a_file_name() {
+    let text = "Lesson(\n    title: \"T\",\n    sections: [Quiz(title: \"Q\", lesson: \"chain rule\", questions: [\n        Formula(prompt: \"p\", variables: [\"x\"], reference: \"2*x\"),\n    ])],\n)\n";
+    let errors = backprop_lab::lesson::load_text("link.ron", text)
+        .lesson
+        .expect_err("a bad link");
+    assert_eq!(
+        errors[0].to_string(),
+        "link.ron:3:42: a quiz's lesson is a lesson file's name, such as '02-chain-rule.ron', not 'chain rule'"
+    );
+}

@@ -225,6 +225,19 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 if quiz.questions.is_empty() {
                     v.error_at(at, "a quiz needs at least one question".into());
                 }
+                if let Some(link) = &quiz.lesson {
+                    let plain = !link.contains(['/', '\\']) && link.ends_with(".ron");
+                    if !plain || link.len() <= ".ron".len() {
+                        let here = v.find_name(at, link);
+                        v.error_at(
+                            here,
+                            format!(
+                                "a quiz's lesson is a lesson file's name, such as \
+                                 '02-chain-rule.ron', not '{link}'"
+                            ),
+                        );
+                    }
+                }
                 for question in &quiz.questions {
                     v.check_question(question);
                 }
