@@ -3,7 +3,7 @@
 //! sweet spot, and proof that the gradients equal the plain backward pass's.
 
 use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::engine::{self, checkpoint::checkpointed_backward};
 use crate::lesson::CheckpointSection;
@@ -79,6 +79,8 @@ impl CheckpointView {
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
             }
+            // Wide sliders: a log scale over 16..1024 needs room to reach every value.
+            ui.spacing_mut().slider_width = (ui.available_width() * 0.5).clamp(160.0, 420.0);
             ui.add(egui::Slider::new(&mut self.depth, 16..=1024).text("layers").logarithmic(true));
             if self.measured.as_ref().map(|(d, _)| *d) != Some(self.depth) {
                 self.measured = Some((self.depth, self.measure()));
@@ -135,6 +137,12 @@ impl CheckpointView {
                 .map(|&(k, _, r)| [(k as f64).log2(), r as f64])
                 .collect();
             let sweet = (ops as f64).sqrt().log2();
+            // Where the slider's k sits on both curves, so moving k moves a mark.
+            let current_k = (self.every as f64).log2();
+            let current = [
+                [current_k, run.peak_values_held as f64],
+                [current_k, run.recomputed_ops as f64],
+            ];
             Plot::new(ui.scope_id().with("checkpoint"))
                 .legend(Legend::default())
                 .height(200.0)
@@ -146,6 +154,11 @@ impl CheckpointView {
                     plot.line(Line::new("activations held at the peak", PlotPoints::from(held)));
                     plot.line(Line::new("operations recomputed", PlotPoints::from(redo)));
                     plot.vline(VLine::new("k = √N", sweet));
+                    plot.points(
+                        Points::new(format!("your k = {}", self.every), PlotPoints::from(current.to_vec()))
+                            .radius(5.0)
+                            .shape(egui_plot::MarkerShape::Diamond),
+                    );
                 });
             if let Some(caption) = &self.section.caption {
                 ui.label(RichText::new(caption).italics());
