@@ -64,9 +64,19 @@ impl CardsView {
                 let offset = u32::try_from(index).unwrap_or(u32::MAX);
                 answered = Some((self.first.saturating_add(offset), right));
             };
+            // The card itself: a raised, rounded surface, front over back.
+            let card_frame = egui::Frame::new()
+                .fill(ui.visuals().extreme_bg_color)
+                .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+                .corner_radius(10.0)
+                .inner_margin(16.0)
+                .shadow(ui.visuals().popup_shadow);
+            card_frame.show(ui, |ui| {
+            ui.set_width(ui.available_width().min(super::style::READING_WIDTH));
+            ui.set_min_height(120.0);
             match card {
                 Card::Flash { question, answer } => {
-                    ui.label(RichText::new("Question").weak());
+                    ui.label(RichText::new("Front: the question").weak());
                     markdown_ui(ui, cache, id.with("front"), &question);
                     if !self.revealed[index] {
                         ui.label(RichText::new("Think of your answer first.").italics());
@@ -75,15 +85,37 @@ impl CardsView {
                         }
                     } else {
                         ui.separator();
+                        ui.label(RichText::new("Back: the answer").weak());
                         markdown_ui(ui, cache, id.with("back"), &answer);
                         ui.horizontal(|ui| {
-                            if ui.button("I knew it").clicked() {
+                            let said = self.results[index];
+                            if ui
+                                .add(egui::Button::new("I knew it").selected(said == Some(true)))
+                                .clicked()
+                            {
                                 record(&mut self.results, true);
                             }
-                            if ui.button("Not yet").clicked() {
+                            if ui
+                                .add(egui::Button::new("Not yet").selected(said == Some(false)))
+                                .clicked()
+                            {
                                 record(&mut self.results, false);
                             }
                         });
+                        match self.results[index] {
+                            Some(true) => {
+                                ui.label(
+                                    RichText::new("Marked as known. On to the next card.")
+                                        .color(RIGHT_COLOR),
+                                );
+                            }
+                            Some(false) => {
+                                ui.label(RichText::new(
+                                    "Marked to review: read the answer once more, then try the next card and come back to this one.",
+                                ));
+                            }
+                            None => {}
+                        }
                     }
                 }
                 Card::Myth {
@@ -124,6 +156,7 @@ impl CardsView {
                     }
                 }
             }
+            });
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(self.current > 0, egui::Button::new("Previous card"))
