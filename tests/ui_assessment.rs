@@ -8,7 +8,7 @@ use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
 use backprop_lab::progress::FileStore;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 use common::TempFolder;
@@ -99,7 +99,7 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     click(&mut harness, "Finish lesson");
     assert!(shows(&harness, "Your results"));
     assert!(shows(&harness, "Score: 2 of 2 right"));
-    assert!(shows(&harness, "Part A: 1 of 1 right"));
+    assert!(shows(&harness, "Part A: 1 of 1 right."));
     assert_eq!(harness.query_all_by_label("Question 1: right").count(), 2);
     assert!(shows(&harness, "Open Alpha Lesson"));
 
@@ -109,7 +109,14 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     click(&mut harness, "Finish lesson");
     click(&mut harness, "Finish anyway");
     assert!(shows(&harness, "Score: 0 of 2 right"));
-    assert!(shows(&harness, "Part A: 0 of 1 right"));
+    // The results open at the top of the page, wherever the learner had scrolled.
+    let top = harness
+        .get_by_label("Your results")
+        .accesskit_node()
+        .bounding_box()
+        .map_or(f64::MAX, |r| r.y0);
+    assert!(top < 200.0, "the results heading is at the top: {top}");
+    assert!(shows(&harness, "Part A: 0 of 1 right."));
     assert_eq!(
         harness
             .query_all_by_label("Question 1: not answered")

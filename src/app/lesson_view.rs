@@ -96,6 +96,9 @@ pub struct LessonView {
     confirming: bool,
     /// The assessment's results are shown instead of its questions.
     results_shown: bool,
+    /// Open the page at its top on the next frame (the results, or a retake, replace a
+    /// page the learner had scrolled to its end).
+    to_top: bool,
 }
 
 impl LessonView {
@@ -181,6 +184,7 @@ impl LessonView {
             round: 0,
             confirming: false,
             results_shown: false,
+            to_top: false,
         }
     }
 
@@ -220,6 +224,7 @@ impl LessonView {
         }
         self.confirming = false;
         self.results_shown = false;
+        self.to_top = true;
     }
 
     /// The bottom of the page: "Finish lesson", or for an assessment the confirmation
@@ -245,6 +250,7 @@ impl LessonView {
                 if ui.button("Finish anyway").clicked() {
                     self.confirming = false;
                     self.results_shown = true;
+                    self.to_top = true;
                 }
                 if ui.button("Keep answering").clicked() {
                     self.confirming = false;
@@ -266,6 +272,7 @@ impl LessonView {
                     self.confirming = true;
                 } else {
                     self.results_shown = true;
+                    self.to_top = true;
                 }
             }
         });
@@ -283,6 +290,16 @@ impl LessonView {
         let (total, _, right) = self.tally();
         ui.heading("Your results");
         ui.label(RichText::new(format!("Score: {right} of {total} right")).strong());
+        let mut retake = false;
+        ui.horizontal(|ui| {
+            retake = ui.button("Retake with new numbers").clicked();
+            if ui.button("Back to the questions").clicked() {
+                self.results_shown = false;
+            }
+            if !finished && ui.button("Mark finished and continue ▶").clicked() {
+                events.push(LessonEvent::Finished);
+            }
+        });
         ui.add_space(6.0);
         for (index, (state, _)) in self.sections.iter().enumerate() {
             let SectionState::Quiz {
@@ -298,15 +315,17 @@ impl LessonView {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     let got = results.iter().filter(|r| **r == Some(true)).count();
-                    ui.strong(format!("{title}: {got} of {} right", results.len()));
-                    for (number, result) in results.iter().enumerate() {
-                        let word = match result {
-                            Some(true) => "right",
-                            Some(false) => "wrong",
-                            None => "not answered",
-                        };
-                        ui.label(format!("Question {}: {word}", number + 1));
-                    }
+                    ui.horizontal_wrapped(|ui| {
+                        ui.strong(format!("{title}: {got} of {} right.", results.len()));
+                        for (number, result) in results.iter().enumerate() {
+                            let word = match result {
+                                Some(true) => "right",
+                                Some(false) => "wrong",
+                                None => "not answered",
+                            };
+                            ui.label(format!("Question {}: {word}", number + 1));
+                        }
+                    });
                     if let Some(file) = lesson {
                         let name = lessons
                             .iter()
@@ -325,17 +344,6 @@ impl LessonView {
             });
             ui.add_space(4.0);
         }
-        ui.add_space(6.0);
-        let mut retake = false;
-        ui.horizontal(|ui| {
-            retake = ui.button("Retake with new numbers").clicked();
-            if ui.button("Back to the questions").clicked() {
-                self.results_shown = false;
-            }
-            if !finished && ui.button("Mark finished and continue ▶").clicked() {
-                events.push(LessonEvent::Finished);
-            }
-        });
         if retake {
             self.retake();
         }
@@ -351,8 +359,11 @@ impl LessonView {
         let mut events = Vec::new();
         // One scroll position per lesson: a lesson opens at its top, and coming back to
         // one returns to where the learner was.
-        egui::ScrollArea::vertical()
-            .id_salt(("lesson page", &self.title))
+        let mut area = egui::ScrollArea::vertical();
+        if std::mem::take(&mut self.to_top) {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        area.id_salt(("lesson page", &self.title))
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 // Text keeps a readable width; graphs take the whole window's width.
@@ -578,9 +589,6 @@ fn reveal_ui(
         if !section.title.is_empty() {
             ui.strong(&section.title);
         }
-        for (i, step) in section.steps.iter().take(*shown).enumerate() {
-            markdown_ui(ui, cache, id.with(i), &fill_live(step, graph));
-        }
         let total = section.steps.len();
         ui.horizontal(|ui| {
             if *shown < total {
@@ -599,6 +607,10 @@ fn reveal_ui(
                 *shown = 0;
             }
         });
+        // The buttons stay above the steps, so "Next step" does not move as they appear.
+        for (i, step) in section.steps.iter().take(*shown).enumerate() {
+            markdown_ui(ui, cache, id.with(i), &fill_live(step, graph));
+        }
     });
 }
 
