@@ -28,7 +28,7 @@ pub enum Command {
     /// Run the forward and backward pass of a graph script; print values and gradients as JSON.
     Grad(ScriptArgs),
     /// Print the Hessian of the output with respect to the inputs, by backprop through backprop.
-    Hessian(ScriptArgs),
+    Hessian(HessianArgs),
     /// Print the Hessian-vector product H·v (one backward pass through the backward pass).
     Hvp(HvpArgs),
     /// Validate lesson files (the built-in ones, or every *.ron file of DIR).
@@ -97,6 +97,22 @@ pub struct ScriptArgs {
     pub at: Vec<String>,
 }
 
+/// The most inputs `hessian` takes unless `--max-inputs` raises it: its answer has one
+/// number per pair of inputs (4 million at 2,000), and each row costs a pass through the
+/// backward graph; beyond this, H·v (`hvp`) is the tool.
+pub const HESSIAN_MAX_INPUTS: usize = 2_000;
+
+/// `hessian`: the program, `--at` overrides and the size limit.
+#[derive(Debug, Args)]
+pub struct HessianArgs {
+    /// The program and the inputs to override.
+    #[command(flatten)]
+    pub script: ScriptArgs,
+    /// Refuse programs with more inputs than this (the Hessian has inputs² entries).
+    #[arg(long = "max-inputs", value_name = "N", default_value_t = HESSIAN_MAX_INPUTS)]
+    pub max_inputs: usize,
+}
+
 /// `hvp`: the program, `--at` overrides and the vector v.
 #[derive(Debug, Args)]
 pub struct HvpArgs {
@@ -130,6 +146,16 @@ pub enum CliError {
         what: String,
         /// What it is instead ("a directory", "a FIFO", ...).
         kind: &'static str,
+    },
+    /// `hessian` on more inputs than `--max-inputs` allows.
+    #[error(
+        "the program has {inputs} inputs, so its Hessian has {inputs}x{inputs} entries; the limit is {max} (raise it with --max-inputs N, or use 'hvp' for H·v, one backward pass through the backward pass)"
+    )]
+    TooManyInputs {
+        /// How many inputs the program declares.
+        inputs: usize,
+        /// The limit in force.
+        max: usize,
     },
     /// An output file could not be written.
     #[error("cannot write {what}: {source}")]
@@ -169,7 +195,13 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
             Ok(grad_json(&program))
         }
         Command::Hessian(args) => {
-            let program = load(args, stdin)?;
+            let program = load(&args.script, stdin)?;
+            if program.inputs.len() > args.max_inputs {
+                return Err(CliError::TooManyInputs {
+                    inputs: program.inputs.len(),
+                    max: args.max_inputs,
+                });
+            }
             Ok(hessian_json(&program))
         }
         Command::Hvp(args) => {

@@ -1205,3 +1205,20 @@ fn worksheet_errors_are_one_line() {
         "{line}"
     );
 }
+
+#[test]
+fn hessian_refuses_more_inputs_than_the_limit_and_points_at_hvp() {
+    let mut script = String::new();
+    for i in 0..5 {
+        script.push_str(&format!("x{i} = {i}\n"));
+    }
+    script.push_str("y = x0*x1 + x2*x3*x4\n");
+    let message = error(&["hessian", "-", "--max-inputs", "4"], &script);
+    assert!(message.contains("5 inputs"), "{message}");
+    assert!(message.contains("--max-inputs"), "{message}");
+    assert!(message.contains("hvp"), "{message}");
+    // Raised, it answers.
+    let out = run(&["hessian", "-", "--max-inputs", "5"], &script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("\"hessian\": [["));
+}
