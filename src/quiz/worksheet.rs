@@ -174,7 +174,7 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                         let _ = writeln!(
                             out,
                             "   Answer: **{}** (within {})",
-                            number_text(*answer),
+                            key_number(*answer, *tolerance),
                             number_text(*tolerance)
                         );
                     } else {
@@ -200,6 +200,22 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
 
 fn number_text(value: f64) -> String {
     number(value)
+}
+
+/// An answer in the key, with one more decimal than the tolerance has, so the printed
+/// number itself is always within the tolerance (`0.07414` for 0.0741355 within 0.0001).
+pub fn key_number(answer: f64, tolerance: f64) -> String {
+    if !answer.is_finite() || !tolerance.is_finite() || tolerance <= 0.0 {
+        return number(answer);
+    }
+    let decimals = (-tolerance.log10()).ceil().max(0.0) as usize + 1;
+    let text = format!("{answer:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".into() } else { text }
 }
 
 /// Continuation lines indented under a list item.
@@ -306,4 +322,18 @@ fn push_string(out: &mut String, text: &str) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_numbers_are_within_their_tolerance() {
+        assert_eq!(key_number(0.074_135_5, 0.0001), "0.07414");
+        assert_eq!(key_number(-72.0, 0.01), "-72");
+        assert_eq!(key_number(-0.731_058_6, 0.001), "-0.7311");
+        assert_eq!(key_number(1.0 / 3.0, 0.01), "0.333");
+        assert_eq!(key_number(-0.000_01, 0.01), "0");
+    }
 }
