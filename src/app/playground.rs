@@ -62,6 +62,21 @@ impl Playground {
             return;
         }
         self.parsed_script = Some(self.script.clone());
+        // A script too big to draw live is an error, not a frozen window.
+        let statements = crate::lesson::load::count_statements(&self.script);
+        if statements > super::MAX_PLAYGROUND_STATEMENTS {
+            self.error = Some(ParseError {
+                position: engine::Position {
+                    line: self.script.lines().count().max(1),
+                    column: 1,
+                },
+                message: format!(
+                    "the script has {statements} statements; the Playground draws at most {} (the command line's grad takes millions)",
+                    super::MAX_PLAYGROUND_STATEMENTS
+                ),
+            });
+            return;
+        }
         match engine::parse(&self.script) {
             Ok(program) => {
                 self.inputs = program
@@ -328,6 +343,20 @@ mod tests {
         assert_eq!(at(2, 7), Some(13..14));
         assert_eq!(at(3, 2), None);
         assert_eq!(at(9, 1), None);
+    }
+
+    #[test]
+    fn a_script_too_big_to_draw_is_an_error_and_keeps_the_last_graph() {
+        let mut p = Playground::new(STARTER_SCRIPT.to_string());
+        let mut big = String::from("x0 = 1\n");
+        for i in 1..=super::super::MAX_PLAYGROUND_STATEMENTS {
+            big.push_str(&format!("x{i} = x{} * 0.9\n", i - 1));
+        }
+        p.script = big;
+        p.reparse();
+        let error = p.error().expect("too big");
+        assert!(error.message.contains("at most"), "{}", error.message);
+        assert!(p.program.is_some(), "the last good graph stays");
     }
 
     #[test]
