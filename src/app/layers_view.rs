@@ -150,8 +150,17 @@ impl LayersView {
                 .map(|(i, g)| [(i + first) as f64, (g * scale).log10()])
                 .collect()
         };
+        // The legend goes in the corner the curve leaves empty: top left when the
+        // gradient grows towards the output (vanishing), top right when it shrinks.
+        let grows = run.gradients.first().copied().unwrap_or(0.0)
+            <= run.gradients.last().copied().unwrap_or(0.0);
+        let corner = if grows {
+            egui_plot::Corner::LeftTop
+        } else {
+            egui_plot::Corner::RightTop
+        };
         Plot::new(ui.scope_id().with("layers"))
-            .legend(Legend::default())
+            .legend(Legend::default().position(corner))
             .height(200.0)
             .width(ui.available_width().min(READING_WIDTH))
             .allow_scroll(false)
@@ -159,11 +168,10 @@ impl LayersView {
             .y_axis_label("log10 |gradient|")
             .show(ui, |plot| {
                 let activations = log_points(&run.gradients, 0, 1.0);
-                plot.line(Line::new(
-                    "|dL/dh_i|, passed back",
-                    PlotPoints::from(activations.clone()),
-                ));
-                plot.points(Points::new("layers", PlotPoints::from(activations)).radius(2.0));
+                // Line and dots share a name: one series, one legend entry.
+                let name = "|dL/dh_i|, passed back";
+                plot.line(Line::new(name, PlotPoints::from(activations.clone())));
+                plot.points(Points::new(name, PlotPoints::from(activations)).radius(2.0));
                 if let Some(factor) = clip {
                     plot.line(Line::new(
                         "|dL/dw_i|, the weights' gradients",
