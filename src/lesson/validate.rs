@@ -28,220 +28,25 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
     let mut graph_above: Option<LiveGraph> = None;
     for section in &lesson.sections {
         match section {
-            Section::Text(markdown) => {
-                let at = v.find_text(markdown);
-                v.check_markdown(at, markdown, graph_above.as_ref());
-            }
-            Section::Formula(formula) => {
-                let at = v.find_text(formula);
-                if let Err(error) = crate::math::parse(formula) {
-                    let (line, column) = line_column(formula, char_to_byte(formula, error.offset));
-                    v.error_inside(at, formula, line, column, error.message);
-                }
-            }
+            Section::Text(markdown) => v.check_text_section(markdown, graph_above.as_ref()),
+            Section::Formula(formula) => v.check_formula_section(formula),
             Section::Graph(graph) => {
-                let at = v.find_text(&graph.script);
-                if let Some(live) = v.check_graph(at, graph) {
+                if let Some(live) = v.check_graph_section(graph) {
                     graph_above = Some(live);
                 }
             }
-            Section::Plot(plot) => {
-                let at = v.find_text(&plot.title);
-                v.check_plot(at, plot);
-            }
-            Section::SecondOrder(section) => {
-                let at = v.find_text(&section.script);
-                match engine::parse(&section.script) {
-                    Err(error) => {
-                        let p = error.position;
-                        let message = format!("graph script: {}", error.message);
-                        v.error_inside(at, &section.script, p.line, p.column, message);
-                    }
-                    Ok(program) if program.inputs.len() < 2 => {
-                        v.error_at(at, "the script needs two inputs, x and y".into());
-                    }
-                    Ok(_) => {}
-                }
-                let ranges = [section.x_min, section.x_max, section.y_min, section.y_max];
-                if !(ranges.iter().all(|r| r.is_finite())
-                    && section.x_min < section.x_max
-                    && section.y_min < section.y_max)
-                {
-                    v.error_at(
-                        at,
-                        "the map needs finite x_min < x_max and y_min < y_max".into(),
-                    );
-                }
-            }
-            Section::Checkpoint(section) => {
-                let at = v.find_text(&section.title);
-                if !(2..=1024).contains(&section.depth) {
-                    v.error_at(at, "depth must be between 2 and 1024".into());
-                }
-                if let Err(error) =
-                    engine::parse_expression(&section.layer, &[("h", 0.5), ("w", 1.0)])
-                {
-                    let here = v.find_text_from(at, &section.layer);
-                    let p = error.position;
-                    v.error_inside(
-                        here,
-                        &section.layer,
-                        p.line,
-                        p.column,
-                        format!("layer: {}", error.message),
-                    );
-                }
-            }
-            Section::Saliency(section) => {
-                let at = v.find_text("Saliency(");
-                if section.models.is_empty() {
-                    let here = v.find_text_from(at, "models");
-                    v.error_at(here, "a saliency section needs at least one model".into());
-                }
-                let names: Vec<&str> = super::saliency::picture::test_pictures()
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .collect();
-                if !names.contains(&section.picture.as_str()) {
-                    let here = v.find_name(at, &section.picture);
-                    v.error_at(
-                        here,
-                        format!(
-                            "unknown picture '{}': one of {}",
-                            section.picture,
-                            names.join(", ")
-                        ),
-                    );
-                }
-            }
-            Section::Code(listing) => {
-                let at = v.find_text(&listing.code);
-                if listing.code.trim().is_empty() {
-                    v.error_at(at, "a code section needs code".into());
-                }
-            }
-            Section::ConceptMap(map) => {
-                let at = v.find_text(&map.title);
-                let names: HashSet<&str> = map.concepts.iter().map(|c| c.name.as_str()).collect();
-                if names.len() != map.concepts.len() {
-                    v.error_at(at, "concept names must be unique".into());
-                }
-                for concept in &map.concepts {
-                    for target in &concept.leads_to {
-                        if !names.contains(target.as_str()) {
-                            let here = v.find_name(at, target);
-                            v.error_at(here, format!("'{target}' is not a concept of this map"));
-                        }
-                    }
-                }
-                if let Some(cycle_at) = concept_cycle(&map.concepts) {
-                    v.error_at(at, format!("the map has a cycle through '{cycle_at}'"));
-                }
-            }
-            Section::Cards(deck) => {
-                let at = v.find_text(&deck.title);
-                if deck.cards.is_empty() {
-                    v.error_at(at, "a deck needs at least one card".into());
-                }
-                for card in &deck.cards {
-                    let (front, back) = match card {
-                        Card::Flash { question, answer } => (question, answer),
-                        Card::Myth {
-                            statement,
-                            explanation,
-                            ..
-                        } => (statement, explanation),
-                    };
-                    let here = v.find_text(front);
-                    if front.trim().is_empty() || back.trim().is_empty() {
-                        v.error_at(here, "a card needs both sides".into());
-                    }
-                }
-            }
-            Section::Training(section) => {
-                let at = v.find_text(&section.title);
-                if section.variants.is_empty()
-                    || section.parameters.is_empty()
-                    || section.data.is_empty()
-                {
-                    v.error_at(
-                        at,
-                        "a training section needs variants, parameters and data".into(),
-                    );
-                }
-                let rate_ok = section.learning_rate.is_finite() && section.learning_rate > 0.0;
-                if !((1..=10_000).contains(&section.steps) && rate_ok) {
-                    v.error_at(
-                        at,
-                        "steps must be 1..10000 and the learning rate a finite number > 0".into(),
-                    );
-                }
-                for variant in &section.variants {
-                    let here = v.find_text(&variant.script);
-                    let run = crate::lesson::training::train(
-                        &variant.script,
-                        &section.parameters,
-                        &section.data,
-                        1,
-                        section.learning_rate.max(f64::MIN_POSITIVE),
-                    );
-                    match run {
-                        Ok(_) => {}
-                        Err(crate::lesson::training::TrainingError::Script(error)) => {
-                            let p = error.position;
-                            let message = format!("variant '{}': {}", variant.label, error.message);
-                            v.error_inside(here, &variant.script, p.line, p.column, message);
-                        }
-                        Err(error) => {
-                            v.error_at(here, format!("variant '{}': {error}", variant.label))
-                        }
-                    }
-                }
-            }
-            Section::Backward(section) => {
-                let at = v.find_text(&section.script);
-                if let Err(error) = engine::parse(&section.script) {
-                    let p = error.position;
-                    let message = format!("graph script: {}", error.message);
-                    v.error_inside(at, &section.script, p.line, p.column, message);
-                }
-            }
-            Section::Layers(layers) => {
-                let at = v.find_text(&layers.title);
-                v.check_layers(at, layers);
-            }
-            Section::Reveal(reveal) => {
-                let at = v.find_text(&reveal.title);
-                if reveal.steps.is_empty() {
-                    v.error_at(at, "a reveal block needs at least one step".into());
-                }
-                for step in &reveal.steps {
-                    let at = v.find_text(step);
-                    v.check_markdown(at, step, graph_above.as_ref());
-                }
-            }
-            Section::Quiz(quiz) => {
-                let at = v.find_text(&quiz.title);
-                if quiz.questions.is_empty() {
-                    v.error_at(at, "a quiz needs at least one question".into());
-                }
-                if let Some(link) = &quiz.lesson {
-                    let plain = !link.contains(['/', '\\']) && link.ends_with(".ron");
-                    if !plain || link.len() <= ".ron".len() {
-                        let here = v.find_name(at, link);
-                        v.error_at(
-                            here,
-                            format!(
-                                "a quiz's lesson is a lesson file's name, such as \
-                                 '02-chain-rule.ron', not '{link}'"
-                            ),
-                        );
-                    }
-                }
-                for question in &quiz.questions {
-                    v.check_question(question);
-                }
-            }
+            Section::Plot(plot) => v.check_plot_section(plot),
+            Section::SecondOrder(section) => v.check_second_order_section(section),
+            Section::Checkpoint(section) => v.check_checkpoint_section(section),
+            Section::Saliency(section) => v.check_saliency_section(section),
+            Section::Code(listing) => v.check_code_section(listing),
+            Section::ConceptMap(map) => v.check_concept_map_section(map),
+            Section::Cards(deck) => v.check_cards_section(deck),
+            Section::Training(section) => v.check_training_section(section),
+            Section::Backward(section) => v.check_backward_section(section),
+            Section::Layers(layers) => v.check_layers_section(layers),
+            Section::Reveal(reveal) => v.check_reveal_section(reveal, graph_above.as_ref()),
+            Section::Quiz(quiz) => v.check_quiz_section(quiz),
         }
     }
     v.errors
@@ -256,6 +61,245 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
+    /// Checks a `Text` section.
+    fn check_text_section(&mut self, markdown: &str, graph: Option<&LiveGraph>) {
+        let at = self.find_text(markdown);
+        self.check_markdown(at, markdown, graph);
+    }
+
+    /// Checks a `Formula` section.
+    fn check_formula_section(&mut self, formula: &str) {
+        let at = self.find_text(formula);
+        if let Err(error) = crate::math::parse(formula) {
+            let (line, column) = line_column(formula, char_to_byte(formula, error.offset));
+            self.error_inside(at, formula, line, column, error.message);
+        }
+    }
+
+    /// Checks a `Graph` section.
+    fn check_graph_section(&mut self, graph: &GraphSection) -> Option<LiveGraph> {
+        let at = self.find_text(&graph.script);
+        self.check_graph(at, graph)
+    }
+
+    /// Checks a `Plot` section.
+    fn check_plot_section(&mut self, plot: &PlotSection) {
+        let at = self.find_text(&plot.title);
+        self.check_plot(at, plot);
+    }
+
+    /// Checks a `SecondOrder` section.
+    fn check_second_order_section(&mut self, section: &super::model::SecondOrderSection) {
+        let at = self.find_text(&section.script);
+        match engine::parse(&section.script) {
+            Err(error) => {
+                let p = error.position;
+                let message = format!("graph script: {}", error.message);
+                self.error_inside(at, &section.script, p.line, p.column, message);
+            }
+            Ok(program) if program.inputs.len() < 2 => {
+                self.error_at(at, "the script needs two inputs, x and y".into());
+            }
+            Ok(_) => {}
+        }
+        let ranges = [section.x_min, section.x_max, section.y_min, section.y_max];
+        if !(ranges.iter().all(|r| r.is_finite())
+            && section.x_min < section.x_max
+            && section.y_min < section.y_max)
+        {
+            self.error_at(
+                at,
+                "the map needs finite x_min < x_max and y_min < y_max".into(),
+            );
+        }
+    }
+
+    /// Checks a `Checkpoint` section.
+    fn check_checkpoint_section(&mut self, section: &super::model::CheckpointSection) {
+        let at = self.find_text(&section.title);
+        if !(2..=1024).contains(&section.depth) {
+            self.error_at(at, "depth must be between 2 and 1024".into());
+        }
+        if let Err(error) = engine::parse_expression(&section.layer, &[("h", 0.5), ("w", 1.0)]) {
+            let here = self.find_text_from(at, &section.layer);
+            let p = error.position;
+            self.error_inside(
+                here,
+                &section.layer,
+                p.line,
+                p.column,
+                format!("layer: {}", error.message),
+            );
+        }
+    }
+
+    /// Checks a `Saliency` section.
+    fn check_saliency_section(&mut self, section: &super::model::SaliencySection) {
+        let at = self.find_text("Saliency(");
+        if section.models.is_empty() {
+            let here = self.find_text_from(at, "models");
+            self.error_at(here, "a saliency section needs at least one model".into());
+        }
+        let names: Vec<&str> = super::saliency::picture::test_pictures()
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        if !names.contains(&section.picture.as_str()) {
+            let here = self.find_name(at, &section.picture);
+            self.error_at(
+                here,
+                format!(
+                    "unknown picture '{}': one of {}",
+                    section.picture,
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// Checks a `Code` section.
+    fn check_code_section(&mut self, listing: &super::model::CodeSection) {
+        let at = self.find_text(&listing.code);
+        if listing.code.trim().is_empty() {
+            self.error_at(at, "a code section needs code".into());
+        }
+    }
+
+    /// Checks a `ConceptMap` section.
+    fn check_concept_map_section(&mut self, map: &super::model::ConceptMapSection) {
+        let at = self.find_text(&map.title);
+        let names: HashSet<&str> = map.concepts.iter().map(|c| c.name.as_str()).collect();
+        if names.len() != map.concepts.len() {
+            self.error_at(at, "concept names must be unique".into());
+        }
+        for concept in &map.concepts {
+            for target in &concept.leads_to {
+                if !names.contains(target.as_str()) {
+                    let here = self.find_name(at, target);
+                    self.error_at(here, format!("'{target}' is not a concept of this map"));
+                }
+            }
+        }
+        if let Some(cycle_at) = concept_cycle(&map.concepts) {
+            self.error_at(at, format!("the map has a cycle through '{cycle_at}'"));
+        }
+    }
+
+    /// Checks a `Cards` section.
+    fn check_cards_section(&mut self, deck: &super::model::CardsSection) {
+        let at = self.find_text(&deck.title);
+        if deck.cards.is_empty() {
+            self.error_at(at, "a deck needs at least one card".into());
+        }
+        for card in &deck.cards {
+            let (front, back) = match card {
+                Card::Flash { question, answer } => (question, answer),
+                Card::Myth {
+                    statement,
+                    explanation,
+                    ..
+                } => (statement, explanation),
+            };
+            let here = self.find_text(front);
+            if front.trim().is_empty() || back.trim().is_empty() {
+                self.error_at(here, "a card needs both sides".into());
+            }
+        }
+    }
+
+    /// Checks a `Training` section.
+    fn check_training_section(&mut self, section: &super::model::TrainingSection) {
+        let at = self.find_text(&section.title);
+        if section.variants.is_empty() || section.parameters.is_empty() || section.data.is_empty() {
+            self.error_at(
+                at,
+                "a training section needs variants, parameters and data".into(),
+            );
+        }
+        let rate_ok = section.learning_rate.is_finite() && section.learning_rate > 0.0;
+        if !((1..=10_000).contains(&section.steps) && rate_ok) {
+            self.error_at(
+                at,
+                "steps must be 1..10000 and the learning rate a finite number > 0".into(),
+            );
+        }
+        for variant in &section.variants {
+            let here = self.find_text(&variant.script);
+            let run = crate::lesson::training::train(
+                &variant.script,
+                &section.parameters,
+                &section.data,
+                1,
+                section.learning_rate.max(f64::MIN_POSITIVE),
+            );
+            match run {
+                Ok(_) => {}
+                Err(crate::lesson::training::TrainingError::Script(error)) => {
+                    let p = error.position;
+                    let message = format!("variant '{}': {}", variant.label, error.message);
+                    self.error_inside(here, &variant.script, p.line, p.column, message);
+                }
+                Err(error) => self.error_at(here, format!("variant '{}': {error}", variant.label)),
+            }
+        }
+    }
+
+    /// Checks a `Backward` section.
+    fn check_backward_section(&mut self, section: &super::model::BackwardSection) {
+        let at = self.find_text(&section.script);
+        if let Err(error) = engine::parse(&section.script) {
+            let p = error.position;
+            let message = format!("graph script: {}", error.message);
+            self.error_inside(at, &section.script, p.line, p.column, message);
+        }
+    }
+
+    /// Checks a `Layers` section.
+    fn check_layers_section(&mut self, layers: &super::model::LayersSection) {
+        let at = self.find_text(&layers.title);
+        self.check_layers(at, layers);
+    }
+
+    /// Checks a `Reveal` section.
+    fn check_reveal_section(
+        &mut self,
+        reveal: &super::model::RevealSection,
+        graph: Option<&LiveGraph>,
+    ) {
+        let at = self.find_text(&reveal.title);
+        if reveal.steps.is_empty() {
+            self.error_at(at, "a reveal block needs at least one step".into());
+        }
+        for step in &reveal.steps {
+            let at = self.find_text(step);
+            self.check_markdown(at, step, graph);
+        }
+    }
+
+    /// Checks a `Quiz` section.
+    fn check_quiz_section(&mut self, quiz: &super::model::QuizSection) {
+        let at = self.find_text(&quiz.title);
+        if quiz.questions.is_empty() {
+            self.error_at(at, "a quiz needs at least one question".into());
+        }
+        if let Some(link) = &quiz.lesson {
+            let plain = !link.contains(['/', '\\']) && link.ends_with(".ron");
+            if !plain || link.len() <= ".ron".len() {
+                let here = self.find_name(at, link);
+                self.error_at(
+                    here,
+                    format!(
+                        "a quiz's lesson is a lesson file's name, such as \
+                         '02-chain-rule.ron', not '{link}'"
+                    ),
+                );
+            }
+        }
+        for question in &quiz.questions {
+            self.check_question(question);
+        }
+    }
+
     /// Where a string of the lesson sits in the file: the whole string when it was
     /// written verbatim (a raw string), else its first line, else the last place found.
     fn find_text(&mut self, content: &str) -> usize {
