@@ -349,6 +349,7 @@ impl BackpropApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         if !self.fonts_installed {
             navigator::install_fonts(ui.ctx());
+            style::install(ui.ctx());
             self.fonts_installed = true;
         }
         #[cfg(target_arch = "wasm32")]

@@ -66,3 +66,20 @@ pub const MIN_GRAPH_TEXT_PX: f32 = 9.0;
 pub const ZOOM_LEVELS: [f32; 12] = [
     0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5,
 ];
+
+/// Makes the controls visible in both themes: in egui's light theme a text field or an
+/// idle button has no border and a radio button is pale grey on white, so answer boxes
+/// and options were easy to miss. Called once, when the app starts.
+pub fn install(ctx: &egui::Context) {
+    ctx.style_mut_of(egui::Theme::Light, |style| {
+        let border = egui::Stroke::new(1.0, Color32::from_gray(150));
+        style.visuals.widgets.inactive.bg_stroke = border;
+        style.visuals.widgets.noninteractive.bg_stroke =
+            egui::Stroke::new(1.0, Color32::from_gray(200));
+        style.visuals.widgets.inactive.bg_fill = Color32::from_gray(228);
+        style.visuals.widgets.inactive.weak_bg_fill = Color32::from_gray(228);
+    });
+    ctx.style_mut_of(egui::Theme::Dark, |style| {
+        style.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_gray(110));
+    });
+}
