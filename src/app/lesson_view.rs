@@ -349,6 +349,12 @@ impl LessonView {
         }
     }
 
+    /// Opens the page at its top next time it is drawn (a link from another lesson leads
+    /// to the start of a lesson, not to wherever the learner last left it).
+    pub fn scroll_to_top(&mut self) {
+        self.to_top = true;
+    }
+
     /// Draws the page; returns what the learner did that the app must record.
     pub fn ui(
         &mut self,

@@ -317,6 +317,9 @@ impl BackpropApp {
                         }
                         LessonEvent::Open(target) => {
                             if let Some(i) = self.lessons.iter().position(|f| f.file == target) {
+                                if let Some(Some(view)) = self.views.get_mut(i) {
+                                    view.scroll_to_top();
+                                }
                                 self.open(Page::Lesson(i));
                             }
                         }
