@@ -379,31 +379,6 @@ pub fn one_line_usage_error(error: &clap::Error) -> String {
     line
 }
 
-/// What a path names instead of a regular file, in words.
-fn kind_of(file_type: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_char_device() {
-            return "a character device";
-        }
-        if file_type.is_block_device() {
-            return "a block device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    if file_type.is_dir() {
-        "a directory"
-    } else {
-        "something else"
-    }
-}
-
 /// The script named by the arguments (a file, or standard input for none or `-`). A path
 /// must name a regular file (checked before opening: opening a FIFO would wait for a
 /// writer, and `/dev/zero` never ends); the text must be UTF-8, else the error points at
@@ -423,7 +398,7 @@ fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliErr
                 } else {
                     Err(CliError::NotAFile {
                         what: what(),
-                        kind: kind_of(metadata.file_type()),
+                        kind: lesson::load::kind_of(metadata.file_type()),
                     })
                 }
             };
