@@ -240,3 +240,24 @@ fn typed_numbers_and_formulas_are_graded_with_feedback() {
             .is_none()
     );
 }
+
+#[test]
+fn a_row_of_the_progress_page_opens_its_lesson() {
+    let lessons = temp("row-lessons");
+    std::fs::write(lessons.join("01-quiz.ron"), LESSON).expect("write lesson");
+    std::fs::write(
+        lessons.join("02-second.ron"),
+        LESSON.replace("Quiz time", "Second lesson"),
+    )
+    .expect("write lesson");
+    let data = temp("row-data");
+    let mut harness = app(&lessons, &data);
+    harness.get_by_label("My progress").click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Progress);
+    // Every column has a header, the last one included.
+    harness.get_by_label("Cards known");
+    harness.get_by_label("2. Second lesson").click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+}

@@ -425,6 +425,12 @@ impl BackpropApp {
                     let result = self.store.replace(&self.progress);
                     self.after_save(result);
                 }
+                if let Some(index) = self.progress_page.open_request.take() {
+                    if let Some(Some(view)) = self.views.get_mut(index) {
+                        view.scroll_to_top();
+                    }
+                    self.open(Page::Lesson(index));
+                }
             }
         });
     }

@@ -1,5 +1,6 @@
-//! The progress overview: per lesson, opened, finished, best quiz score and attempts;
-//! and "reset progress", behind a confirmation.
+//! The progress overview, a dashboard: per lesson a row that opens the lesson, whether it
+//! was opened and finished, the best quiz score with a bar, the answers checked and the
+//! cards known; and "reset progress", behind a confirmation.
 
 use egui_extras::{Column, TableBuilder};
 
@@ -9,6 +10,8 @@ use crate::progress::Progress;
 #[derive(Debug, Default)]
 pub struct ProgressPage {
     confirming_reset: bool,
+    /// The lesson (by its index in the list) the learner clicked, for the app to open.
+    pub open_request: Option<usize>,
 }
 
 impl ProgressPage {
@@ -34,7 +37,9 @@ impl ProgressPage {
         TableBuilder::new(ui)
             .striped(true)
             .column(Column::auto().at_least(260.0))
-            .columns(Column::auto().at_least(90.0), 5)
+            .columns(Column::auto().at_least(90.0), 2)
+            .column(Column::auto().at_least(170.0))
+            .columns(Column::auto().at_least(90.0), 2)
             .header(22.0, |mut header| {
                 for title in [
                     "Lesson",
@@ -42,6 +47,7 @@ impl ProgressPage {
                     "Finished",
                     "Best score",
                     "Answers checked",
+                    "Cards known",
                 ] {
                     header.col(|ui| {
                         ui.strong(title);
@@ -49,11 +55,20 @@ impl ProgressPage {
                 }
             })
             .body(|mut body| {
-                for ((file, title), &count) in lessons.iter().zip(question_counts) {
+                for (index, ((file, title), &count)) in
+                    lessons.iter().zip(question_counts).enumerate()
+                {
                     let lesson = progress.lesson(file);
-                    body.row(20.0, |mut row| {
+                    body.row(22.0, |mut row| {
                         row.col(|ui| {
-                            ui.label(title);
+                            // The title opens the lesson.
+                            if ui
+                                .link(format!("{}. {title}", index + 1))
+                                .on_hover_text("Open this lesson")
+                                .clicked()
+                            {
+                                self.open_request = Some(index);
+                            }
                         });
                         row.col(|ui| {
                             ui.label(if lesson.opened { "yes" } else { "no" });
@@ -65,7 +80,14 @@ impl ProgressPage {
                             if count == 0 {
                                 ui.label("no quiz");
                             } else {
-                                ui.label(format!("{} of {count}", lesson.best_score().min(count)));
+                                let best = lesson.best_score().min(count);
+                                ui.horizontal(|ui| {
+                                    ui.add(
+                                        egui::ProgressBar::new(best as f32 / count as f32)
+                                            .desired_width(70.0),
+                                    );
+                                    ui.label(format!("{best} of {count}"));
+                                });
                             }
                         });
                         row.col(|ui| {
