@@ -368,6 +368,18 @@ fn photo_ui(
         && let Some((x, y)) = cell_at(rect, pos)
     {
         changed = picture.paint(x, y, brush);
+        // A fast stroke moves several cells in one frame: paint the cells in between
+        // too (samples every half cell along the way), so the stroke has no gaps.
+        if response.dragged() {
+            let from = pos - response.drag_delta();
+            let steps = ((pos - from).length() / (CELL / 2.0)).ceil() as usize;
+            for i in 0..steps {
+                let along = from + (pos - from) * (i as f32 / steps as f32);
+                if let Some((cx, cy)) = cell_at(rect, along) {
+                    changed |= picture.paint(cx, cy, brush);
+                }
+            }
+        }
         // The keyboard brush continues from where the pointer painted.
         *cursor = (x, y);
         response.request_focus();
