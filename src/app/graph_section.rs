@@ -8,7 +8,7 @@ use egui_plot::{Line, Plot, PlotPoints};
 use crate::lesson::{GraphSection, LiveGraph};
 
 use super::format::number;
-use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
+use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
 use super::style::READING_WIDTH;
 
@@ -119,7 +119,7 @@ impl GraphState {
             let focus = hovered.or(self.view.selected);
             match focus {
                 Some(id) => {
-                    for line in chain_rule_lines(&self.live.program.graph, id) {
+                    for line in self.view.chain_rule_lines(&mut self.live.program.graph, id) {
                         ui.label(RichText::new(line).monospace());
                     }
                 }

@@ -12,11 +12,11 @@ use std::ops::RangeInclusive;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Vec2};
 
-use crate::diagram::export::{edge_width, largest_flow};
+use crate::diagram::export::edge_width;
 use crate::diagram::picture::edge_flow;
 use crate::diagram::text::{
-    self, BOX_PADDING, NODE_FONT_PX, PLATE_FONT_PX, PLATE_PADDING, grad_line, line_height,
-    value_line,
+    self, BOX_PADDING, EdgeFlow, NODE_FONT_PX, PLATE_FONT_PX, PLATE_PADDING, grad_line,
+    line_height, value_line,
 };
 use crate::diagram::{self, Direction, Picture};
 use crate::engine::{Graph, NodeId};
@@ -228,14 +228,32 @@ impl GraphView {
         // Edges, then plates, then boxes: plates never cover a box (the layout keeps
         // them apart), and a box is never crossed by an edge.
         let picture = self.pictures[direction_slot(direction)].take()?;
-        let largest = largest_flow(graph, &picture);
+        // What every edge carries, once a frame; edges and plates out of view are skipped.
+        let flows: Vec<EdgeFlow> = picture.edges.iter().map(|e| edge_flow(graph, e)).collect();
+        let largest = flows
+            .iter()
+            .map(|f| f.passes.abs())
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let in_view = |edge: &diagram::EdgeShape| {
+            let mut bounds = to_screen_rect(edge.plate);
+            for &p in &edge.points {
+                bounds.extend_with(to_screen(p));
+            }
+            bounds.intersects(viewport)
+        };
+        let visible: Vec<(&diagram::EdgeShape, EdgeFlow)> = picture
+            .edges
+            .iter()
+            .zip(flows)
+            .filter(|(edge, _)| in_view(edge))
+            .collect();
         let gradients_known = |to: NodeId| {
             !self.hide_gradients
                 && self.shown_grads.is_none()
                 && revealed.as_ref().is_none_or(|r| r.contains(&to))
         };
-        for edge in &picture.edges {
-            let flow = edge_flow(graph, edge);
+        for &(edge, flow) in &visible {
             let known = gradients_known(edge.to);
             let points: Vec<Pos2> = edge.points.iter().map(|&p| to_screen(p)).collect();
             let (color, width) = if known {
@@ -263,8 +281,7 @@ impl GraphView {
                 arrow_head(&painter, *before, *last, color, zoom);
             }
         }
-        for edge in &picture.edges {
-            let flow = edge_flow(graph, edge);
+        for &(edge, flow) in &visible {
             let rect = to_screen_rect(edge.plate);
             painter.rect(
                 rect,
@@ -329,15 +346,16 @@ impl GraphView {
                 ui.scope_id().with(("node", node.id.index())),
                 sense,
             );
-            let description = self.describe(graph, &node.title, node.id);
+            // Described only when asked (a screen reader or a test is listening).
+            let describe = || self.describe(graph, &node.title, node.id);
             if let Some(range) = &scrub {
                 let value = graph.value(node.id);
-                response.widget_info(|| egui::WidgetInfo::slider(true, value, description.clone()));
+                response.widget_info(|| egui::WidgetInfo::slider(true, value, describe()));
                 declare_slider(ui, response.id, value, range);
                 self.scrub_ui(ui, &response, graph, node.id, range.clone(), zoom);
             } else {
                 response.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Button, true, description.clone())
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, describe())
                 });
                 if response.dragged() {
                     self.pan -= response.drag_delta() / zoom;
@@ -389,6 +407,17 @@ impl GraphView {
         self.pictures[direction_slot(direction)] = Some(picture);
         ui.advance_cursor_after_rect(viewport);
         hovered
+    }
+
+    /// The chain-rule arithmetic of node `id` (one line per use, then the sum), with the
+    /// names its boxes show; the picture made for drawing is reused, not rebuilt.
+    pub fn chain_rule_lines(&mut self, graph: &mut Graph, id: NodeId) -> Vec<String> {
+        let direction = match self.pictures.iter().flatten().next() {
+            Some(picture) if picture.fits(graph) => picture.direction,
+            _ => Direction::LeftToRight,
+        };
+        let picture = self.picture(graph, direction);
+        chain_rule_lines(graph, picture, id)
     }
 
     /// A node in words for screen readers and tests: its title, value and gradient.
@@ -531,7 +560,11 @@ impl GraphView {
     }
 
     /// The nodes whose gradients the animation has reached (None: not animating).
-    fn animation_reveal(&mut self, ui: &egui::Ui, graph: &mut Graph) -> Option<Vec<NodeId>> {
+    fn animation_reveal(
+        &mut self,
+        ui: &egui::Ui,
+        graph: &mut Graph,
+    ) -> Option<std::collections::HashSet<NodeId>> {
         let start = self.animation_start?;
         let output = graph.output()?;
         // Distance from the output, counted backwards along consumers.
@@ -823,12 +856,10 @@ pub fn operation_text(graph: &Graph, id: NodeId) -> String {
 }
 
 /// The chain-rule arithmetic of one node, with live numbers: one line per use of the
-/// node, then the sum.
-pub fn chain_rule_lines(graph: &Graph, id: NodeId) -> Vec<String> {
-    let mut copy = graph.clone();
-    let titles = crate::diagram::expr::Titles::new(&mut copy);
+/// node, then the sum. Nodes are named as in `picture`'s titles.
+fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<String> {
     let name_of = |n: NodeId| {
-        let reference = titles.reference(n);
+        let reference = picture.reference(n);
         if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
             reference.to_string()
         } else {

@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Stroke};
 use crate::engine::{self, ParseError, Program};
 
 use super::format::number;
-use super::graph_view::{GraphView, chain_rule_lines, legend_ui};
+use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
 
 /// The script a first-time learner sees: the single neuron of the lessons.
@@ -202,7 +202,7 @@ impl Playground {
         });
         let focus = self.view.selected;
         if let Some(id) = focus {
-            for line in chain_rule_lines(&program.graph, id) {
+            for line in self.view.chain_rule_lines(&mut program.graph, id) {
                 ui.label(line);
             }
         } else {
