@@ -1,7 +1,6 @@
 //! The headless command line: `grad`, `hessian` and `hvp` (see
 //! `shared/spec/graph-script.md`), `check` for lesson files and `export` for pictures.
 
-use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -561,22 +560,6 @@ pub fn push_number(out: &mut String, value: f64) {
     }
 }
 
-/// Names match `[A-Za-z_][A-Za-z0-9_]*`, so they need no escaping; escape anyway for safety.
-fn push_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// Output that is handed to a writer in pieces, so a million-name answer is never held
 /// in memory whole.
 struct Chunked<'w> {
@@ -612,7 +595,7 @@ fn push_map<G>(
         if i > 0 {
             out.buffer.push_str(", ");
         }
-        push_string(&mut out.buffer, name);
+        crate::format::push_json_string(&mut out.buffer, name);
         out.buffer.push_str(": ");
         push_number(&mut out.buffer, value_of(*id));
         out.flush_if_full()?;
@@ -632,7 +615,7 @@ pub fn write_grad_json<G: Evaluated>(
         out,
     };
     out.buffer.push_str("{\"output\": ");
-    push_string(&mut out.buffer, &program.output_name);
+    crate::format::push_json_string(&mut out.buffer, &program.output_name);
     out.buffer.push_str(", \"value\": ");
     push_number(&mut out.buffer, graph.value_of(program.output));
     out.buffer.push_str(", \"values\": ");
@@ -657,13 +640,13 @@ pub fn hessian_json(program: &Program) -> String {
     let rows = engine::hessian(&program.graph, &inputs).unwrap_or_default();
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    push_string(&mut out, &program.output_name);
+    crate::format::push_json_string(&mut out, &program.output_name);
     out.push_str(", \"inputs\": [");
     for (i, (name, _)) in program.inputs.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        push_string(&mut out, name);
+        crate::format::push_json_string(&mut out, name);
     }
     out.push_str("], \"hessian\": [");
     for (i, row) in rows.iter().enumerate() {
@@ -691,13 +674,13 @@ pub fn hvp_json(program: &Program, v: &[f64]) -> String {
         .unwrap_or_else(|| vec![0.0; inputs.len()]);
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    push_string(&mut out, &program.output_name);
+    crate::format::push_json_string(&mut out, &program.output_name);
     out.push_str(", \"hvp\": {");
     for (i, ((name, _), &value)) in program.inputs.iter().zip(&product).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        push_string(&mut out, name);
+        crate::format::push_json_string(&mut out, name);
         out.push_str(": ");
         push_number(&mut out, value);
     }

@@ -1,4 +1,5 @@
-//! How numbers read on screen: short, and non-finite values spelled out.
+//! How numbers read on screen (short, non-finite values spelled out), and strings as JSON
+//! for the command line's answers.
 
 /// A number for display: up to 4 significant decimals, `NaN`, `+inf` or `-inf`.
 pub fn number(value: f64) -> String {
@@ -19,6 +20,27 @@ pub fn number(value: f64) -> String {
             text.into()
         }
     }
+}
+
+/// Appends `text` as a JSON string literal: quotes, backslashes and control characters
+/// escaped (graph names never need it; lesson titles and prompts may).
+pub fn push_json_string(out: &mut String, text: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(test)]

@@ -2,16 +2,16 @@
 //! unanswered, the results show the score and each quiz's questions right or wrong with a
 //! link back to the lesson they test, and "Retake with new numbers" starts afresh.
 
-use std::path::Path;
-
+use backprop_lab::app::BackpropApp;
 use backprop_lab::app::navigator::Page;
-use backprop_lab::app::{BackpropApp, LessonSource};
-use backprop_lab::progress::FileStore;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
+#[path = "common/ui.rs"]
+mod ui_common;
 use common::TempFolder;
+use ui_common::app;
 
 const ASSESSMENT: &str = r#"Lesson(
     title: "Test Assessment",
@@ -35,20 +35,6 @@ const ALPHA: &str = r#"Lesson(
     sections: [Text("Alpha body text.")],
 )
 "#;
-
-fn app(lessons: &Path, data: &Path) -> Harness<'static, BackpropApp> {
-    let (lessons, data) = (lessons.to_path_buf(), data.to_path_buf());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(move |_cc| {
-            let mut app =
-                BackpropApp::with_state(&LessonSource::Folder(lessons), "x = 1".into(), false);
-            app.use_store(Box::new(FileStore::new(data)));
-            app
-        });
-    harness.run();
-    harness
-}
 
 fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
     harness.get_by_label(label).click();

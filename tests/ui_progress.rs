@@ -2,11 +2,8 @@
 //! finds it again after restarting the app from the same storage folder. A damaged
 //! progress file is reported in the app.
 
-use std::path::Path;
-
+use backprop_lab::app::BackpropApp;
 use backprop_lab::app::navigator::Page;
-use backprop_lab::app::{BackpropApp, LessonSource};
-use backprop_lab::progress::FileStore;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -33,24 +30,13 @@ z = y^2
 "##;
 
 mod common;
+#[path = "common/ui.rs"]
+mod ui_common;
 use common::TempFolder;
+use ui_common::app;
 
 fn temp(name: &str) -> TempFolder {
     TempFolder::new(&format!("ui-{name}"))
-}
-
-fn app(lessons: &Path, data: &Path) -> Harness<'static, BackpropApp> {
-    let (lessons, data) = (lessons.to_path_buf(), data.to_path_buf());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(move |_cc| {
-            let mut app =
-                BackpropApp::with_state(&LessonSource::Folder(lessons), "x = 1".into(), false);
-            app.use_store(Box::new(FileStore::new(data)));
-            app
-        });
-    harness.run();
-    harness
 }
 
 #[test]

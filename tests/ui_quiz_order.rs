@@ -2,15 +2,15 @@
 //! always first, ticking it is graded right wherever it is shown, and "Try again"
 //! shuffles again. An author's `fixed_order` keeps the written order.
 
-use std::path::Path;
-
-use backprop_lab::app::{BackpropApp, LessonSource};
-use backprop_lab::progress::FileStore;
+use backprop_lab::app::BackpropApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
+#[path = "common/ui.rs"]
+mod ui_common;
 use common::TempFolder;
+use ui_common::app;
 
 const OPTIONS: [&str; 4] = [
     "Alpha option",
@@ -37,20 +37,6 @@ fn lesson(fixed: bool) -> String {
 "#,
         OPTIONS[0], OPTIONS[1], OPTIONS[2], OPTIONS[3]
     )
-}
-
-fn app(lessons: &Path, data: &Path) -> Harness<'static, BackpropApp> {
-    let (lessons, data) = (lessons.to_path_buf(), data.to_path_buf());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(move |_cc| {
-            let mut app =
-                BackpropApp::with_state(&LessonSource::Folder(lessons), "x = 1".into(), false);
-            app.use_store(Box::new(FileStore::new(data)));
-            app
-        });
-    harness.run();
-    harness
 }
 
 /// The options' texts from top to bottom, as shown.

@@ -235,9 +235,9 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
             out.push_str(", ");
         }
         out.push_str("{\"file\": ");
-        push_string(&mut out, &lesson.file);
+        crate::format::push_json_string(&mut out, &lesson.file);
         out.push_str(", \"title\": ");
-        push_string(&mut out, &lesson.title);
+        crate::format::push_json_string(&mut out, &lesson.title);
         out.push_str(", \"questions\": [");
         for (q, question) in lesson.questions.iter().enumerate() {
             if q > 0 {
@@ -246,14 +246,14 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
             match question {
                 SheetQuestion::Choice { prompt, options } => {
                     out.push_str("{\"kind\": \"choice\", \"prompt\": ");
-                    push_string(&mut out, prompt);
+                    crate::format::push_json_string(&mut out, prompt);
                     out.push_str(", \"options\": [");
                     for (o, (text, correct)) in options.iter().enumerate() {
                         if o > 0 {
                             out.push_str(", ");
                         }
                         out.push_str("{\"text\": ");
-                        push_string(&mut out, text);
+                        crate::format::push_json_string(&mut out, text);
                         if answers {
                             let _ = write!(out, ", \"correct\": {correct}");
                         }
@@ -269,7 +269,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                 } => {
                     let kind = if *predict { "predict" } else { "numeric" };
                     let _ = write!(out, "{{\"kind\": \"{kind}\", \"prompt\": ");
-                    push_string(&mut out, prompt);
+                    crate::format::push_json_string(&mut out, prompt);
                     if answers {
                         out.push_str(", \"answer\": ");
                         push_json_number(&mut out, *answer);
@@ -280,10 +280,10 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                 }
                 SheetQuestion::Formula { prompt, reference } => {
                     out.push_str("{\"kind\": \"formula\", \"prompt\": ");
-                    push_string(&mut out, prompt);
+                    crate::format::push_json_string(&mut out, prompt);
                     if answers {
                         out.push_str(", \"reference\": ");
-                        push_string(&mut out, reference);
+                        crate::format::push_json_string(&mut out, reference);
                     }
                     out.push('}');
                 }
@@ -304,24 +304,6 @@ fn push_json_number(out: &mut String, value: f64) {
     } else {
         out.push_str("null");
     }
-}
-
-fn push_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
