@@ -187,32 +187,44 @@ fn page_keys_move_between_lessons() {
 }
 
 #[test]
-fn a_snapshot_of_every_lesson_page() {
+fn a_snapshot_of_every_page() {
     let mut results = Vec::new();
-    // The two window sizes a learner is most likely to have: a laptop and a full-HD
-    // screen (where graphs take the whole width).
+    // The two window sizes a learner is most likely to have (a laptop and a full-HD
+    // screen, where graphs and plots take the whole width), in both themes.
     for (width, height) in [(1280.0, 800.0), (1920.0, 1080.0)] {
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(width, height))
-            .build_eframe(|_cc| {
-                BackpropApp::with_state(
-                    &LessonSource::Embedded,
-                    String::from("x = 1\ny = x^2"),
-                    false,
-                )
-            });
-        harness.run();
-        // Named after the lesson's file, so adding a lesson does not rename the others.
-        for (index, file) in lesson::load_embedded().iter().enumerate() {
-            harness.state_mut().open(Page::Lesson(index));
+        for dark in [false, true] {
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(width, height))
+                .build_eframe(move |_cc| {
+                    BackpropApp::with_state(
+                        &LessonSource::Embedded,
+                        String::from("x = 3\ny = 2\nf = x^2 * y"),
+                        dark,
+                    )
+                });
             harness.run();
-            let stem = file.file.trim_end_matches(".ron");
-            let name = format!("lesson_{stem}_{width}x{height}");
-            results.push(
-                harness
-                    .try_snapshot(&name)
-                    .map_err(|e| format!("{name}: {e}")),
-            );
+            let theme = if dark { "dark" } else { "light" };
+            // Named after the lesson's file, so adding a lesson does not rename the others.
+            let mut pages: Vec<(Page, String)> = lesson::load_embedded()
+                .iter()
+                .enumerate()
+                .map(|(index, file)| {
+                    let stem = file.file.trim_end_matches(".ron");
+                    (Page::Lesson(index), format!("lesson_{stem}"))
+                })
+                .collect();
+            pages.push((Page::Playground, "playground".into()));
+            pages.push((Page::Progress, "progress".into()));
+            for (page, stem) in pages {
+                harness.state_mut().open(page);
+                harness.run();
+                let name = format!("{stem}_{width}_{theme}");
+                results.push(
+                    harness
+                        .try_snapshot(&name)
+                        .map_err(|e| format!("{name}: {e}")),
+                );
+            }
         }
     }
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
@@ -452,7 +464,7 @@ fn the_clipping_threshold_scales_the_update() {
 }
 
 #[test]
-fn flashcards_and_myth_cards_are_answered_and_recorded() {
+fn cards_turn_over_and_their_answers_are_recorded() {
     let files = lesson::load_embedded();
     let (index, file) = files
         .iter()
@@ -466,14 +478,31 @@ fn flashcards_and_myth_cards_are_answered_and_recorded() {
     let title = file.title();
     let mut harness = harness();
     open(&mut harness, index, &title);
-    harness.get_by_label("Show the answer").click();
+    // The flashcard turns over: its back replaces its front.
+    assert!(harness.query_by_label("Front: the question").is_some());
+    assert!(harness.query_by_label("I knew it").is_none(), "no verdict before the turn");
+    harness.get_by_label("Turn the card").click();
     harness.run();
+    assert!(harness.query_by_label("Back: the answer").is_some());
+    assert!(harness.query_by_label("Front: the question").is_none());
     harness.get_by_label("I knew it").click();
     harness.run();
+    assert!(
+        harness
+            .query_by_label("Marked as known. On to the next card.")
+            .is_some(),
+        "saying 'I knew it' is answered in words"
+    );
+    // It turns back to its question, and the verdict is kept.
+    harness.get_by_label("Turn back to the question").click();
+    harness.run();
+    assert!(harness.query_by_label("Front: the question").is_some());
+    assert!(harness.query_by_label("Back: the answer").is_none());
     // The myth deck's first card: "Backpropagation is the learning algorithm."
     harness.get_by_role_and_label(Role::Button, "Myth").click();
     harness.run();
     assert!(harness.query_by_label("Right! It is a myth.").is_some());
+    assert!(harness.query_by_label("Back: why").is_some());
     let progress = harness.state().progress().lesson(&file.file);
     assert_eq!(
         progress.cards.values().filter(|r| **r).count(),

@@ -7,7 +7,7 @@ use egui_commonmark::CommonMarkCache;
 use crate::lesson::{Card, CardsSection};
 
 use super::lesson_view::markdown_ui;
-use super::quiz_view::RIGHT_COLOR;
+use super::style;
 
 /// The deck's state.
 pub struct CardsView {
@@ -20,6 +20,21 @@ pub struct CardsView {
     called: Vec<Option<bool>>,
     /// Per card: whether the learner got it, once they said.
     results: Vec<Option<bool>>,
+    /// The size the card last had, so it keeps it while it turns over.
+    card_size: egui::Vec2,
+}
+
+/// How long a card takes to turn over.
+const FLIP_SECONDS: f32 = 0.3;
+
+/// The card itself: a raised, rounded surface.
+fn card_frame(ui: &egui::Ui) -> egui::Frame {
+    egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+        .corner_radius(10.0)
+        .inner_margin(16.0)
+        .shadow(ui.visuals().popup_shadow)
 }
 
 impl CardsView {
@@ -33,6 +48,7 @@ impl CardsView {
             revealed: vec![false; n],
             called: vec![None; n],
             results: vec![None; n],
+            card_size: egui::vec2(400.0, 140.0),
         }
     }
 
@@ -41,7 +57,7 @@ impl CardsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, cache: &mut CommonMarkCache) -> Option<(u32, bool)> {
         let mut answered = None;
         let total = self.section.cards.len();
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -64,99 +80,101 @@ impl CardsView {
                 let offset = u32::try_from(index).unwrap_or(u32::MAX);
                 answered = Some((self.first.saturating_add(offset), right));
             };
-            // The card itself: a raised, rounded surface, front over back.
-            let card_frame = egui::Frame::new()
-                .fill(ui.visuals().extreme_bg_color)
-                .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
-                .corner_radius(10.0)
-                .inner_margin(16.0)
-                .shadow(ui.visuals().popup_shadow);
-            card_frame.show(ui, |ui| {
-            ui.set_width(ui.available_width().min(super::style::READING_WIDTH));
-            ui.set_min_height(120.0);
-            match card {
-                Card::Flash { question, answer } => {
-                    ui.label(RichText::new("Front: the question").weak());
-                    markdown_ui(ui, cache, id.with("front"), &question);
-                    if !self.revealed[index] {
-                        ui.label(RichText::new("Think of your answer first.").italics());
-                        if ui.button("Show the answer").clicked() {
-                            self.revealed[index] = true;
-                        }
-                    } else {
-                        ui.separator();
-                        ui.label(RichText::new("Back: the answer").weak());
-                        markdown_ui(ui, cache, id.with("back"), &answer);
-                        ui.horizontal(|ui| {
-                            let said = self.results[index];
-                            if ui
-                                .add(egui::Button::new("I knew it").selected(said == Some(true)))
-                                .clicked()
-                            {
-                                record(&mut self.results, true);
-                            }
-                            if ui
-                                .add(egui::Button::new("Not yet").selected(said == Some(false)))
-                                .clicked()
-                            {
-                                record(&mut self.results, false);
-                            }
-                        });
-                        match self.results[index] {
-                            Some(true) => {
-                                ui.label(
-                                    RichText::new("Marked as known. On to the next card.")
-                                        .color(RIGHT_COLOR),
-                                );
-                            }
-                            Some(false) => {
-                                ui.label(RichText::new(
-                                    "Marked to review: read the answer once more, then try the next card and come back to this one.",
-                                ));
-                            }
-                            None => {}
-                        }
-                    }
-                }
-                Card::Myth {
-                    statement,
-                    myth,
-                    explanation,
-                } => {
-                    ui.label(RichText::new("Myth or truth?").weak());
-                    markdown_ui(ui, cache, id.with("front"), &statement);
-                    match self.called[index] {
-                        None => {
-                            ui.horizontal(|ui| {
-                                for (label, says_myth) in [("Myth", true), ("Truth", false)] {
-                                    if ui.button(label).clicked() {
-                                        self.called[index] = Some(says_myth);
-                                        record(&mut self.results, says_myth == myth);
+            // Which face is up: a flashcard turns when the learner asks, a myth card
+            // when they call it.
+            let back_up = match card {
+                Card::Flash { .. } => self.revealed[index],
+                Card::Myth { .. } => self.called[index].is_some(),
+            };
+            // 0 = front up, 1 = back up; in between, the card is turning over.
+            let turn = ui.ctx().animate_bool_with_time(id.with("turn"), back_up, FLIP_SECONDS);
+            if turn > 0.0 && turn < 1.0 {
+                self.turning_card_ui(ui, turn);
+            } else {
+                let response = card_frame(ui).show(ui, |ui| {
+                    ui.set_width(ui.available_width().min(super::style::READING_WIDTH));
+                    ui.set_min_height(140.0);
+                    match card {
+                        Card::Flash { question, answer } => {
+                            if back_up {
+                                ui.label(RichText::new("Back: the answer").weak());
+                                markdown_ui(ui, cache, id.with("back"), &answer);
+                                ui.horizontal(|ui| {
+                                    let said = self.results[index];
+                                    if ui
+                                        .add(egui::Button::new("I knew it").selected(said == Some(true)))
+                                        .clicked()
+                                    {
+                                        record(&mut self.results, true);
                                     }
+                                    if ui
+                                        .add(egui::Button::new("Not yet").selected(said == Some(false)))
+                                        .clicked()
+                                    {
+                                        record(&mut self.results, false);
+                                    }
+                                    if ui.button("Turn back to the question").clicked() {
+                                        self.revealed[index] = false;
+                                    }
+                                });
+                                match self.results[index] {
+                                    Some(true) => {
+                                        ui.label(
+                                            RichText::new("Marked as known. On to the next card.")
+                                                .color(style::right_color(ui.visuals().dark_mode)),
+                                        );
+                                    }
+                                    Some(false) => {
+                                        ui.label(RichText::new(
+                                            "Marked to review: read the answer once more, then try the next card and come back to this one.",
+                                        ));
+                                    }
+                                    None => {}
                                 }
-                            });
-                        }
-                        Some(says_myth) => {
-                            let verdict = if myth { "It is a myth." } else { "It is true." };
-                            if says_myth == myth {
-                                ui.label(
-                                    RichText::new(format!("Right! {verdict}"))
-                                        .strong()
-                                        .color(RIGHT_COLOR),
-                                );
                             } else {
-                                ui.label(
-                                    RichText::new(format!("Not quite. {verdict}"))
-                                        .strong()
-                                        .color(ui.visuals().error_fg_color),
-                                );
+                                ui.label(RichText::new("Front: the question").weak());
+                                markdown_ui(ui, cache, id.with("front"), &question);
+                                style::caption(ui, "Think of your answer first, then turn the card.");
+                                if ui.button("Turn the card").clicked() {
+                                    self.revealed[index] = true;
+                                }
                             }
-                            markdown_ui(ui, cache, id.with("back"), &explanation);
                         }
+                        Card::Myth {
+                            statement,
+                            myth,
+                            explanation,
+                        } => match self.called[index] {
+                            None => {
+                                ui.label(RichText::new("Myth or truth?").weak());
+                                markdown_ui(ui, cache, id.with("front"), &statement);
+                                ui.horizontal(|ui| {
+                                    for (label, says_myth) in [("Myth", true), ("Truth", false)] {
+                                        if ui.button(label).clicked() {
+                                            self.called[index] = Some(says_myth);
+                                            record(&mut self.results, says_myth == myth);
+                                        }
+                                    }
+                                });
+                            }
+                            Some(says_myth) => {
+                                ui.label(RichText::new("Back: why").weak());
+                                let verdict = if myth { "It is a myth." } else { "It is true." };
+                                let dark = ui.visuals().dark_mode;
+                                let (text, color) = if says_myth == myth {
+                                    (format!("Right! {verdict}"), style::right_color(dark))
+                                } else {
+                                    (format!("Not quite. {verdict}"), style::wrong_color(dark))
+                                };
+                                ui.label(RichText::new(text).strong().color(color));
+                                style::caption(ui, &format!("The statement: {statement}"));
+                                markdown_ui(ui, cache, id.with("back"), &explanation);
+                            }
+                        },
                     }
-                }
+                });
+                self.card_size = response.response.rect.size();
             }
-            });
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(self.current > 0, egui::Button::new("Previous card"))
@@ -173,5 +191,21 @@ impl CardsView {
             });
         });
         answered
+    }
+
+    /// The card edge-on and turning: its width shrinks to nothing at half-way and grows
+    /// back, as a card turned about its vertical axis looks.
+    fn turning_card_ui(&self, ui: &mut egui::Ui, turn: f32) {
+        let (rect, _) = ui.allocate_exact_size(self.card_size, egui::Sense::hover());
+        let width = rect.width() * (1.0 - 2.0 * turn).abs();
+        let face = egui::Rect::from_center_size(rect.center(), egui::vec2(width, rect.height()));
+        let visuals = ui.visuals();
+        ui.painter().rect(
+            face,
+            10.0,
+            visuals.extreme_bg_color,
+            visuals.widgets.noninteractive.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
     }
 }

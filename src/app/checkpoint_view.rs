@@ -3,13 +3,14 @@
 //! sweet spot, and proof that the gradients equal the plain backward pass's.
 
 use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Line, LineStyle, PlotPoints, Points, VLine};
 
 use crate::engine::{self, checkpoint::checkpointed_backward};
 use crate::lesson::CheckpointSection;
 use crate::lesson::layers;
 
-use super::lesson_view::READING_WIDTH;
+use super::plots::{self, KeyEntry};
+use super::style;
 
 /// One measured point: k, values held at the peak, operations recomputed.
 type Point = (usize, usize, usize);
@@ -74,7 +75,7 @@ impl CheckpointView {
 
     /// Draws the widget.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -143,25 +144,60 @@ impl CheckpointView {
                 [current_k, run.peak_values_held as f64],
                 [current_k, run.recomputed_ops as f64],
             ];
-            Plot::new(ui.scope_id().with("checkpoint"))
-                .legend(Legend::default())
-                .height(200.0)
-                .width(ui.available_width().min(READING_WIDTH))
-                .allow_scroll(false)
-                .x_axis_label("log2 k (k = keep every k-th activation)")
-                .y_axis_label("count")
-                .show(ui, |plot| {
-                    plot.line(Line::new("activations held at the peak", PlotPoints::from(held)));
-                    plot.line(Line::new("operations recomputed", PlotPoints::from(redo)));
-                    plot.vline(VLine::new("k = √N", sweet));
-                    plot.points(
-                        Points::new(format!("your k = {}", self.every), PlotPoints::from(current.to_vec()))
-                            .radius(5.0)
-                            .shape(egui_plot::MarkerShape::Diamond),
+            let dark = ui.visuals().dark_mode;
+            let held_key = KeyEntry::line(
+                "activations held at the peak",
+                plots::series_color(0, dark),
+                plots::series_style(0),
+            );
+            let redo_key = KeyEntry::line(
+                "operations recomputed",
+                plots::series_color(1, dark),
+                plots::series_style(1),
+            );
+            let sweet_key = KeyEntry::line(
+                "k = √N",
+                ui.visuals().weak_text_color(),
+                LineStyle::Dotted { spacing: 4.0 },
+            );
+            let current_key = KeyEntry::dots(
+                format!("your k = {}", self.every),
+                ui.visuals().strong_text_color(),
+            );
+            plots::key_ui(
+                ui,
+                &[held_key.clone(), redo_key.clone(), sweet_key.clone(), current_key.clone()],
+            );
+            plots::plot(
+                ui.scope_id().with("checkpoint"),
+                "log2 k (k = keep every k-th activation)",
+                "count",
+            )
+            .height(220.0)
+            .width(plots::width(ui))
+            .show(ui, |plot| {
+                for (key, points) in [(&held_key, held), (&redo_key, redo)] {
+                    plot.line(
+                        Line::new(&key.label, PlotPoints::from(points))
+                            .color(key.color)
+                            .style(key.line.unwrap_or(LineStyle::Solid))
+                            .width(2.0),
                     );
-                });
+                }
+                plot.vline(
+                    VLine::new(&sweet_key.label, sweet)
+                        .color(sweet_key.color)
+                        .style(LineStyle::Dotted { spacing: 4.0 }),
+                );
+                plot.points(
+                    Points::new(&current_key.label, PlotPoints::from(current.to_vec()))
+                        .color(current_key.color)
+                        .radius(5.0)
+                        .shape(egui_plot::MarkerShape::Diamond),
+                );
+            });
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
         });
     }

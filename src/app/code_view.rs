@@ -1,9 +1,11 @@
 //! Code shown with syntax highlighting (egui_extras' built-in highlighter) and a Copy
 //! button, for the code lesson and "this graph as code".
 
+use super::style;
+
 /// Draws `code` in a frame with a Copy button.
 pub fn code_ui(ui: &mut egui::Ui, code: &str, language: &str) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    style::section_frame(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
         if ui.button("Copy").clicked() {
             ui.ctx().copy_text(code.to_string());

@@ -3,14 +3,15 @@
 //! chain, a nudge check and optional gradient descent.
 
 use egui::RichText;
-use egui_plot::{Line, Plot, PlotPoints};
+use egui_plot::{Line, PlotPoints};
 
 use crate::lesson::{GraphSection, LiveGraph};
 
 use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
-use super::style::READING_WIDTH;
+use super::plots;
+use super::style;
 
 /// A live graph section.
 pub(super) struct GraphState {
@@ -92,7 +93,7 @@ impl GraphState {
     }
 
     pub(super) fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             legend_ui(ui);
             ui.horizontal_wrapped(|ui| {
                 for editor in &mut self.editors {
@@ -114,7 +115,7 @@ impl GraphState {
                 }
             }
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
             let focus = hovered.or(self.view.selected);
             match focus {
@@ -228,17 +229,30 @@ impl GraphState {
             .enumerate()
             .map(|(i, &v)| [i as f64, v])
             .collect();
-        Plot::new(ui.scope_id().with("descent"))
-            .height(140.0)
-            .width(ui.available_width().min(READING_WIDTH))
-            .allow_scroll(false)
-            .x_axis_label("step")
-            .y_axis_label(out.as_str())
+        let color = style::value_color(ui.visuals().dark_mode);
+        let label = format!("{out} after each step");
+        plots::key_ui(
+            ui,
+            &[plots::KeyEntry::line_with_dots(
+                label.clone(),
+                color,
+                egui_plot::LineStyle::Solid,
+            )],
+        );
+        plots::plot(ui.scope_id().with("descent"), "steps taken", out)
+            .height(160.0)
+            .width(plots::width(ui))
             .show(ui, |plot| {
-                plot.line(Line::new(
-                    format!("{out} after each step"),
-                    PlotPoints::from(points),
-                ));
+                plot.line(
+                    Line::new(label.clone(), PlotPoints::from(points.clone()))
+                        .color(color)
+                        .width(2.0),
+                );
+                plot.points(
+                    egui_plot::Points::new(label, PlotPoints::from(points))
+                        .color(color)
+                        .radius(3.0),
+                );
             });
     }
 

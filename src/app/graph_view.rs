@@ -156,8 +156,8 @@ impl GraphView {
 
     /// The height that shows the whole graph at 100%, within `max`.
     pub fn preferred_height(&mut self, graph: &mut Graph, max: f32) -> f32 {
-        let width = self.last_width;
-        let direction = self.choose_direction(graph, width);
+        // The same width `ui` will decide with, so the height fits the drawn direction.
+        let direction = self.choose_direction(graph, self.last_width - 8.0);
         let height = self.picture(graph, direction).size.h * self.zoom();
         let toolbar = if self.toolbar { TOOLBAR_HEIGHT } else { 0.0 };
         (height + toolbar + 4.0).clamp(120.0, max.max(120.0))
@@ -550,12 +550,23 @@ impl GraphView {
                     Some(ui.input(|i| i.time))
                 };
             }
-            ui.label(
-                egui::RichText::new(
-                    "Drag to pan · Ctrl+wheel or + − to zoom · double-click to fit",
-                )
-                .color(ui.visuals().weak_text_color()),
-            );
+            // The longest hint that fits on the toolbar's line, never a clipped one.
+            let hints = [
+                "Drag to pan · Ctrl+wheel or + − to zoom · double-click to fit",
+                "Drag to pan · double-click to fit",
+            ];
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let room = ui.available_width();
+            let fitting = hints.into_iter().find(|hint| {
+                ui.fonts_mut(|f| {
+                    f.layout_no_wrap((*hint).to_owned(), font.clone(), Color32::PLACEHOLDER)
+                        .size()
+                        .x
+                }) <= room
+            });
+            if let Some(hint) = fitting {
+                ui.label(egui::RichText::new(hint).color(ui.visuals().weak_text_color()));
+            }
         });
     }
 

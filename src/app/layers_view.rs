@@ -2,13 +2,14 @@
 //! scale, the per-layer bound raised to the depth, and (optionally) clipping by norm.
 
 use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, LineStyle, PlotPoints, Points};
 
 use crate::lesson::LayersSection;
 use crate::lesson::layers::{self, LayerRun};
 
 use super::format::number;
-use super::lesson_view::READING_WIDTH;
+use super::plots::{self, KeyEntry};
+use super::style;
 
 /// What a run depends on: the layer choice, the depth and the weight's bits.
 type RunKey = (usize, usize, u64);
@@ -50,7 +51,7 @@ impl LayersView {
 
     /// Draws the widget.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -66,7 +67,7 @@ impl LayersView {
                 }
             }
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
         });
     }
@@ -80,6 +81,8 @@ impl LayersView {
                 }
             }
         });
+        // About 4 px per layer at 100 layers, so every depth can be hit with the mouse.
+        ui.spacing_mut().slider_width = (ui.available_width() * 0.5).clamp(200.0, 420.0);
         ui.add(
             egui::Slider::new(&mut self.depth, 1..=self.section.max_depth)
                 .text("depth")
@@ -150,39 +153,60 @@ impl LayersView {
                 .map(|(i, g)| [(i + first) as f64, (g * scale).log10()])
                 .collect()
         };
-        // The legend goes in the corner the curve leaves empty: top left when the
-        // gradient grows towards the output (vanishing), top right when it shrinks.
-        let grows = run.gradients.first().copied().unwrap_or(0.0)
-            <= run.gradients.last().copied().unwrap_or(0.0);
-        let corner = if grows {
-            egui_plot::Corner::LeftTop
-        } else {
-            egui_plot::Corner::RightTop
-        };
-        Plot::new(ui.scope_id().with("layers"))
-            .legend(Legend::default().position(corner))
-            .height(200.0)
-            .width(ui.available_width().min(READING_WIDTH))
-            .allow_scroll(false)
-            .x_axis_label("layer i (0 = the first, the output on the right)")
-            .y_axis_label("log10 |gradient|")
-            .show(ui, |plot| {
-                let activations = log_points(&run.gradients, 0, 1.0);
-                // Line and dots share a name: one series, one legend entry.
-                let name = "|dL/dh_i|, passed back";
-                plot.line(Line::new(name, PlotPoints::from(activations.clone())));
-                plot.points(Points::new(name, PlotPoints::from(activations)).radius(2.0));
-                if let Some(factor) = clip {
-                    plot.line(Line::new(
-                        "|dL/dw_i|, the weights' gradients",
-                        PlotPoints::from(log_points(&run.weight_gradients, 1, 1.0)),
-                    ));
-                    plot.line(Line::new(
-                        "|dL/dw_i| after clipping",
-                        PlotPoints::from(log_points(&run.weight_gradients, 1, factor)),
-                    ));
+        let dark = ui.visuals().dark_mode;
+        let passed = KeyEntry::line_with_dots(
+            "|dL/dh_i|, the gradient passed back to layer i",
+            style::grad_color(dark),
+            LineStyle::Solid,
+        );
+        let weights = KeyEntry::line(
+            "|dL/dw_i|, the weights' gradients",
+            plots::series_color(0, dark),
+            plots::series_style(1),
+        );
+        let clipped = KeyEntry::line(
+            "|dL/dw_i| after clipping",
+            plots::series_color(2, dark),
+            plots::series_style(2),
+        );
+        let mut key = vec![passed.clone()];
+        if clip.is_some() {
+            key.extend([weights.clone(), clipped.clone()]);
+        }
+        plots::key_ui(ui, &key);
+        plots::plot(
+            ui.scope_id().with("layers"),
+            "layer i (0 = the first, the output on the right)",
+            "log10 |gradient|",
+        )
+        .height(220.0)
+        .width(plots::width(ui))
+        .show(ui, |plot| {
+            let activations = log_points(&run.gradients, 0, 1.0);
+            plot.line(
+                Line::new(&passed.label, PlotPoints::from(activations.clone()))
+                    .color(passed.color)
+                    .width(2.0),
+            );
+            plot.points(
+                Points::new(&passed.label, PlotPoints::from(activations))
+                    .color(passed.color)
+                    .radius(2.5),
+            );
+            if let Some(factor) = clip {
+                for (entry, scale) in [(&weights, 1.0), (&clipped, factor)] {
+                    plot.line(
+                        Line::new(
+                            &entry.label,
+                            PlotPoints::from(log_points(&run.weight_gradients, 1, scale)),
+                        )
+                        .color(entry.color)
+                        .style(entry.line.unwrap_or(LineStyle::Solid))
+                        .width(2.0),
+                    );
                 }
-            });
+            }
+        });
         let zeros = run.gradients.iter().filter(|g| **g == 0.0).count();
         if zeros > 0 {
             ui.label(format!(

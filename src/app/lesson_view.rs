@@ -3,7 +3,7 @@
 
 use egui::RichText;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, PlotPoints};
 
 use crate::engine;
 use crate::lesson::template;
@@ -15,6 +15,8 @@ use super::formula::formula_ui;
 use super::graph_section::GraphState;
 use super::quiz_view::QuestionView;
 
+use super::plots::{self, KeyEntry};
+use super::style;
 pub(super) use super::style::READING_WIDTH;
 
 /// A plot's curves, sampled once (they depend on nothing the learner changes).
@@ -312,7 +314,7 @@ impl LessonView {
                 continue;
             };
             ui.push_id(("result", index), |ui| {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
+                style::section_frame(ui).show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     let got = results.iter().filter(|r| **r == Some(true)).count();
                     ui.horizontal_wrapped(|ui| {
@@ -373,7 +375,7 @@ impl LessonView {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 // Text keeps a readable width; graphs take the whole window's width.
-                let text_width = READING_WIDTH.max(ui.available_width().min(1000.0));
+                let text_width = READING_WIDTH.min(ui.available_width());
                 let full_width = ui.available_width();
                 ui.set_max_width(text_width);
                 ui.heading(&self.title);
@@ -393,15 +395,18 @@ impl LessonView {
                             | SectionState::Backward(_)
                             | SectionState::Training(_)
                             | SectionState::SecondOrder(_)
+                            | SectionState::Plot(_)
+                            | SectionState::Layers(_)
+                            | SectionState::Checkpoint(_)
+                            | SectionState::Saliency(_)
+                            | SectionState::ConceptMap(_)
                     );
-                    if wide {
-                        ui.scope(|ui| {
-                            ui.set_max_width(full_width);
-                            self.section_ui(ui, index, lessons, &mut events);
-                        });
-                    } else {
+                    // Each section in its own scope: a wide one widens the page's
+                    // rectangle, and the text after it must not follow.
+                    ui.scope(|ui| {
+                        ui.set_max_width(if wide { full_width } else { text_width });
                         self.section_ui(ui, index, lessons, &mut events);
-                    }
+                    });
                     ui.add_space(10.0);
                 }
                 ui.separator();
@@ -451,7 +456,7 @@ impl LessonView {
                     super::code_view::code_ui(ui, &listing.code, &listing.language)
                 });
                 if let Some(caption) = &listing.caption {
-                    ui.label(RichText::new(caption).italics());
+                    style::caption(ui, caption);
                 }
             }
             SectionState::ConceptMap(map) => {
@@ -564,20 +569,35 @@ impl PlotState {
         if !self.section.title.is_empty() {
             ui.strong(&self.section.title);
         }
-        Plot::new(id)
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        let dark = ui.visuals().dark_mode;
+        let key: Vec<KeyEntry> = self
+            .curves
+            .iter()
+            .enumerate()
+            .map(|(i, (label, _))| {
+                KeyEntry::line(
+                    label.clone(),
+                    plots::series_color(i, dark),
+                    plots::series_style(i),
+                )
+            })
+            .collect();
+        plots::key_ui(ui, &key);
+        plots::plot(id, &self.section.x_label, &self.section.y_label)
             .height(220.0)
-            .width(ui.available_width().min(READING_WIDTH))
-            .allow_scroll(false)
-            .x_axis_label(self.section.x_label.clone())
-            .y_axis_label(self.section.y_label.clone())
+            .width(plots::width(ui))
             .show(ui, |plot| {
-                for (label, points) in &self.curves {
-                    plot.line(Line::new(label.clone(), PlotPoints::from(points.clone())));
+                for (entry, (_, points)) in key.iter().zip(&self.curves) {
+                    plot.line(
+                        Line::new(entry.label.clone(), PlotPoints::from(points.clone()))
+                            .color(entry.color)
+                            .style(entry.line.unwrap_or(egui_plot::LineStyle::Solid))
+                            .width(2.0),
+                    );
                 }
             });
         if let Some(caption) = &self.section.caption {
-            ui.label(RichText::new(caption).italics());
+            style::caption(ui, caption);
         }
     }
 }
@@ -590,7 +610,7 @@ fn reveal_ui(
     shown: &mut usize,
     graph: Option<&LiveGraph>,
 ) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    style::section_frame(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
         if !section.title.is_empty() {
             ui.strong(&section.title);
@@ -634,7 +654,7 @@ fn quiz_ui(
     }
     for (number, question) in questions.iter_mut().enumerate() {
         ui.push_id(number, |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
+            style::section_frame(ui).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.strong(format!("Question {}", number + 1));
                 if let Some(right) = question.ui(ui, cache) {

@@ -14,6 +14,7 @@ pub mod layers_view;
 pub mod lesson_view;
 pub mod navigator;
 pub mod playground;
+pub mod plots;
 pub mod progress_page;
 pub mod quiz_view;
 pub mod saliency_view;

@@ -2,7 +2,7 @@
 //! predict a gradient before the graph reveals it. Every right answer comes from the
 //! engine; every check gives feedback at once with this attempt's numbers.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 use egui_commonmark::CommonMarkCache;
 
 use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQuestion, Question};
@@ -14,9 +14,7 @@ use crate::quiz::random::Rng;
 use super::format::number;
 use super::graph_view::GraphView;
 use super::lesson_view::markdown_ui;
-
-/// The colour of "Right!" (always said in words too).
-pub(super) const RIGHT_COLOR: Color32 = Color32::from_rgb(30, 140, 60);
+use super::style;
 
 /// One question and the learner's work on it.
 pub struct QuestionView {
@@ -340,13 +338,17 @@ fn feedback_ui(
             return false;
         }
         Verdict::Correct => {
-            ui.label(RichText::new("Right!").strong().color(RIGHT_COLOR));
+            ui.label(
+                RichText::new("Right!")
+                    .strong()
+                    .color(style::right_color(ui.visuals().dark_mode)),
+            );
         }
         Verdict::Wrong => {
             ui.label(
                 RichText::new("Not quite.")
                     .strong()
-                    .color(ui.visuals().error_fg_color),
+                    .color(style::wrong_color(ui.visuals().dark_mode)),
             );
         }
     }
@@ -420,12 +422,16 @@ fn choice_ui(
         }
         if *checked {
             if right {
-                ui.label(RichText::new("Right!").strong().color(RIGHT_COLOR));
+                ui.label(
+                    RichText::new("Right!")
+                        .strong()
+                        .color(style::right_color(ui.visuals().dark_mode)),
+                );
             } else {
                 ui.label(
                     RichText::new("Not quite: read the notes above and try again.")
                         .strong()
-                        .color(ui.visuals().error_fg_color),
+                        .color(style::wrong_color(ui.visuals().dark_mode)),
                 );
             }
             let label = if question.fixed_order {

@@ -15,6 +15,7 @@ use crate::lesson::{SaliencyModel, SaliencySection};
 
 use super::format::number;
 use super::graph_view::GRAD_COLOR;
+use super::style;
 
 /// Screen pixels per photo pixel.
 const CELL: f32 = 13.0;
@@ -157,7 +158,7 @@ impl SaliencyView {
 
     /// Draws the widget.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -335,7 +336,7 @@ impl SaliencyView {
                 ui.ctx().request_repaint();
             }
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
         });
     }
@@ -516,23 +517,22 @@ fn loss_plot(ui: &mut egui::Ui, losses: &[f64], epochs: usize) {
         .enumerate()
         .map(|(i, &l)| [(i + 1) as f64, l])
         .collect();
-    egui_plot::Plot::new(ui.scope_id().with("training loss"))
-        .height(110.0)
+    let color = style::value_color(ui.visuals().dark_mode);
+    super::plots::plot(ui.scope_id().with("training loss"), "epoch", "mean loss")
+        .height(130.0)
         .width(2.0 * SIDE as f32 * CELL + 16.0)
         .allow_drag(false)
         .allow_zoom(false)
-        .allow_scroll(false)
         .include_x(0.0)
         .include_x(epochs as f64)
         .include_y(0.0)
         .include_y(0.7)
-        .x_axis_label("epoch")
-        .y_axis_label("mean loss")
         .show(ui, |plot| {
-            plot.line(egui_plot::Line::new(
-                "mean loss",
-                egui_plot::PlotPoints::from(points),
-            ));
+            plot.line(
+                egui_plot::Line::new("mean loss", egui_plot::PlotPoints::from(points))
+                    .color(color)
+                    .width(2.0),
+            );
         });
 }
 

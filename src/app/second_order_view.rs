@@ -3,15 +3,17 @@
 //! against finite differences, and gradient-descent and Newton paths on a map.
 
 use egui::{Color32, RichText};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, LineStyle, PlotPoints, Points};
 
 use crate::engine::{self, GradientGraph};
 use crate::lesson::SecondOrderSection;
 use crate::lesson::second_order::TwoInputs;
 
 use super::format::number;
-use super::graph_view::{GRAD_COLOR, GraphView};
+use super::graph_view::GraphView;
 use super::lesson_view::READING_WIDTH;
+use super::plots::{self, KeyEntry};
+use super::style;
 
 /// The widget's state.
 pub struct SecondOrderView {
@@ -83,7 +85,7 @@ impl SecondOrderView {
             }
             return;
         };
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -162,13 +164,18 @@ impl SecondOrderView {
                         .load_texture("function map", map_image(&self.samples), egui::TextureOptions::LINEAR)
                 })
                 .id();
-            let response = Plot::new(ui.scope_id().with("map"))
-                .legend(Legend::default())
-                .x_axis_label("x")
-                .y_axis_label("y")
+            let descent_key = KeyEntry::line(
+                "gradient descent (30 steps)",
+                style::grad_color(ui.visuals().dark_mode),
+                LineStyle::Solid,
+            );
+            let newton_key =
+                KeyEntry::line_with_dots("Newton (10 steps, each one marked)", NEWTON_COLOR, LineStyle::Dashed { length: 10.0 });
+            let start_key = KeyEntry::dots("the start (click or drag on the map to move it)", Color32::WHITE);
+            plots::key_ui(ui, &[descent_key.clone(), newton_key.clone(), start_key.clone()]);
+            let response = plots::plot(ui.scope_id().with("map"), "x", "y")
                 .height(300.0)
                 .width(ui.available_width().min(READING_WIDTH))
-                .allow_scroll(false)
                 .allow_drag(false)
                 .allow_zoom(false)
                 .show(ui, |plot| {
@@ -187,11 +194,18 @@ impl SecondOrderView {
                     ));
                     let descent_shown = visible_path(&descent, section_bounds);
                     let newton_shown = visible_path(&newton, section_bounds);
-                    plot.line(Line::new("gradient descent (30 steps)", PlotPoints::from(descent_shown)).width(2.5).color(GRAD_COLOR));
-                    plot.line(Line::new("Newton (10 steps)", PlotPoints::from(newton_shown.clone())).width(2.5).color(NEWTON_COLOR));
+                    plot.line(Line::new(&descent_key.label, PlotPoints::from(descent_shown)).width(2.5).color(descent_key.color));
+                    plot.line(
+                        Line::new(&newton_key.label, PlotPoints::from(newton_shown.clone()))
+                            .width(2.5)
+                            .color(NEWTON_COLOR)
+                            .style(LineStyle::Dashed { length: 10.0 }),
+                    );
                     // Each Newton step marked, so a jump reads as a step, not a stroke.
-                    plot.points(Points::new("Newton steps", PlotPoints::from(newton_shown)).radius(3.5).color(NEWTON_COLOR));
-                    plot.points(Points::new("start", PlotPoints::from(vec![point])).radius(6.0).color(Color32::WHITE));
+                    plot.points(Points::new(&newton_key.label, PlotPoints::from(newton_shown)).radius(3.5).color(NEWTON_COLOR));
+                    // A white dot ringed in black reads on the dark and the pale parts of the map.
+                    plot.points(Points::new(&start_key.label, PlotPoints::from(vec![point])).radius(7.5).color(Color32::BLACK));
+                    plot.points(Points::new(&start_key.label, PlotPoints::from(vec![point])).radius(5.5).color(Color32::WHITE));
                     plot.pointer_coordinate()
                 });
             if (response.response.clicked() || response.response.dragged())
@@ -226,7 +240,7 @@ impl SecondOrderView {
                 ));
             }
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
         });
     }

@@ -9,6 +9,7 @@ use crate::lesson::stepper::{Phase, Stepper};
 
 use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
+use super::style;
 
 /// Seconds between steps while playing.
 const PLAY_INTERVAL_SECS: f64 = 0.8;
@@ -49,7 +50,7 @@ impl StepperView {
             }
             return;
         };
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             legend_ui(ui);
             ui.horizontal_wrapped(|ui| {
@@ -103,7 +104,7 @@ impl StepperView {
             let height = self.view.preferred_height(graph, 480.0);
             self.view.ui_sized(ui, graph, height);
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
             let phase = match stepper.phase() {
                 Phase::Forward => "Forward pass: computing values and caching them.",

@@ -1,9 +1,20 @@
-//! The app's one visual language: the colours of values, gradients and edges, the sizes
-//! of graph text and the reading width. Every view takes these from here, so a value is
-//! the same blue and a gradient the same orange on every page (and in the SVG export,
-//! whose colours come from the same palette).
+//! The app's one visual language, written down once and used by every view:
+//!
+//! - **Type scale**: reading text 15 px, captions 13 px (italic, quieter), lesson titles
+//!   24 px, section titles 17 px, numbers and code in monospace 14 px, graph text 14 px.
+//! - **Colours**: forward values blue, gradients orange, on every node, plot and export;
+//!   "right" bluish green and "wrong" vermilion (Okabe and Ito's colour-blind-safe set),
+//!   always said in words too; edges green for positive blame, purple for negative.
+//! - **Spacing**: 8 px between items, 10 px inside an interactive section, 18 px
+//!   between sections.
+//! - **Frames**: every section a learner acts on (a graph, a plot with controls, a quiz,
+//!   a card) sits in one [`section_frame`], so what can be touched looks the same on every
+//!   page; lesson text stays outside frames at [`READING_WIDTH`].
+//!
+//! Every view takes these from here, so a value is the same blue and a gradient the same
+//! orange on every page (and in the SVG export, whose colours come from the same palette).
 
-use egui::Color32;
+use egui::{Color32, FontFamily, FontId, RichText, TextStyle};
 
 use crate::diagram::export::palette;
 
@@ -67,10 +78,114 @@ pub const ZOOM_LEVELS: [f32; 12] = [
     0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5,
 ];
 
+/// Reading text, in points.
+pub const BODY_PX: f32 = 15.0;
+/// Captions under figures and hints, in points.
+pub const CAPTION_PX: f32 = 13.0;
+/// A lesson's or page's title, in points.
+pub const HEADING_PX: f32 = 24.0;
+/// The title of a section inside a page (a quiz, a figure), in points.
+pub const SECTION_TITLE_PX: f32 = 17.0;
+/// Numbers typed or shown in fields, and code, in points (monospace).
+pub const NUMBER_PX: f32 = 14.0;
+/// Space between a page's sections.
+pub const SECTION_GAP: f32 = 18.0;
+
+/// The name of the section-title text style.
+const SECTION_TITLE: &str = "section title";
+
+/// Colour of "right" (also said in words): Okabe and Ito's bluish green.
+pub fn right_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(60, 200, 150)
+    } else {
+        Color32::from_rgb(0, 130, 90)
+    }
+}
+
+/// Colour of "wrong" (also said in words): Okabe and Ito's vermilion.
+pub fn wrong_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(255, 130, 80)
+    } else {
+        Color32::from_rgb(200, 75, 0)
+    }
+}
+
+/// A caption under a figure: smaller, italic and quieter than reading text.
+pub fn caption(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.label(
+        RichText::new(text)
+            .size(CAPTION_PX)
+            .italics()
+            .color(ui.visuals().weak_text_color()),
+    )
+}
+
+/// The title of a section inside a page.
+pub fn section_title(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.label(
+        RichText::new(text)
+            .text_style(TextStyle::Name(SECTION_TITLE.into()))
+            .strong(),
+    )
+}
+
+/// The frame of every section a learner acts on: a faint fill that sets it apart from
+/// the page, a visible border in both themes and room inside.
+pub fn section_frame(ui: &egui::Ui) -> egui::Frame {
+    let visuals = ui.visuals();
+    let fill = if visuals.dark_mode {
+        Color32::from_gray(32)
+    } else {
+        Color32::from_gray(250)
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .stroke(visuals.widgets.noninteractive.bg_stroke)
+        .corner_radius(6)
+        .inner_margin(10)
+        .outer_margin(egui::Margin::symmetric(0, 4))
+}
+
 /// Makes the controls visible in both themes: in egui's light theme a text field or an
 /// idle button has no border and a radio button is pale grey on white, so answer boxes
 /// and options were easy to miss. Called once, when the app starts.
 pub fn install(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(HEADING_PX, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Name(SECTION_TITLE.into()),
+                FontId::new(SECTION_TITLE_PX, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(BODY_PX, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(BODY_PX, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(CAPTION_PX, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(NUMBER_PX, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        style.spacing.button_padding = egui::vec2(8.0, 3.0);
+        style.spacing.interact_size.y = 22.0;
+        // Wide enough to hit every value of a slider's range (egui's default is 100).
+        style.spacing.slider_width = 200.0;
+    });
     ctx.style_mut_of(egui::Theme::Light, |style| {
         let border = egui::Stroke::new(1.0, Color32::from_gray(150));
         style.visuals.widgets.inactive.bg_stroke = border;

@@ -2,8 +2,7 @@
 //! (where a cut chain shows as a zero local gradient), and every trained variant's loss
 //! curve on one plot.
 
-use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, PlotPoints};
 
 use crate::engine;
 use crate::lesson::TrainingSection;
@@ -11,7 +10,8 @@ use crate::lesson::training::{self, TrainingRun};
 
 use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
-use super::lesson_view::READING_WIDTH;
+use super::plots::{self, KeyEntry};
+use super::style;
 
 /// The section's state.
 pub struct TrainingView {
@@ -45,7 +45,7 @@ impl TrainingView {
 
     /// Draws the widget.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::section_frame(ui).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if !self.section.title.is_empty() {
                 ui.strong(&self.section.title);
@@ -79,7 +79,7 @@ impl TrainingView {
             }
             self.results_ui(ui);
             if let Some(caption) = &self.section.caption {
-                ui.label(RichText::new(caption).italics());
+                style::caption(ui, caption);
             }
         });
     }
@@ -144,16 +144,30 @@ impl TrainingView {
             ui.label("Train a model to see its loss curve.");
             return;
         }
-        Plot::new(ui.scope_id().with("training"))
-            .legend(Legend::default())
-            .height(180.0)
-            .width(ui.available_width().min(READING_WIDTH))
-            .allow_scroll(false)
-            .x_axis_label("step")
-            .y_axis_label("mean loss")
+        let dark = ui.visuals().dark_mode;
+        let key: Vec<KeyEntry> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (label, _))| {
+                KeyEntry::line(
+                    label.clone(),
+                    plots::series_color(i, dark),
+                    plots::series_style(i),
+                )
+            })
+            .collect();
+        plots::key_ui(ui, &key);
+        plots::plot(ui.scope_id().with("training"), "steps taken", "mean loss")
+            .height(200.0)
+            .width(plots::width(ui))
             .show(ui, |plot| {
-                for (label, points) in lines {
-                    plot.line(Line::new(label, PlotPoints::from(points)));
+                for (entry, (_, points)) in key.iter().zip(lines) {
+                    plot.line(
+                        Line::new(entry.label.clone(), PlotPoints::from(points))
+                            .color(entry.color)
+                            .style(entry.line.unwrap_or(egui_plot::LineStyle::Solid))
+                            .width(2.0),
+                    );
                 }
             });
     }
