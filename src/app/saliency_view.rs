@@ -18,7 +18,17 @@ use super::graph_view::GRAD_COLOR;
 use super::style;
 
 /// Screen pixels per photo pixel.
-const CELL: f32 = 13.0;
+/// The smallest and largest side of one pixel of the photo on screen, in points: the
+/// pictures grow with the window (a 16-pixel photo is easier to paint large).
+const CELL_RANGE: (f32, f32) = (13.0, 26.0);
+
+/// The side of one photo pixel for a section `width` points wide (two pictures side by
+/// side, with a gap).
+fn cell_for(width: f32) -> f32 {
+    ((width - 40.0) / (2.0 * SIDE as f32))
+        .clamp(CELL_RANGE.0, CELL_RANGE.1)
+        .floor()
+}
 
 /// A model the learner can pick.
 struct Loaded {
@@ -265,6 +275,7 @@ impl SaliencyView {
             let Some(reading) = &self.reading else {
                 return;
             };
+            let cell = cell_for(ui.available_width());
             let mut painted = false;
             let mut rects = [Rect::NOTHING; 2];
             let mut focused = false;
@@ -272,12 +283,12 @@ impl SaliencyView {
                 ui.vertical(|ui| {
                     ui.label("The photo");
                     (painted, rects[0], focused) =
-                        photo_ui(ui, &mut self.picture, self.brush, &mut self.cursor);
+                        photo_ui(ui, &mut self.picture, self.brush, &mut self.cursor, cell);
                 });
                 ui.add_space(16.0);
                 ui.vertical(|ui| {
                     ui.label("Saliency |∂score/∂pixel|");
-                    rects[1] = heatmap_ui(ui, &self.picture, &reading.saliency);
+                    rects[1] = heatmap_ui(ui, &self.picture, &reading.saliency, cell);
                 });
             });
             // The pixel under the pointer, on either picture, is framed on both.
@@ -303,7 +314,7 @@ impl SaliencyView {
             };
             ui.add(
                 egui::ProgressBar::new(reading.probability as f32)
-                    .desired_width(2.0 * SIDE as f32 * CELL + 16.0)
+                    .desired_width(2.0 * SIDE as f32 * cell + 16.0)
                     .text(format!(
                         "P(cow) = {}: the model says {verdict}",
                         number(reading.probability)
@@ -350,8 +361,9 @@ fn photo_ui(
     picture: &mut Picture,
     brush: Material,
     cursor: &mut (usize, usize),
+    cell: f32,
 ) -> (bool, Rect, bool) {
-    let size = Vec2::splat(SIDE as f32 * CELL);
+    let size = Vec2::splat(SIDE as f32 * cell);
     let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo: click or drag to paint")
@@ -373,7 +385,7 @@ fn photo_ui(
         // too (samples every half cell along the way), so the stroke has no gaps.
         if response.dragged() {
             let from = pos - response.drag_delta();
-            let steps = ((pos - from).length() / (CELL / 2.0)).ceil() as usize;
+            let steps = ((pos - from).length() / (cell / 2.0)).ceil() as usize;
             for i in 0..steps {
                 let along = from + (pos - from) * (i as f32 / steps as f32);
                 if let Some((cx, cy)) = cell_at(rect, along) {
@@ -429,8 +441,8 @@ fn photo_ui(
 
 /// The map: brighter (more orange) is a larger |∂score/∂pixel|, scaled to this map's
 /// largest value; the cow's outline is drawn on top. Returns where the map is.
-fn heatmap_ui(ui: &mut egui::Ui, picture: &Picture, saliency: &[f64]) -> Rect {
-    let size = Vec2::splat(SIDE as f32 * CELL);
+fn heatmap_ui(ui: &mut egui::Ui, picture: &Picture, saliency: &[f64], cell: f32) -> Rect {
+    let size = Vec2::splat(SIDE as f32 * cell);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     response.widget_info(|| {
         egui::WidgetInfo::labeled(
@@ -520,7 +532,7 @@ fn loss_plot(ui: &mut egui::Ui, losses: &[f64], epochs: usize) {
     let color = style::value_color(ui.visuals().dark_mode);
     super::plots::plot(ui.scope_id().with("training loss"), "epoch", "mean loss")
         .height(130.0)
-        .width(2.0 * SIDE as f32 * CELL + 16.0)
+        .width((2.0 * SIDE as f32 * cell_for(ui.available_width()) + 16.0).max(420.0))
         .allow_drag(false)
         .allow_zoom(false)
         .include_x(0.0)
@@ -566,9 +578,10 @@ fn share_sentence(picture: &Picture, saliency: &[f64]) -> String {
 }
 
 fn cell_rect(rect: Rect, x: usize, y: usize) -> Rect {
+    let cell = rect.width() / SIDE as f32;
     Rect::from_min_size(
-        rect.min + Vec2::new(x as f32 * CELL, y as f32 * CELL),
-        Vec2::splat(CELL),
+        rect.min + Vec2::new(x as f32 * cell, y as f32 * cell),
+        Vec2::splat(cell),
     )
 }
 
@@ -576,7 +589,8 @@ fn cell_at(rect: Rect, pos: Pos2) -> Option<(usize, usize)> {
     if !rect.contains(pos) {
         return None;
     }
-    let x = ((pos.x - rect.left()) / CELL) as usize;
-    let y = ((pos.y - rect.top()) / CELL) as usize;
+    let cell = rect.width() / SIDE as f32;
+    let x = ((pos.x - rect.left()) / cell) as usize;
+    let y = ((pos.y - rect.top()) / cell) as usize;
     (x < SIDE && y < SIDE).then_some((x, y))
 }
