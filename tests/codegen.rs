@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use backprop_lab::engine::{codegen, parse};
+use backprop_lab::engine::{Program, build_gradient_graph, codegen, parse};
 
 fn run_python(source: &str) -> String {
     let mut child = Command::new("python3")
@@ -34,7 +34,10 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn check(script: &str) {
-    let program = parse(script).expect("parses");
+    check_program(&parse(script).expect("parses"), script);
+}
+
+fn check_program(program: &Program, script: &str) {
     let printed = run_python(&codegen::to_python(&program));
     let lines: Vec<&str> = printed.lines().collect();
     assert_eq!(lines.len(), program.bindings.len(), "{printed}");
@@ -164,4 +167,33 @@ fn pytorch_gives_named_constants_a_gradient_and_retains_only_what_can_be() {
         assert!(printed.contains("c: value 2.0, gradient 1.0"), "{printed}");
         assert!(printed.contains("k: value 6.0, gradient 1.0"), "{printed}");
     }
+}
+
+#[test]
+fn the_backward_pass_drawn_as_a_graph_runs_as_plain_python() {
+    // Differentiating the backward graph again uses the internal operations (relu's and
+    // abs's slopes, max's tie share, pow's two partials): each must print as code with
+    // its own backward term, or the second derivatives below would differ.
+    let script = "x = 1.5\ny = 0.5\nf = x^3 * relu(y) + abs(x - y) + max(x, y) + y^x\n";
+    let program = parse(script).expect("parses");
+    let mut backward = build_gradient_graph(&program.graph).expect("differentiable");
+    let x = program.inputs[0].1;
+    let dfdx = backward.gradient_of[&x];
+    backward.graph.set_output(dfdx);
+    backward.graph.evaluate();
+    let mut bindings = program.inputs.clone();
+    bindings.push(("dfdx".to_string(), dfdx));
+    let program = Program {
+        graph: backward.graph,
+        output: dfdx,
+        output_name: "dfdx".into(),
+        inputs: program.inputs,
+        bindings,
+    };
+    check_program(&program, script);
+}
+
+#[test]
+fn names_that_are_python_keywords_still_run() {
+    check("lambda = 2\nin = 3\nmath = lambda * in + 1\n");
 }

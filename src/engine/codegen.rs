@@ -33,7 +33,7 @@ fn variables(program: &Program, order: &[NodeId]) -> Vec<(NodeId, String)> {
             let base = program
                 .graph
                 .node(id)
-                .and_then(|n| n.display_name().map(str::to_string))
+                .and_then(|n| n.display_name().map(identifier))
                 .unwrap_or_else(|| format!("v{}", id.index()));
             let mut name = base.clone();
             let mut k = 2;
@@ -46,6 +46,38 @@ fn variables(program: &Program, order: &[NodeId]) -> Vec<(NodeId, String)> {
         .collect()
 }
 
+/// Words the generated code cannot use as a variable: Python's keywords and the names
+/// it calls (a script may well name a node `lambda` or `max`).
+const RESERVED: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "math", "torch", "sigmoid", "tie", "float", "max", "min", "abs", "round",
+    "print",
+];
+
+/// A valid Python identifier for a node's name: other characters (the `/` of a drawn
+/// backward graph's `df/dx`) become `_`, and a reserved word gets a trailing `_`.
+fn identifier(name: &str) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert_str(0, "v_");
+    }
+    if RESERVED.contains(&id.as_str()) {
+        id.push('_');
+    }
+    id
+}
+
 /// Whether a gradient flows into each node, as the engine decides (PyTorch's
 /// `requires_grad`): inputs, named nodes (a name is a place where blame arrives, so a
 /// named constant has its gradient) and everything that depends on one. Unnamed
@@ -55,14 +87,15 @@ fn takes_gradient(graph: &super::graph::Graph, order: &[NodeId]) -> Vec<bool> {
     let mut takes = vec![false; size];
     for &id in order {
         let Some(node) = graph.node(id) else { continue };
-        takes[id.index()] = match node.op {
-            Op::Input => true,
-            _ if node.display_name().is_some() => true,
-            Op::Const => false,
-            _ => graph
+        takes[id.index()] = if node.op == Op::Input || node.display_name().is_some() {
+            true
+        } else if node.op == Op::Const {
+            false
+        } else {
+            graph
                 .operands(id)
                 .iter()
-                .any(|o| takes.get(o.index()).copied().unwrap_or(false)),
+                .any(|o| takes.get(o.index()).copied().unwrap_or(false))
         };
     }
     takes
@@ -93,28 +126,7 @@ pub fn to_python(program: &Program) -> String {
         let ops = graph.operands(id);
         let a = ops.first().map(|&o| var(o)).unwrap_or_default();
         let b = ops.get(1).map(|&o| var(o)).unwrap_or_default();
-        let expression = match node.op {
-            Op::Input | Op::Const => literal(node.leaf_value),
-            Op::Add => format!("{a} + {b}"),
-            Op::Sub => format!("{a} - {b}"),
-            Op::Mul => format!("{a} * {b}"),
-            Op::Div => format!("{a} / {b}"),
-            Op::Neg => format!("-{a}"),
-            Op::Pow => format!("{a} ** {b}"),
-            Op::Exp => format!("math.exp({a})"),
-            Op::Log => format!("math.log({a})"),
-            Op::Sqrt => format!("math.sqrt({a})"),
-            Op::Tanh => format!("math.tanh({a})"),
-            Op::Sigmoid => format!("sigmoid({a})"),
-            Op::Relu => format!("max(0.0, {a})"),
-            Op::Abs => format!("abs({a})"),
-            Op::Sin => format!("math.sin({a})"),
-            Op::Cos => format!("math.cos({a})"),
-            Op::Max => format!("max({a}, {b})"),
-            Op::Min => format!("min({a}, {b})"),
-            Op::Round | Op::RoundSte => format!("float(round({a}))"),
-            other => format!("0.0  # {} is internal", other.symbol()),
-        };
+        let expression = python_value(node.op, &a, &b, node.leaf_value);
         let _ = writeln!(out, "{} = {expression}", var(id));
     }
     let Some(output) = graph.output() else {
@@ -140,31 +152,7 @@ pub fn to_python(program: &Program) -> String {
             ops.get(1).map(|&o| var(o)).unwrap_or_default(),
         );
         let g = format!("g_{me}");
-        let locals: Vec<String> = match node.op {
-            Op::Add => vec!["1.0".into(), "1.0".into()],
-            Op::Sub => vec!["1.0".into(), "-1.0".into()],
-            Op::Mul => vec![b.clone(), a.clone()],
-            Op::Div => vec![format!("1.0 / {b}"), format!("-{a} / {b} ** 2")],
-            Op::Neg => vec!["-1.0".into()],
-            Op::Pow => vec![
-                format!("({b} * {a} ** ({b} - 1) if {b} != 0 else 0.0)"),
-                format!("({me} * math.log({a}) if {a} > 0 else 0.0)"),
-            ],
-            Op::Exp => vec![me.clone()],
-            Op::Log => vec![format!("1.0 / {a}")],
-            Op::Sqrt => vec![format!("0.5 / {me}")],
-            Op::Tanh => vec![format!("1.0 - {me} ** 2")],
-            Op::Sigmoid => vec![format!("{me} * (1.0 - {me})")],
-            Op::Relu => vec![format!("(1.0 if {a} > 0 else 0.0)")],
-            Op::Abs => vec![format!("(1.0 if {a} > 0 else (-1.0 if {a} < 0 else 0.0))")],
-            Op::Sin => vec![format!("math.cos({a})")],
-            Op::Cos => vec![format!("-math.sin({a})")],
-            Op::Max => vec![format!("tie({a}, {b})"), format!("tie({b}, {a})")],
-            Op::Min => vec![format!("tie({b}, {a})"), format!("tie({a}, {b})")],
-            Op::Round => vec!["0.0  # round: flat, the chain is cut".into()],
-            Op::RoundSte => vec!["1.0  # straight-through: pretend identity".into()],
-            _ => vec![],
-        };
+        let locals = python_locals(node.op, &a, &b, &me);
         for (slot, local) in locals.iter().enumerate() {
             let Some(&operand) = ops.get(slot) else {
                 continue;
@@ -221,36 +209,7 @@ pub fn to_pytorch(program: &Program) -> String {
         let ops = graph.operands(id);
         let a = ops.first().map(|&o| var(o)).unwrap_or_default();
         let b = ops.get(1).map(|&o| var(o)).unwrap_or_default();
-        let expression = match node.op {
-            Op::Input | Op::Const if takes(id) => format!(
-                "torch.tensor({}, dtype=torch.float64, requires_grad=True)",
-                literal(node.leaf_value)
-            ),
-            Op::Input | Op::Const => format!(
-                "torch.tensor({}, dtype=torch.float64)",
-                literal(node.leaf_value)
-            ),
-            Op::Add => format!("{a} + {b}"),
-            Op::Sub => format!("{a} - {b}"),
-            Op::Mul => format!("{a} * {b}"),
-            Op::Div => format!("{a} / {b}"),
-            Op::Neg => format!("-{a}"),
-            Op::Pow => format!("torch.pow({a}, {b})"),
-            Op::Exp => format!("torch.exp({a})"),
-            Op::Log => format!("torch.log({a})"),
-            Op::Sqrt => format!("torch.sqrt({a})"),
-            Op::Tanh => format!("torch.tanh({a})"),
-            Op::Sigmoid => format!("torch.sigmoid({a})"),
-            Op::Relu => format!("torch.relu({a})"),
-            Op::Abs => format!("torch.abs({a})"),
-            Op::Sin => format!("torch.sin({a})"),
-            Op::Cos => format!("torch.cos({a})"),
-            Op::Max => format!("torch.maximum({a}, {b})"),
-            Op::Min => format!("torch.minimum({a}, {b})"),
-            Op::Round => format!("torch.round({a})"),
-            Op::RoundSte => format!("{a} + (torch.round({a}) - {a}).detach()  # straight-through"),
-            other => format!("torch.tensor(0.0)  # {} is internal", other.symbol()),
-        };
+        let expression = pytorch_value(node.op, &a, &b, node.leaf_value, takes(id));
         let leaf = matches!(node.op, Op::Input | Op::Const);
         let from_gradients = ops.iter().any(|&o| takes(o));
         if !leaf && takes(id) && !from_gradients {
@@ -279,6 +238,134 @@ pub fn to_pytorch(program: &Program) -> String {
         "]:\n    grad = t.grad.item() if t.grad is not None else 0.0\n    print(f\"{name}: value {t.item()!r}, gradient {grad!r}\")\n",
     );
     out
+}
+
+// One operation's code, in three tables: its value in Python, its local derivatives in
+// Python, its value in PyTorch. Each `match` names every operation and has no catch-all
+// arm, so a new operation does not compile until its code, backward term included, is
+// written here.
+
+/// The Python expression of `op` on operands `a` and `b` (a leaf's own value for leaves).
+fn python_value(op: Op, a: &str, b: &str, leaf: f64) -> String {
+    match op {
+        Op::Input | Op::Const => literal(leaf),
+        Op::Add => format!("{a} + {b}"),
+        Op::Sub => format!("{a} - {b}"),
+        Op::Mul => format!("{a} * {b}"),
+        Op::Div => format!("{a} / {b}"),
+        Op::Neg => format!("-{a}"),
+        Op::Pow => format!("{a} ** {b}"),
+        Op::Exp => format!("math.exp({a})"),
+        Op::Log => format!("math.log({a})"),
+        Op::Sqrt => format!("math.sqrt({a})"),
+        Op::Tanh => format!("math.tanh({a})"),
+        Op::Sigmoid => format!("sigmoid({a})"),
+        Op::Relu => format!("max(0.0, {a})"),
+        Op::Abs => format!("abs({a})"),
+        Op::Sin => format!("math.sin({a})"),
+        Op::Cos => format!("math.cos({a})"),
+        Op::Max => format!("max({a}, {b})"),
+        Op::Min => format!("min({a}, {b})"),
+        Op::Round | Op::RoundSte => format!("float(round({a}))"),
+        Op::Step => format!("(1.0 if {a} > 0 else 0.0)"),
+        Op::Sign => python_sign(a),
+        Op::TieStep => format!("tie({a}, {b})"),
+        Op::PowGradBase => format!("({b} * {a} ** ({b} - 1) if {b} != 0 else 0.0)"),
+        Op::PowGradExp => format!("(0.0 if {a} == 0 and {b} >= 0 else {a} ** {b} * math.log({a}))"),
+    }
+}
+
+/// Python's sign with sign(0) = 0 and NaN kept, as the engine's.
+fn python_sign(a: &str) -> String {
+    format!("(1.0 if {a} > 0 else (-1.0 if {a} < 0 else ({a} if {a} != {a} else 0.0)))")
+}
+
+/// The Python expressions of `op`'s local derivatives, one per operand (`me` is the
+/// operation's own value); a trailing `  # ...` is a comment for the reader.
+fn python_locals(op: Op, a: &str, b: &str, me: &str) -> Vec<String> {
+    match op {
+        Op::Input | Op::Const => vec![],
+        Op::Add => vec!["1.0".into(), "1.0".into()],
+        Op::Sub => vec!["1.0".into(), "-1.0".into()],
+        Op::Mul => vec![b.to_owned(), a.to_owned()],
+        Op::Div => vec![format!("1.0 / {b}"), format!("-{a} / {b} ** 2")],
+        Op::Neg => vec!["-1.0".into()],
+        Op::Pow => vec![
+            format!("({b} * {a} ** ({b} - 1) if {b} != 0 else 0.0)"),
+            format!("({me} * math.log({a}) if {a} > 0 else 0.0)"),
+        ],
+        Op::Exp => vec![me.to_owned()],
+        Op::Log => vec![format!("1.0 / {a}")],
+        Op::Sqrt => vec![format!("0.5 / {me}")],
+        Op::Tanh => vec![format!("1.0 - {me} ** 2")],
+        Op::Sigmoid => vec![format!("{me} * (1.0 - {me})")],
+        Op::Relu => vec![format!("(1.0 if {a} > 0 else 0.0)")],
+        Op::Abs => vec![python_sign(a)],
+        Op::Sin => vec![format!("math.cos({a})")],
+        Op::Cos => vec![format!("-math.sin({a})")],
+        Op::Max => vec![format!("tie({a}, {b})"), format!("tie({b}, {a})")],
+        Op::Min => vec![format!("tie({b}, {a})"), format!("tie({a}, {b})")],
+        Op::Round => vec!["0.0  # round: flat, the chain is cut".into()],
+        Op::RoundSte => vec!["1.0  # straight-through: pretend identity".into()],
+        Op::Step | Op::Sign => vec!["0.0  # piecewise constant".into()],
+        Op::TieStep => vec![
+            "0.0  # piecewise constant".into(),
+            "0.0  # piecewise constant".into(),
+        ],
+        Op::PowGradBase => vec![
+            format!("(0.0 if {b} == 0 or {b} == 1 else {b} * ({b} - 1) * {a} ** ({b} - 2))"),
+            format!("(0.0 if {b} == 0 else {a} ** ({b} - 1) * (1.0 + {b} * math.log({a})))"),
+        ],
+        Op::PowGradExp => vec![
+            format!(
+                "(0.0 if {a} == 0 and {b} >= 0 else {a} ** ({b} - 1) * ({b} * math.log({a}) + 1.0))"
+            ),
+            format!("(0.0 if {a} == 0 and {b} >= 0 else {a} ** {b} * math.log({a}) ** 2)"),
+        ],
+    }
+}
+
+/// The PyTorch expression of `op` on tensors `a` and `b`; a leaf that takes a gradient
+/// is made with `requires_grad=True`.
+fn pytorch_value(op: Op, a: &str, b: &str, leaf: f64, takes_gradient: bool) -> String {
+    match op {
+        Op::Input | Op::Const if takes_gradient => format!(
+            "torch.tensor({}, dtype=torch.float64, requires_grad=True)",
+            literal(leaf)
+        ),
+        Op::Input | Op::Const => format!("torch.tensor({}, dtype=torch.float64)", literal(leaf)),
+        Op::Add => format!("{a} + {b}"),
+        Op::Sub => format!("{a} - {b}"),
+        Op::Mul => format!("{a} * {b}"),
+        Op::Div => format!("{a} / {b}"),
+        Op::Neg => format!("-{a}"),
+        Op::Pow => format!("torch.pow({a}, {b})"),
+        Op::Exp => format!("torch.exp({a})"),
+        Op::Log => format!("torch.log({a})"),
+        Op::Sqrt => format!("torch.sqrt({a})"),
+        Op::Tanh => format!("torch.tanh({a})"),
+        Op::Sigmoid => format!("torch.sigmoid({a})"),
+        Op::Relu => format!("torch.relu({a})"),
+        Op::Abs => format!("torch.abs({a})"),
+        Op::Sin => format!("torch.sin({a})"),
+        Op::Cos => format!("torch.cos({a})"),
+        Op::Max => format!("torch.maximum({a}, {b})"),
+        Op::Min => format!("torch.minimum({a}, {b})"),
+        Op::Round => format!("torch.round({a})"),
+        Op::RoundSte => format!("{a} + (torch.round({a}) - {a}).detach()  # straight-through"),
+        // Piecewise constant: `+ 0.0 * a` keeps them in the graph with a zero gradient.
+        Op::Step => format!("torch.where({a} > 0, 1.0, 0.0) + 0.0 * {a}"),
+        Op::Sign => format!("torch.sign({a})"),
+        Op::TieStep => format!(
+            "torch.where({a} > {b}, 1.0, torch.where({a} == {b}, 0.5, 0.0)) + 0.0 * ({a} + {b})"
+        ),
+        Op::PowGradBase => {
+            format!("torch.where({b} == 0, 0.0 * {a}, {b} * torch.pow({a}, {b} - 1))")
+        }
+        Op::PowGradExp => format!(
+            "torch.where(({a} == 0) & ({b} >= 0), 0.0 * {a}, torch.pow({a}, {b}) * torch.log({a}))"
+        ),
+    }
 }
 
 #[cfg(test)]
