@@ -38,7 +38,7 @@ fn check(script: &str) {
 }
 
 fn check_program(program: &Program, script: &str) {
-    let printed = run_python(&codegen::to_python(&program));
+    let printed = run_python(&codegen::to_python(program));
     let lines: Vec<&str> = printed.lines().collect();
     assert_eq!(lines.len(), program.bindings.len(), "{printed}");
     for ((name, id), line) in program.bindings.iter().zip(lines) {
