@@ -27,11 +27,26 @@ pub fn show_error(message: &str) {
 }
 
 /// Puts the page on screen into the tab's title (also read by the browser test).
-pub fn show_page_title(page: &str) {
+fn show_page_title(page: &str) {
     let Some(document) = document() else { return };
     let title = format!("Backprop Lab: {page}");
     if document.title() != title {
         document.set_title(&title);
+    }
+}
+
+/// The app with the tab's title kept on the page it shows: the app knows nothing of the
+/// browser, so the title is set here, after each frame.
+struct TitledApp(BackpropApp);
+
+impl eframe::App for TitledApp {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.0.ui(ui, frame);
+        show_page_title(&self.0.page_title());
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.0.save(storage);
     }
 }
 
@@ -55,7 +70,12 @@ pub fn start() {
             .start(
                 canvas,
                 eframe::WebOptions::default(),
-                Box::new(|cc| Ok(Box::new(BackpropApp::new(cc, &LessonSource::Embedded)))),
+                Box::new(|cc| {
+                    Ok(Box::new(TitledApp(BackpropApp::new(
+                        cc,
+                        &LessonSource::Embedded,
+                    ))))
+                }),
             )
             .await;
         match started {

@@ -356,8 +356,6 @@ impl BackpropApp {
             style::install(ui.ctx());
             self.fonts_installed = true;
         }
-        #[cfg(target_arch = "wasm32")]
-        crate::web::show_page_title(&self.page_title());
         ui.ctx().set_theme(if self.dark_mode {
             egui::Theme::Dark
         } else {
@@ -437,11 +435,25 @@ impl BackpropApp {
     }
 }
 
+/// The environment variable that moves the app's data folder (tests use a temporary one).
+pub const DATA_DIR_VARIABLE: &str = "BACKPROP_LAB_DATA_DIR";
+
+/// The app's data folder (progress, `app.ron`, set-aside scripts): the folder named by
+/// `BACKPROP_LAB_DATA_DIR`, else eframe's storage folder for the app. Decided here, so
+/// the progress store knows nothing of eframe and takes any folder it is given.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn data_folder() -> Option<PathBuf> {
+    match std::env::var_os(DATA_DIR_VARIABLE) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => eframe::storage_dir("Backprop Lab"),
+    }
+}
+
 /// Where progress is kept: a file on the desktop, local storage in a browser.
 fn default_store() -> Box<dyn ProgressStore> {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        match crate::progress::FileStore::default_folder() {
+        match data_folder() {
             Some(folder) => Box::new(crate::progress::FileStore::new(folder)),
             None => Box::new(MemoryStore::default()),
         }
@@ -493,7 +505,7 @@ fn keep_aside(script: &str) -> Option<PathBuf> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         use std::io::Write as _;
-        let folder = crate::progress::FileStore::default_folder()?;
+        let folder = data_folder()?;
         std::fs::create_dir_all(&folder).ok()?;
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -518,7 +530,7 @@ fn keep_aside(script: &str) -> Option<PathBuf> {
 /// is set, beside the progress; else eframe's folder for the app.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn app_storage_file() -> Option<PathBuf> {
-    crate::progress::FileStore::default_folder().map(|folder| folder.join("app.ron"))
+    data_folder().map(|folder| folder.join("app.ron"))
 }
 
 /// Checks eframe's storage file before eframe opens it (eframe would block on a FIFO

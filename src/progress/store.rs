@@ -24,8 +24,6 @@ use super::model::Progress;
 #[cfg(not(target_arch = "wasm32"))]
 use super::model::VERSION;
 
-/// The environment variable that moves the progress folder (tests use a temporary one).
-pub const DATA_DIR_VARIABLE: &str = "BACKPROP_LAB_DATA_DIR";
 /// The progress file's name inside its folder.
 pub const FILE_NAME: &str = "progress.ron";
 /// The largest progress file read, in bytes (a learner's file is a few kB).
@@ -253,14 +251,6 @@ impl FileStore {
             read_only: None,
             notices: Vec::new(),
             merged: None,
-        }
-    }
-
-    /// The folder from `BACKPROP_LAB_DATA_DIR`, else eframe's storage folder for the app.
-    pub fn default_folder() -> Option<PathBuf> {
-        match std::env::var_os(DATA_DIR_VARIABLE) {
-            Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-            _ => eframe::storage_dir("Backprop Lab"),
         }
     }
 
