@@ -231,13 +231,17 @@ impl GraphState {
             .collect();
         let color = style::value_color(ui.visuals().dark_mode);
         let label = format!("{out} after each step");
+        let now = plots::KeyEntry::dots(
+            format!("now: step {taken}"),
+            ui.visuals().strong_text_color(),
+        );
+        let last_point = points.last().copied();
         plots::key_ui(
             ui,
-            &[plots::KeyEntry::line_with_dots(
-                label.clone(),
-                color,
-                egui_plot::LineStyle::Solid,
-            )],
+            &[
+                plots::KeyEntry::line_with_dots(label.clone(), color, egui_plot::LineStyle::Solid),
+                now.clone(),
+            ],
         );
         plots::plot(ui.scope_id().with("descent"), "steps taken", out)
             .height(160.0)
@@ -253,6 +257,15 @@ impl GraphState {
                         .color(color)
                         .radius(3.0),
                 );
+                // Where the learner is now: a larger diamond on the last step.
+                if let Some(point) = last_point {
+                    plot.points(
+                        egui_plot::Points::new(now.label.clone(), PlotPoints::from(vec![point]))
+                            .color(now.color)
+                            .shape(egui_plot::MarkerShape::Diamond)
+                            .radius(6.0),
+                    );
+                }
             });
     }
 
