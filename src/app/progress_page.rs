@@ -82,7 +82,12 @@ impl ProgressPage {
                             } else {
                                 let best = lesson.best_score().min(count);
                                 ui.horizontal(|ui| {
-                                    score_bar(ui, best as f32 / count as f32);
+                                    super::style::fraction_bar(
+                                        ui,
+                                        best as f32 / count as f32,
+                                        80.0,
+                                        None,
+                                    );
                                     ui.label(format!("{best} of {count}"));
                                 });
                             }
@@ -119,26 +124,4 @@ impl ProgressPage {
         }
         reset
     }
-}
-
-/// A score as a bar: an outlined track, filled in proportion (egui's progress bar draws
-/// a 0 as a round blob, which reads as "something").
-fn score_bar(ui: &mut egui::Ui, fraction: f32) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(80.0, 12.0), egui::Sense::hover());
-    let visuals = ui.visuals();
-    let painter = ui.painter();
-    painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
-    let filled = egui::Rect::from_min_size(
-        rect.min,
-        egui::vec2(rect.width() * fraction.clamp(0.0, 1.0), rect.height()),
-    );
-    if filled.width() > 0.0 {
-        painter.rect_filled(filled, 3.0, visuals.selection.bg_fill);
-    }
-    painter.rect_stroke(
-        rect,
-        3.0,
-        visuals.widgets.inactive.bg_stroke,
-        egui::StrokeKind::Inside,
-    );
 }

@@ -312,13 +312,14 @@ impl SaliencyView {
             } else {
                 "no cow"
             };
-            ui.add(
-                egui::ProgressBar::new(reading.probability as f32)
-                    .desired_width(2.0 * SIDE as f32 * cell + 16.0)
-                    .text(format!(
-                        "P(cow) = {}: the model says {verdict}",
-                        number(reading.probability)
-                    )),
+            style::fraction_bar(
+                ui,
+                reading.probability as f32,
+                2.0 * SIDE as f32 * cell + 16.0,
+                Some(&format!(
+                    "P(cow) = {}: the model says {verdict}",
+                    number(reading.probability)
+                )),
             );
             ui.label(format!(
                 "score = {} (the number before the sigmoid; the map is its gradient)",

@@ -148,6 +148,50 @@ pub fn section_frame(ui: &egui::Ui) -> egui::Frame {
         .outer_margin(egui::Margin::symmetric(0, 4))
 }
 
+/// A fraction as a bar: an outlined track filled in proportion, with `text` on it. (egui's
+/// progress bar draws a small fraction as a round blob, which reads as "something".)
+pub fn fraction_bar(
+    ui: &mut egui::Ui,
+    fraction: f32,
+    width: f32,
+    text: Option<&str>,
+) -> egui::Response {
+    let height = if text.is_some() { 22.0 } else { 12.0 };
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+    let visuals = ui.visuals();
+    let painter = ui.painter();
+    painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
+    let fraction = if fraction.is_nan() {
+        0.0
+    } else {
+        fraction.clamp(0.0, 1.0)
+    };
+    let filled =
+        egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * fraction, rect.height()));
+    if filled.width() > 0.0 {
+        painter.rect_filled(filled, 3.0, visuals.selection.bg_fill);
+    }
+    painter.rect_stroke(
+        rect,
+        3.0,
+        visuals.widgets.inactive.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
+    if let Some(text) = text {
+        painter.text(
+            rect.left_center() + egui::vec2(8.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            text,
+            FontId::proportional(BODY_PX),
+            visuals.strong_text_color(),
+        );
+        let text = text.to_owned();
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text));
+    }
+    response
+}
+
 /// Makes the controls visible in both themes: in egui's light theme a text field or an
 /// idle button has no border and a radio button is pale grey on white, so answer boxes
 /// and options were easy to miss. Called once, when the app starts.
