@@ -29,14 +29,18 @@ impl ProgressPage {
             .iter()
             .filter(|(file, _)| progress.is_finished(file))
             .count();
-        ui.label(format!(
-            "{finished} of {} lessons finished. Saved in {location}.",
-            lessons.len()
-        ));
+        let total = lessons.len().max(1);
+        super::style::fraction_bar(
+            ui,
+            finished as f32 / total as f32,
+            420.0,
+            Some(&format!("{finished} of {} lessons finished", lessons.len())),
+        );
+        ui.label(format!("Saved in {location}."));
         ui.add_space(8.0);
         TableBuilder::new(ui)
             .striped(true)
-            .column(Column::auto().at_least(260.0))
+            .column(Column::auto().at_least(320.0))
             .columns(Column::auto().at_least(90.0), 2)
             .column(Column::auto().at_least(170.0))
             .columns(Column::auto().at_least(90.0), 2)
