@@ -5,8 +5,8 @@ use egui::{Align2, FontId, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use crate::lesson::ConceptMapSection;
 
-const BOX: Vec2 = Vec2::new(190.0, 44.0);
-const GAP: Vec2 = Vec2::new(50.0, 16.0);
+const BOX: Vec2 = Vec2::new(200.0, 46.0);
+const GAP: Vec2 = Vec2::new(44.0, 16.0);
 
 /// What the map needs to know about the lessons.
 pub struct LessonInfo<'a> {
@@ -34,7 +34,8 @@ pub fn concept_map_ui(
         columns as f32 * (BOX.x + GAP.x),
         rows as f32 * (BOX.y + GAP.y),
     );
-    let scale = (ui.available_width() / natural.x).min(1.0);
+    // Shrinks to fit a narrow window; grows a little on a wide one, where it has room.
+    let scale = (ui.available_width() / natural.x).min(1.3);
     let (area, _) = ui.allocate_exact_size(natural * scale, Sense::hover());
     let rect_of = |i: usize| {
         let (column, row) = positions[i];
@@ -100,10 +101,10 @@ pub fn concept_map_ui(
             rect.center_top() + Vec2::new(0.0, 5.0 * scale),
             Align2::CENTER_TOP,
             &concept.name,
-            FontId::proportional(13.0 * scale.max(0.6)),
+            FontId::proportional(14.0 * scale.max(0.6)),
             visuals.strong_text_color(),
         );
-        let status_font = FontId::proportional(10.5 * scale.max(0.6));
+        let status_font = FontId::proportional(11.5 * scale.max(0.6));
         painter.text(
             rect.center_bottom() - Vec2::new(0.0, 5.0 * scale),
             Align2::CENTER_BOTTOM,
