@@ -400,3 +400,104 @@ mod saliency {
         });
     }
 }
+
+/// The flat-tape reference program of `benches/whole_process.sh`, compiled in here so
+/// `grad` and the reference are timed side by side in one run.
+#[path = "reference/src/main.rs"]
+#[allow(dead_code, reason = "its main() is the standalone program's")]
+mod reference;
+
+/// The command line's work, in process (reading the file, parsing into the flat tape,
+/// both sweeps, writing the JSON to a sink): `grad` against the reference program, and
+/// `hessian` and `hvp` against `grad` on a chain fed by three inputs. 10^5 statements.
+/// `benches/whole_process.sh` measures the same as whole processes, with peak memory.
+mod command_line {
+    use std::fmt::Write as _;
+    use std::path::PathBuf;
+
+    use backprop_lab::cli::{self, Command, HessianArgs, HvpArgs, ScriptArgs};
+    use divan::Bencher;
+
+    const STATEMENTS: usize = 100_000;
+
+    /// The workload as a file (the command line reads one), written once per process.
+    fn script_file(kind: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!(
+            "backprop-lab-bench-{}-{kind}-{STATEMENTS}.txt",
+            std::process::id()
+        ));
+        if !path.exists() {
+            let text = match kind {
+                "chain" => super::chain_script(4 * STATEMENTS),
+                "dag" => super::dag_script(3 * STATEMENTS),
+                "mlp" => super::mlp_script(3 * STATEMENTS),
+                _ => chain3_script(STATEMENTS),
+            };
+            std::fs::write(&path, text).expect("the temporary folder is writable");
+        }
+        path
+    }
+
+    /// The chain of `gen_script.py chain3`: three inputs, then `x{i} = sin(x{i-1}) * a + x{i-1}`.
+    fn chain3_script(statements: usize) -> String {
+        let mut s = String::from("a = 0.5\nb = 0.3\nc = 0.2\nx0 = a * b + c\n");
+        for i in 1..statements.saturating_sub(3) {
+            let _ = writeln!(s, "x{i} = sin(x{}) * a + x{}", i - 1, i - 1);
+        }
+        s
+    }
+
+    fn script_args(path: PathBuf) -> ScriptArgs {
+        ScriptArgs {
+            file: Some(path),
+            at: Vec::new(),
+        }
+    }
+
+    /// `grad` as `backprop-lab grad FILE` runs it, answer written to a sink.
+    fn grad_to_sink(path: &PathBuf) {
+        let source = std::fs::read_to_string(path).expect("readable");
+        let mut program = backprop_lab::engine::parse_flat_borrowing(&source).expect("parses");
+        program.graph.evaluate();
+        cli::write_grad_json(&program, &mut std::io::sink()).expect("a sink takes anything");
+    }
+
+    #[divan::bench(args = ["chain", "dag", "mlp"], sample_count = 10, sample_size = 1)]
+    fn grad(bencher: Bencher, kind: &str) {
+        let path = script_file(kind);
+        bencher.bench_local(|| grad_to_sink(&path));
+    }
+
+    #[divan::bench(args = ["chain", "dag", "mlp"], sample_count = 10, sample_size = 1)]
+    fn grad_reference(bencher: Bencher, kind: &str) {
+        let path = script_file(kind);
+        bencher.bench_local(|| {
+            let source = std::fs::read(&path).expect("readable");
+            super::reference::run(&source, &mut std::io::sink()).expect("a sink takes anything");
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn chain3_grad(bencher: Bencher) {
+        let path = script_file("chain3");
+        bencher.bench_local(|| grad_to_sink(&path));
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn chain3_hessian(bencher: Bencher) {
+        let command = Command::Hessian(HessianArgs {
+            script: script_args(script_file("chain3")),
+            max_inputs: cli::HESSIAN_MAX_INPUTS,
+        });
+        bencher.bench_local(|| cli::run(&command, &mut std::io::empty()).expect("runs"));
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn chain3_hvp(bencher: Bencher) {
+        let command = Command::Hvp(HvpArgs {
+            script: script_args(script_file("chain3")),
+            v: vec!["a=1,b=-0.5,c=0.25".into()],
+        });
+        bencher.bench_local(|| cli::run(&command, &mut std::io::empty()).expect("runs"));
+    }
+}

@@ -97,8 +97,8 @@ pub struct ScriptArgs {
 }
 
 /// The most inputs `hessian` takes unless `--max-inputs` raises it: its answer has one
-/// number per pair of inputs (4 million at 2,000), and each row costs a pass through the
-/// backward graph; beyond this, H·v (`hvp`) is the tool.
+/// number per pair of inputs (4 million at 2,000), and each column costs an H·v sweep
+/// (about two passes over the tape); beyond this, H·v (`hvp`) is the tool.
 pub const HESSIAN_MAX_INPUTS: usize = 2_000;
 
 /// `hessian`: the program, `--at` overrides and the size limit.
@@ -190,23 +190,27 @@ pub enum CliError {
 pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> {
     match command {
         Command::Grad(args) => {
-            let program = load_flat(args, stdin)?;
-            Ok(grad_json(&program))
+            let mut bytes = Vec::new();
+            // Writing to a Vec cannot fail.
+            let _ = grad_to(args, stdin, &mut bytes)?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
         Command::Hessian(args) => {
-            let program = load(&args.script, stdin)?;
+            let source = read_source(&args.script, stdin)?;
+            let mut program = load_flat(&args.script, &source)?;
             if program.inputs.len() > args.max_inputs {
                 return Err(CliError::TooManyInputs {
                     inputs: program.inputs.len(),
                     max: args.max_inputs,
                 });
             }
-            Ok(hessian_json(&program))
+            Ok(hessian_json(&mut program))
         }
         Command::Hvp(args) => {
-            let program = load(&args.script, stdin)?;
+            let source = read_source(&args.script, stdin)?;
+            let mut program = load_flat(&args.script, &source)?;
             let v = parse_v(&args.v, &program)?;
-            Ok(hvp_json(&program, &v))
+            Ok(hvp_json(&mut program, &v))
         }
         Command::Check(args) => Ok(check_lessons(args).0),
         Command::Worksheet(args) => worksheet(args),
@@ -328,8 +332,8 @@ pub fn main_with(command: &Command) -> i32 {
             status.max(output_status(written))
         }
         // Streamed: the answer for a large program is written as it is formatted.
-        Command::Grad(args) => match load_flat(args, &mut std::io::stdin()) {
-            Ok(program) => output_status(write_grad_json(&program, &mut out)),
+        Command::Grad(args) => match grad_to(args, &mut std::io::stdin(), &mut out) {
+            Ok(written) => output_status(written),
             Err(error) => report(&error),
         },
         _ => match run(command, &mut std::io::stdin()) {
@@ -433,9 +437,9 @@ fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliErr
 }
 
 /// Applies every `--at NAME=VALUE` through `set`, with the spec's error messages.
-fn apply_at<G>(
+fn apply_at<G, N: AsRef<str>>(
     args: &ScriptArgs,
-    program: &mut Program<G>,
+    program: &mut Program<G, N>,
     set: impl Fn(&mut G, NodeId, f64) -> Result<(), engine::GraphError>,
 ) -> Result<(), CliError> {
     for arg in &args.at {
@@ -458,7 +462,7 @@ fn apply_at<G>(
 }
 
 /// Why `name` is not an input: it names an inner node, or nothing at all.
-fn not_an_input<G>(program: &Program<G>, name: &str) -> String {
+fn not_an_input<G, N: AsRef<str>>(program: &Program<G, N>, name: &str) -> String {
     if program.node_named(name).is_some() {
         format!("'{name}' is not an input")
     } else {
@@ -468,7 +472,10 @@ fn not_an_input<G>(program: &Program<G>, name: &str) -> String {
 
 /// The vector of `--v NAME=VALUE,...` (the option may repeat), one entry per input in
 /// order of declaration; inputs left out are 0. An empty option names no input.
-fn parse_v<G>(args: &[String], program: &Program<G>) -> Result<Vec<f64>, CliError> {
+fn parse_v<G, N: AsRef<str>>(
+    args: &[String],
+    program: &Program<G, N>,
+) -> Result<Vec<f64>, CliError> {
     let mut v = vec![0.0; program.inputs.len()];
     let mut given = vec![false; program.inputs.len()];
     for arg in args {
@@ -486,7 +493,7 @@ fn parse_v<G>(args: &[String], program: &Program<G>) -> Result<Vec<f64>, CliErro
             let Some(value) = engine::parse_number(value) else {
                 return Err(v_error(format!("'{value}' is not a number")));
             };
-            let Some(slot) = program.inputs.iter().position(|(n, _)| n == name) else {
+            let Some(slot) = program.inputs.iter().position(|(n, _)| n.as_ref() == name) else {
                 return Err(v_error(not_an_input(program, name)));
             };
             if std::mem::replace(&mut given[slot], true) {
@@ -498,7 +505,7 @@ fn parse_v<G>(args: &[String], program: &Program<G>) -> Result<Vec<f64>, CliErro
     Ok(v)
 }
 
-/// The script as an editable graph, evaluated, `--at` applied (for `hessian` and `hvp`).
+/// The script as an editable graph, evaluated, `--at` applied (for `export`).
 fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
     let source = read_source(args, stdin)?;
     let mut program = engine::parse_without_evaluating(&source)?;
@@ -509,14 +516,15 @@ fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
     Ok(program)
 }
 
-/// The script as flat arrays, `--at` applied, evaluated (for `grad`): no petgraph
-/// records, so a program of millions of nodes needs about a third of the memory.
-fn load_flat(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program<FlatTape>, CliError> {
-    let source = read_source(args, stdin)?;
-    let mut program = engine::parse_flat(&source)?;
-    drop(source);
+/// The script as flat arrays, `--at` applied, not yet evaluated (for `grad`, `hessian`
+/// and `hvp`): no petgraph records, so a program of millions of nodes needs about a third
+/// of the memory; names stay in the source text, which the answer is written from.
+fn load_flat<'s>(
+    args: &ScriptArgs,
+    source: &'s str,
+) -> Result<Program<FlatTape, &'s str>, CliError> {
+    let mut program = engine::parse_flat_borrowing(source)?;
     apply_at(args, &mut program, FlatTape::set_input)?;
-    program.graph.evaluate();
     Ok(program)
 }
 
@@ -585,19 +593,19 @@ impl Chunked<'_> {
     }
 }
 
-fn push_map<G>(
+fn push_map<'n>(
     out: &mut Chunked<'_>,
-    program: &Program<G>,
+    bindings: impl Iterator<Item = (&'n str, NodeId)>,
     value_of: impl Fn(NodeId) -> f64,
 ) -> std::io::Result<()> {
     out.buffer.push('{');
-    for (i, (name, id)) in program.bindings.iter().enumerate() {
+    for (i, (name, id)) in bindings.enumerate() {
         if i > 0 {
             out.buffer.push_str(", ");
         }
         crate::format::push_json_string(&mut out.buffer, name);
         out.buffer.push_str(": ");
-        push_number(&mut out.buffer, value_of(*id));
+        push_number(&mut out.buffer, value_of(id));
         out.flush_if_full()?;
     }
     out.buffer.push('}');
@@ -605,29 +613,116 @@ fn push_map<G>(
 }
 
 /// Writes the `grad` command's JSON object, with a trailing newline.
-pub fn write_grad_json<G: Evaluated>(
-    program: &Program<G>,
+pub fn write_grad_json<G: Evaluated, N: AsRef<str>>(
+    program: &Program<G, N>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let graph = &program.graph;
+    let bindings = || program.bindings.iter().map(|(n, id)| (n.as_ref(), *id));
+    write_grad(
+        &program.graph,
+        program.output_name.as_ref(),
+        program.output,
+        bindings,
+        out,
+    )
+}
+
+/// The `grad` JSON from its parts: `bindings` lists every name with its node, twice (once
+/// for the values, once for the gradients).
+fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
+    graph: &G,
+    output_name: &str,
+    output: NodeId,
+    bindings: impl Fn() -> I,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut out = Chunked {
         buffer: String::with_capacity(Chunked::FLUSH_AT + 256),
         out,
     };
     out.buffer.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out.buffer, &program.output_name);
+    crate::format::push_json_string(&mut out.buffer, output_name);
     out.buffer.push_str(", \"value\": ");
-    push_number(&mut out.buffer, graph.value_of(program.output));
+    push_number(&mut out.buffer, graph.value_of(output));
     out.buffer.push_str(", \"values\": ");
-    push_map(&mut out, program, |id| graph.value_of(id))?;
+    push_map(&mut out, bindings(), |id| graph.value_of(id))?;
     out.buffer.push_str(", \"gradients\": ");
-    push_map(&mut out, program, |id| graph.grad_of(id))?;
+    push_map(&mut out, bindings(), |id| graph.grad_of(id))?;
     out.buffer.push_str("}\n");
     out.finish()
 }
 
+/// Every bound name in one string, with its node: what `grad` prints, kept once the source
+/// text is freed (a script of a million statements is about 40 MB of text, its names 7 MB).
+struct NameTable {
+    text: String,
+    /// Where each name ends in `text`, and its node: 8 bytes a name.
+    ends: Vec<(u32, NodeId)>,
+}
+
+impl NameTable {
+    /// `None` when the names add up to more than 4 GiB of text.
+    fn new<N: AsRef<str>>(bindings: &[(N, NodeId)]) -> Option<Self> {
+        let length: usize = bindings.iter().map(|(n, _)| n.as_ref().len()).sum();
+        u32::try_from(length).ok()?;
+        let mut text = String::with_capacity(length);
+        let mut ends = Vec::with_capacity(bindings.len());
+        for (name, id) in bindings {
+            text.push_str(name.as_ref());
+            ends.push((u32::try_from(text.len()).ok()?, *id));
+        }
+        Some(Self { text, ends })
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, NodeId)> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
+        starts.zip(&self.ends).map(|(start, &(end, id))| {
+            let name = self.text.get(start as usize..end as usize);
+            (name.unwrap_or_default(), id)
+        })
+    }
+}
+
+/// `grad`: reads the program, parses it into the flat tape, applies `--at`, runs both
+/// sweeps and writes the JSON to `out` (the outer error is the program's, the inner one
+/// the writer's). The source text is freed before the sweeps allocate their arrays: only
+/// the names are kept, in one string.
+fn grad_to(
+    args: &ScriptArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+) -> Result<std::io::Result<()>, CliError> {
+    let source = read_source(args, stdin)?;
+    let mut program = engine::script::parse_flat_for_grad(&source, !args.at.is_empty())?;
+    apply_at(args, &mut program, FlatTape::set_input)?;
+    let Program {
+        mut graph,
+        output,
+        output_name,
+        inputs,
+        bindings,
+    } = program;
+    drop(inputs);
+    let Some(names) = NameTable::new(&bindings) else {
+        graph.evaluate();
+        let names = || bindings.iter().copied();
+        return Ok(write_grad(&graph, output_name, output, names, out));
+    };
+    let output_name = output_name.to_string();
+    drop(bindings);
+    drop(source);
+    graph.evaluate();
+    Ok(write_grad(
+        &graph,
+        &output_name,
+        output,
+        || names.iter(),
+        out,
+    ))
+}
+
 /// The `grad` command's JSON object, with a trailing newline.
-pub fn grad_json<G: Evaluated>(program: &Program<G>) -> String {
+pub fn grad_json<G: Evaluated, N: AsRef<str>>(program: &Program<G, N>) -> String {
     let mut bytes = Vec::new();
     // Writing to a Vec cannot fail.
     let _ = write_grad_json(program, &mut bytes);
@@ -635,18 +730,18 @@ pub fn grad_json<G: Evaluated>(program: &Program<G>) -> String {
 }
 
 /// The `hessian` command's JSON object, with a trailing newline.
-pub fn hessian_json(program: &Program) -> String {
-    let inputs: Vec<NodeId> = program.inputs.iter().map(|&(_, id)| id).collect();
-    let rows = engine::hessian(&program.graph, &inputs).unwrap_or_default();
+pub fn hessian_json<N: AsRef<str>>(program: &mut Program<FlatTape, N>) -> String {
+    let inputs: Vec<NodeId> = program.inputs.iter().map(|(_, id)| *id).collect();
+    let rows = program.graph.hessian(&inputs).unwrap_or_default();
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out, &program.output_name);
+    crate::format::push_json_string(&mut out, program.output_name.as_ref());
     out.push_str(", \"inputs\": [");
     for (i, (name, _)) in program.inputs.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        crate::format::push_json_string(&mut out, name);
+        crate::format::push_json_string(&mut out, name.as_ref());
     }
     out.push_str("], \"hessian\": [");
     for (i, row) in rows.iter().enumerate() {
@@ -668,19 +763,21 @@ pub fn hessian_json(program: &Program) -> String {
 
 /// The `hvp` command's JSON object, with a trailing newline: H·v with one entry per input,
 /// in order of declaration (`v` holds one weight per input, in the same order).
-pub fn hvp_json(program: &Program, v: &[f64]) -> String {
-    let inputs: Vec<NodeId> = program.inputs.iter().map(|&(_, id)| id).collect();
-    let product = engine::hessian_vector_product(&program.graph, &inputs, v)
+pub fn hvp_json<N: AsRef<str>>(program: &mut Program<FlatTape, N>, v: &[f64]) -> String {
+    let inputs: Vec<NodeId> = program.inputs.iter().map(|(_, id)| *id).collect();
+    let product = program
+        .graph
+        .hessian_vector_product(&inputs, v)
         .unwrap_or_else(|| vec![0.0; inputs.len()]);
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out, &program.output_name);
+    crate::format::push_json_string(&mut out, program.output_name.as_ref());
     out.push_str(", \"hvp\": {");
     for (i, ((name, _), &value)) in program.inputs.iter().zip(&product).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        crate::format::push_json_string(&mut out, name);
+        crate::format::push_json_string(&mut out, name.as_ref());
         out.push_str(": ");
         push_number(&mut out, value);
     }

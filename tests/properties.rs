@@ -1,10 +1,14 @@
 //! Property tests: analytic gradients and Hessians of random programs against central
-//! differences, and the parser never panicking on arbitrary text.
+//! differences, the forward-over-reverse Hessian and H·v against backprop through
+//! backprop, and the parser never panicking on arbitrary text.
 
 #![allow(clippy::needless_range_loop)] // Hessian indices read better as H[i][j].
 
 use backprop_lab::cli::grad_json;
-use backprop_lab::engine::{Graph, NodeId, check_gradient, hessian, parse, parse_flat};
+use backprop_lab::engine::{
+    Graph, NodeId, check_gradient, hessian, hessian_through_backward_graph, hessian_vector_product,
+    hvp_through_backward_graph, parse, parse_flat,
+};
 use proptest::prelude::*;
 
 /// Expression templates over two earlier names `u` and `v` (often the same name, so a
@@ -175,6 +179,43 @@ proptest! {
                     h[i][j]
                 );
             }
+        }
+    }
+
+    #[test]
+    fn forward_over_reverse_matches_backprop_through_backprop(case in case()) {
+        let source = case.source();
+        let (program, inputs) = input_ids(&source);
+        prop_assume!(tame(&program.graph));
+        let old = hessian_through_backward_graph(&program.graph, &inputs).expect("output");
+        let new = hessian(&program.graph, &inputs).expect("output");
+        // The command line's path: the flat tape, parsed again.
+        let mut flat = parse_flat(&source).expect("parses");
+        let flat_inputs: Vec<NodeId> = flat.inputs.iter().map(|&(_, id)| id).collect();
+        let from_flat = flat.graph.hessian(&flat_inputs).expect("output");
+        let scale = old.iter().flatten().fold(1.0f64, |m, x| m.max(x.abs()));
+        let n = inputs.len();
+        for i in 0..n {
+            for j in 0..n {
+                prop_assert!(
+                    close(new[i][j], old[i][j], 1e-12, 1e-13 * scale),
+                    "H[{i}][{j}]: forward-over-reverse {}, through the backward graph {}\n{source}",
+                    new[i][j], old[i][j]
+                );
+                prop_assert_eq!(new[i][j].to_bits(), from_flat[i][j].to_bits());
+            }
+        }
+        let v: Vec<f64> = [0.5, -1.25, 2.0].into_iter().take(n).collect();
+        let old = hvp_through_backward_graph(&program.graph, &inputs, &v).expect("output");
+        let new = hessian_vector_product(&program.graph, &inputs, &v).expect("output");
+        let from_flat = flat.graph.hessian_vector_product(&flat_inputs, &v).expect("output");
+        for i in 0..n {
+            prop_assert!(
+                close(new[i], old[i], 1e-12, 1e-13 * scale),
+                "Hv[{i}]: forward-over-reverse {}, through the backward graph {}\n{source}",
+                new[i], old[i]
+            );
+            prop_assert_eq!(new[i].to_bits(), from_flat[i].to_bits());
         }
     }
 

@@ -16,13 +16,13 @@ pub struct FlatTape {
     ops: Vec<Op>,
     /// Operand positions (a unary operation repeats its operand).
     args: Vec<[u32; 2]>,
-    /// Leaf values by position (NaN for operations).
-    leaf: Vec<f64>,
     /// Whether a gradient flows into each node (PyTorch's `requires_grad`): set here for
     /// inputs and named nodes, and completed for every node that depends on one at each
     /// backward pass.
     requires_grad: Vec<bool>,
     output: Option<u32>,
+    /// Values by position: a leaf's is stored here when it is added (no separate array of
+    /// leaf values, 8 bytes a node less), an operation's by each evaluation.
     values: Vec<f64>,
     grads: Vec<f64>,
 }
@@ -37,7 +37,7 @@ impl FlatTape {
         let id = NodeId::new(self.ops.len());
         self.ops.push(op);
         self.args.push(args);
-        self.leaf.push(leaf);
+        self.values.push(leaf);
         self.requires_grad.push(op == Op::Input);
         id
     }
@@ -98,7 +98,7 @@ impl FlatTape {
     pub fn set_input(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
         match self.ops.get(id.index()) {
             Some(Op::Input) => {
-                self.leaf[id.index()] = value;
+                self.values[id.index()] = value;
                 Ok(())
             }
             Some(_) => Err(GraphError::NotAnInput),
@@ -108,23 +108,29 @@ impl FlatTape {
 
     /// The forward pass over every node, then the backward pass from the output.
     pub fn evaluate(&mut self) {
-        let n = self.ops.len();
-        let mut values = std::mem::take(&mut self.values);
-        values.clear();
-        values.reserve_exact(n);
-        for (pos, ((&op, &[a, b]), &leaf)) in
-            self.ops.iter().zip(&self.args).zip(&self.leaf).enumerate()
-        {
-            let value = if op.arity() == 0 {
-                leaf
-            } else {
-                op.value(values[a as usize], values[b as usize])
-            };
-            debug_assert_eq!(values.len(), pos);
-            values.push(value);
-        }
-        self.values = values;
+        self.forward();
         self.backward();
+    }
+
+    /// Every operation's value, in program order (leaves hold theirs already).
+    fn forward(&mut self) {
+        let values = &mut self.values;
+        for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
+            if op.arity() > 0 {
+                values[pos] = op.value(values[a as usize], values[b as usize]);
+            }
+        }
+    }
+
+    /// In place, in program order: an operation that uses a node taking a gradient takes
+    /// one too (flags only ever turn on, so repeating this is harmless).
+    fn complete_requires_grad(&mut self) {
+        let flags = &mut self.requires_grad;
+        for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
+            if op.arity() > 0 && !flags[pos] {
+                flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
+            }
+        }
     }
 
     /// Reverse mode, by the same sweep as [`super::Graph`]'s.
@@ -135,14 +141,7 @@ impl FlatTape {
         let Some(out) = self.output.map(|o| o as usize).filter(|&o| o < n) else {
             return;
         };
-        // In place, in program order: an operation that uses a node taking a gradient takes
-        // one too (flags only ever turn on, so repeating this is harmless).
-        let flags = &mut self.requires_grad;
-        for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
-            if op.arity() > 0 && !flags[pos] {
-                flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
-            }
-        }
+        self.complete_requires_grad();
         let mut on_path = Vec::new();
         super::sweep::mark_ancestors(&self.ops, &self.args, out, &mut on_path);
         super::sweep::accumulate(
@@ -156,7 +155,41 @@ impl FlatTape {
         );
     }
 
-    /// A node's value from the last evaluation (NaN before it).
+    /// The forward pass, then the first-order sweep that every H·v sweep starts from
+    /// (`None` without an output).
+    fn second_order(&mut self) -> Option<super::second::SecondOrder<'_>> {
+        let out = self.output.map(|o| o as usize)?;
+        self.forward();
+        self.complete_requires_grad();
+        super::second::SecondOrder::new(
+            &self.ops,
+            &self.args,
+            &self.values,
+            &self.requires_grad,
+            out,
+        )
+    }
+
+    /// The Hessian of the output with respect to `inputs` by forward-over-reverse (one
+    /// H·e_j per input, see [`super::second`]): `H[i][j]` is d/d(inputs\[j\]) of
+    /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output.
+    pub fn hessian(&mut self, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
+        let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
+        let second = self.second_order()?;
+        Some(super::second::hessian(&second, &positions))
+    }
+
+    /// The Hessian-vector product H·v with respect to `inputs` (one weight of `v` per
+    /// input), by one forward-over-reverse sweep. `None` without an output.
+    pub fn hessian_vector_product(&mut self, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
+        let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
+        let second = self.second_order()?;
+        Some(super::second::hessian_vector_product(
+            &second, &positions, v,
+        ))
+    }
+
+    /// A node's value from the last evaluation (NaN for an operation before it).
     pub fn value(&self, id: NodeId) -> f64 {
         self.values.get(id.index()).copied().unwrap_or(f64::NAN)
     }

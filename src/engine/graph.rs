@@ -60,6 +60,26 @@ struct Tape {
     leaf: Vec<f64>,
 }
 
+/// A graph's tape, borrowed: operations, operand positions, values and flags by tape
+/// position, and the tape position of each node.
+pub(super) struct TapeView<'g> {
+    pub(super) ops: &'g [Op],
+    pub(super) args: &'g [[u32; 2]],
+    pub(super) values: &'g [f64],
+    pub(super) requires_grad: &'g [bool],
+    position_of: &'g [u32],
+}
+
+impl TapeView<'_> {
+    /// The tape position of a node, if it is on the tape.
+    pub(super) fn position(&self, id: NodeId) -> Option<usize> {
+        match self.position_of.get(id.index()) {
+            Some(&pos) if pos != NOT_ON_TAPE => Some(pos as usize),
+            _ => None,
+        }
+    }
+}
+
 /// A computation graph with its forward values and the gradients of one output.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
@@ -354,6 +374,19 @@ impl Graph {
             }
         }
         values[out]
+    }
+
+    /// The evaluated tape's arrays, for sweeps written over flat arrays (the second-order
+    /// ones); `None` when the structure changed or nothing was evaluated since.
+    pub(super) fn tape_view(&self) -> Option<TapeView<'_>> {
+        let tape = self.tape.as_ref()?;
+        (self.values.len() == tape.order.len()).then_some(TapeView {
+            ops: &tape.ops,
+            args: &tape.args,
+            values: &self.values,
+            requires_grad: &tape.requires_grad,
+            position_of: &tape.position_of,
+        })
     }
 
     fn lookup(&self, data: &[f64], id: NodeId) -> f64 {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::graph::{Graph, NodeId};
 use super::op::Op;
+use super::second::{self, SecondOrder};
 
 /// A forward graph extended with the nodes of its own backward pass.
 #[derive(Debug, Clone)]
@@ -37,30 +38,25 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
     let forward_nodes = order.clone();
 
     // Which nodes take part: ancestors of the output that take a gradient (inputs, named
-    // nodes, and what depends on them: the same rule as the graph's own backward pass).
-    let mut on_path: HashMap<NodeId, bool> = HashMap::new();
-    on_path.insert(output, true);
-    for &id in order.iter().rev() {
-        if on_path.get(&id).copied().unwrap_or(false) {
-            for operand in g.operands(id) {
-                on_path.insert(operand, true);
+    // nodes, and what depends on them): read off the graph's own tape and the sweep that
+    // marks the output's ancestors, so both backward passes follow one rule. Kept by node
+    // index: the nodes added below invalidate the tape, and have no entry (false).
+    let bound = order.iter().map(|id| id.index() + 1).max().unwrap_or(0);
+    let mut on_path = vec![false; bound];
+    let mut requires_grad = vec![false; bound];
+    if let Some(view) = g.tape_view()
+        && let Some(out) = view.position(output)
+    {
+        let mut marked = Vec::new();
+        super::sweep::mark_ancestors(view.ops, view.args, out, &mut marked);
+        for &id in &order {
+            if let Some(pos) = view.position(id) {
+                on_path[id.index()] = marked[pos];
+                requires_grad[id.index()] = view.requires_grad[pos];
             }
         }
     }
-    let mut requires_grad: HashMap<NodeId, bool> = HashMap::new();
-    for &id in &order {
-        let Some(node) = g.node(id) else { continue };
-        let flag = match node.op {
-            Op::Input => true,
-            _ if node.names.is_some() => true,
-            Op::Const => false,
-            _ => g
-                .operands(id)
-                .iter()
-                .any(|o| requires_grad.get(o).copied().unwrap_or(false)),
-        };
-        requires_grad.insert(id, flag);
-    }
+    let flag = |flags: &[bool], id: NodeId| flags.get(id.index()).copied().unwrap_or(false);
 
     let output_name = g
         .node(output)
@@ -71,8 +67,7 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
     gradient_of.insert(output, seed);
 
     for &id in order.iter().rev() {
-        let takes_part = on_path.get(&id).copied().unwrap_or(false)
-            && requires_grad.get(&id).copied().unwrap_or(false);
+        let takes_part = flag(&on_path, id) && flag(&requires_grad, id);
         let Some(&upstream) = gradient_of.get(&id) else {
             continue;
         };
@@ -86,14 +81,11 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
             continue;
         }
         let operands = g.operands(id);
-        let needed: Vec<bool> = operands
-            .iter()
-            .map(|o| requires_grad.get(o).copied().unwrap_or(false))
-            .collect();
+        let needed: Vec<bool> = operands.iter().map(|&o| flag(&requires_grad, o)).collect();
         let locals = symbolic_locals(&mut g, op, &operands, &needed, id);
         for (slot, local) in locals.into_iter().enumerate().take(op.arity()) {
             let operand = operands[slot];
-            if !requires_grad.get(&operand).copied().unwrap_or(false) {
+            if !flag(&requires_grad, operand) {
                 continue;
             }
             let term = match local {
@@ -248,8 +240,65 @@ fn symbolic_locals(
 }
 
 /// The Hessian of the output with respect to `inputs`: row `i` is the gradient of
-/// d(output)/d(inputs\[i\]), found by a backward pass through the backward graph.
+/// d(output)/d(inputs\[i\]). Computed forward-over-reverse on the graph's tape (one H·e_j
+/// sweep per input, see [`super::second`]); the numbers are those of backprop through
+/// backprop ([`hessian_through_backward_graph`]) up to rounding.
 pub fn hessian(graph: &Graph, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
+    graph.output()?;
+    on_tape(graph, inputs, second::hessian)
+        .or_else(|| hessian_through_backward_graph(graph, inputs))
+}
+
+/// The Hessian-vector product `H·v` with respect to `inputs` (never the whole Hessian):
+/// one forward-over-reverse sweep on the graph's tape, see [`super::second`]; the numbers
+/// are those of [`hvp_through_backward_graph`] up to rounding.
+pub fn hessian_vector_product(graph: &Graph, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
+    graph.output()?;
+    on_tape(graph, inputs, |second, positions| {
+        second::hessian_vector_product(second, positions, v)
+    })
+    .or_else(|| hvp_through_backward_graph(graph, inputs, v))
+}
+
+/// Runs a second-order computation on the graph's evaluated tape (on an evaluated copy
+/// when the graph's values are stale), with the inputs as tape positions. `None` when the
+/// graph has no output or holds operations the flat sweeps do not differentiate twice.
+fn on_tape<R>(
+    graph: &Graph,
+    inputs: &[NodeId],
+    run: impl FnOnce(&SecondOrder<'_>, &[usize]) -> R,
+) -> Option<R> {
+    let output = graph.output()?;
+    let evaluated;
+    let graph = if graph.tape_view().is_some() {
+        graph
+    } else {
+        let mut copy = graph.clone();
+        copy.evaluate();
+        evaluated = copy;
+        &evaluated
+    };
+    let view = graph.tape_view()?;
+    let second = SecondOrder::new(
+        view.ops,
+        view.args,
+        view.values,
+        view.requires_grad,
+        view.position(output)?,
+    )?;
+    // An id not on the tape reads as NaN, as `Graph::grad` does.
+    let positions: Vec<usize> = inputs
+        .iter()
+        .map(|&id| view.position(id).unwrap_or(usize::MAX))
+        .collect();
+    Some(run(&second, &positions))
+}
+
+/// The Hessian by backprop through backprop: the backward pass built as graph nodes
+/// ([`build_gradient_graph`]), then one backward pass through it per input. Slower and
+/// larger than [`hessian`]; kept as its yardstick (the property tests compare the two) and
+/// for graphs holding the internal operations of a backward graph.
+pub fn hessian_through_backward_graph(graph: &Graph, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
     let mut gg = build_gradient_graph(graph)?;
     let mut rows = Vec::with_capacity(inputs.len());
     for &xi in inputs {
@@ -266,9 +315,9 @@ pub fn hessian(graph: &Graph, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
     Some(rows)
 }
 
-/// The Hessian-vector product `H·v` with respect to `inputs`, computed as the gradient of
-/// `∇f · v` (one extra backward pass, never the whole Hessian).
-pub fn hessian_vector_product(graph: &Graph, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
+/// `H·v` by backprop through backprop: the gradient of `∇f · v` through the backward graph
+/// (one extra backward pass). The yardstick of [`hessian_vector_product`].
+pub fn hvp_through_backward_graph(graph: &Graph, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
     let mut gg = build_gradient_graph(graph)?;
     let mut dot: Option<NodeId> = None;
     for (&xi, &vi) in inputs.iter().zip(v) {
