@@ -182,7 +182,9 @@ impl FlatTape {
 
     /// The Hessian of the output with respect to `inputs` by forward-over-reverse (one
     /// H·e_j per input, see [`super::second`]): `H[i][j]` is d/d(inputs\[j\]) of
-    /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output.
+    /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output, or
+    /// when the tape holds the internal operations only a backward graph contains (their
+    /// second derivatives are not written in [`super::second`]).
     pub fn hessian(&mut self, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;
@@ -190,7 +192,7 @@ impl FlatTape {
     }
 
     /// The Hessian-vector product H·v with respect to `inputs` (one weight of `v` per
-    /// input), by one forward-over-reverse sweep. `None` without an output.
+    /// input), by one forward-over-reverse sweep. `None` as for [`FlatTape::hessian`].
     pub fn hessian_vector_product(&mut self, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;
