@@ -603,8 +603,15 @@ fn push_map<'n>(
         if i > 0 {
             out.buffer.push_str(", ");
         }
-        crate::format::push_json_string(&mut out.buffer, name);
-        out.buffer.push_str(": ");
+        // A name from the parser never needs escaping: `"name": ` in one copy then.
+        if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            out.buffer.push('"');
+            out.buffer.push_str(name);
+            out.buffer.push_str("\": ");
+        } else {
+            crate::format::push_json_string(&mut out.buffer, name);
+            out.buffer.push_str(": ");
+        }
         push_number(&mut out.buffer, value_of(id));
         out.flush_if_full()?;
     }

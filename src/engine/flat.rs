@@ -75,6 +75,16 @@ impl FlatTape {
         Ok(self.push(op, [a, b], f64::NAN))
     }
 
+    /// Adds an operation whose operands the caller guarantees (the parser: the grammar
+    /// fixes the operand count, and every operand is an earlier node), skipping the checks
+    /// of [`FlatTape::add_op`], which cost a tenth of parsing. An operand out of range
+    /// would read as an index panic in the sweeps, never as wrong numbers.
+    pub(super) fn add_parsed_op(&mut self, op: Op, operands: &[NodeId]) -> NodeId {
+        let a = operands.first().map_or(0, |id| id.index() as u32);
+        let b = operands.get(1).map_or(a, |id| id.index() as u32);
+        self.push(op, [a, b], f64::NAN)
+    }
+
     /// Marks a node as named: a name is a place where blame arrives, so the node receives
     /// its gradient even when it is a constant or depends on no input (`c = (2)`,
     /// `y = c * x` gives `c` the value of `x`). An unnamed constant still receives none.
@@ -172,7 +182,9 @@ impl FlatTape {
 
     /// The Hessian of the output with respect to `inputs` by forward-over-reverse (one
     /// H·e_j per input, see [`super::second`]): `H[i][j]` is d/d(inputs\[j\]) of
-    /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output.
+    /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output, or
+    /// when the tape holds the internal operations only a backward graph contains (their
+    /// second derivatives are not written in [`super::second`]).
     pub fn hessian(&mut self, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;
@@ -180,7 +192,7 @@ impl FlatTape {
     }
 
     /// The Hessian-vector product H·v with respect to `inputs` (one weight of `v` per
-    /// input), by one forward-over-reverse sweep. `None` without an output.
+    /// input), by one forward-over-reverse sweep. `None` as for [`FlatTape::hessian`].
     pub fn hessian_vector_product(&mut self, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;

@@ -72,7 +72,9 @@ impl<'a> Lexer<'a> {
         position_in(self.source, offset)
     }
 
-    /// An error at a byte offset.
+    /// An error at a byte offset. Cold: kept out of the token loop's code.
+    #[cold]
+    #[inline(never)]
     pub(super) fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
         ParseError {
             position: self.position(offset),

@@ -167,8 +167,7 @@ impl Builder for FlatTape {
         self.add_const(value)
     }
     fn operation(&mut self, op: Op, operands: &[NodeId]) -> NodeId {
-        self.add_op(op, operands)
-            .unwrap_or_else(|_| self.add_const(f64::NAN))
+        self.add_parsed_op(op, operands)
     }
     /// Names live in the program's bindings only: a million names are not copied twice.
     /// The node is only marked as named, so that it receives its gradient.

@@ -139,6 +139,8 @@ impl<'a, B: Builder> Parser<'a, B> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
         self.lexer.error(offset, message)
     }
