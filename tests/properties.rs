@@ -183,6 +183,26 @@ proptest! {
     }
 
     #[test]
+    fn checkpointing_gives_every_gradient_of_the_plain_pass_bit_for_bit(
+        case in case(),
+        every in 1usize..6,
+    ) {
+        // Untamed programs too: NaN and infinities must flow the same way.
+        let source = case.source();
+        let (program, _) = input_ids(&source);
+        let mut graph = program.graph.clone();
+        let run = backprop_lab::engine::checkpoint::checkpointed_backward(&mut graph, every)
+            .expect("an output");
+        for id in graph.topological_order().to_vec() {
+            let (checkpointed, plain) = (run.gradients[id.index()], program.graph.grad(id));
+            prop_assert!(
+                checkpointed.to_bits() == plain.to_bits() || (checkpointed.is_nan() && plain.is_nan()),
+                "every {every}, node {id:?}: {checkpointed} against {plain}\n{source}"
+            );
+        }
+    }
+
+    #[test]
     fn forward_over_reverse_matches_backprop_through_backprop(case in case()) {
         let source = case.source();
         let (program, inputs) = input_ids(&source);

@@ -4,7 +4,6 @@
 //! gradients equal the plain backward pass's exactly (same operations, same order).
 
 use super::graph::{Graph, NodeId};
-use super::op::Op;
 
 /// What a checkpointed run cost, and what it computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,110 +19,124 @@ pub struct CheckpointRun {
 }
 
 /// Runs forward and backward from the graph's output, keeping every `every`-th
-/// activation (1 keeps them all: the plain backward pass).
+/// activation (1 keeps them all: the plain backward pass). Works on the graph's tape and
+/// passes gradients back with the same sweep as the plain backward pass
+/// (`sweep::accumulate_span`), so the rules (which nodes take a gradient, NaN from 0·∞)
+/// are the same by construction, not by imitation.
 pub fn checkpointed_backward(graph: &mut Graph, every: usize) -> Option<CheckpointRun> {
     let every = every.max(1);
     let output = graph.output()?;
     let order: Vec<NodeId> = graph.topological_order().to_vec();
-    let bound = order.iter().map(|id| id.index() + 1).max().unwrap_or(0);
-    let is_leaf = |g: &Graph, id: NodeId| g.node(id).is_some_and(|n| n.op.arity() == 0);
-    let ops: Vec<NodeId> = order
-        .iter()
-        .copied()
-        .filter(|&id| !is_leaf(graph, id))
-        .collect();
-    let leaf_value = |g: &Graph, id: NodeId| g.node(id).map_or(f64::NAN, |n| n.leaf_value);
-    let evaluate = |g: &Graph, id: NodeId, value_of: &dyn Fn(NodeId) -> f64| -> f64 {
-        let operands = g.operands(id);
-        let a = operands.first().map_or(f64::NAN, |&o| value_of(o));
-        let b = operands.get(1).map_or(a, |&o| value_of(o));
-        g.node(id).map_or(f64::NAN, |n| n.op.value(a, b))
+    if graph.tape_view().is_none() {
+        graph.evaluate();
+    }
+    let view = graph.tape_view()?;
+    let out = view.position(output)?;
+    let (ops, args) = (view.ops, view.args);
+    let is_leaf = |pos: usize| ops[pos].arity() == 0;
+    // The operations in tape (topological) order; leaves hold their own values.
+    let op_positions: Vec<usize> = (0..ops.len()).filter(|&pos| !is_leaf(pos)).collect();
+    let evaluate = |pos: usize, value_of: &dyn Fn(usize) -> f64| -> f64 {
+        let [a, b] = args[pos];
+        let a = value_of(a as usize);
+        let b = if ops[pos].arity() == 2 {
+            value_of(b as usize)
+        } else {
+            a
+        };
+        ops[pos].value(a, b)
     };
 
     // Forward: compute everything in order, keep only the checkpoints (and the output).
-    let mut stored: Vec<Option<f64>> = vec![None; bound];
-    let mut live: Vec<Option<f64>> = vec![None; bound];
-    let checkpoint = |k: usize, id: NodeId| k % every == every - 1 || id == output;
-    for (k, &id) in ops.iter().enumerate() {
-        let value = {
-            let lookup = |o: NodeId| {
-                if is_leaf(graph, o) {
-                    leaf_value(graph, o)
-                } else {
-                    live[o.index()].unwrap_or(f64::NAN)
-                }
-            };
-            evaluate(graph, id, &lookup)
-        };
-        live[id.index()] = Some(value);
-        if checkpoint(k, id) {
-            stored[id.index()] = Some(value);
+    let mut stored: Vec<Option<f64>> = vec![None; ops.len()];
+    let mut live: Vec<f64> = vec![f64::NAN; ops.len()];
+    for (k, &pos) in op_positions.iter().enumerate() {
+        let value = evaluate(pos, &|q| if is_leaf(q) { view.values[q] } else { live[q] });
+        live[pos] = value;
+        if k % every == every - 1 || pos == out {
+            stored[pos] = Some(value);
         }
     }
-    let forward_ops = ops.len();
+    let forward_ops = op_positions.len();
     let checkpoints = stored.iter().filter(|v| v.is_some()).count();
     drop(live);
 
-    // Backward, one segment at a time from the end: recompute the segment's activations
-    // from the checkpoint before it, then pass gradients back through it.
-    let mut gradients = vec![0.0; bound];
-    gradients[output.index()] = 1.0;
+    // Backward, one segment at a time from the end: recompute what the segment's local
+    // derivatives need from the nearest checkpoints (in a chain, the segment itself from
+    // the checkpoint before it; in a general graph, any other operand too), then pass
+    // gradients back through it with the plain pass's sweep, then release.
+    let mut on_path = Vec::new();
+    super::sweep::mark_ancestors(ops, args, out, &mut on_path);
+    let mut grads = vec![0.0; ops.len()];
+    grads[out] = 1.0;
     let mut recomputed_ops = 0;
     let mut peak = checkpoints;
-    let segments: Vec<&[NodeId]> = ops.chunks(every).collect();
-    // The recomputed activations of the current segment, by node index.
-    let mut values: Vec<Option<f64>> = vec![None; bound];
-    for segment in segments.iter().rev() {
-        for &id in segment.iter() {
-            let value = match stored[id.index()] {
-                Some(v) => v,
-                None => {
-                    recomputed_ops += 1;
-                    let lookup = |o: NodeId| {
-                        if is_leaf(graph, o) {
-                            leaf_value(graph, o)
-                        } else if let Some(v) = stored[o.index()] {
-                            v
-                        } else {
-                            values[o.index()].unwrap_or(f64::NAN)
-                        }
-                    };
-                    evaluate(graph, id, &lookup)
-                }
-            };
-            values[id.index()] = Some(value);
+    // Activations recomputed for the current segment, by tape position.
+    let mut values: Vec<f64> = vec![f64::NAN; ops.len()];
+    let mut have = vec![false; ops.len()];
+    let mut held: Vec<usize> = Vec::new();
+    for segment in op_positions.chunks(every).rev() {
+        let mut wanted: Vec<usize> = Vec::new();
+        for &pos in segment {
+            wanted.push(pos);
+            wanted.extend(args[pos][..ops[pos].arity()].iter().map(|&a| a as usize));
         }
-        let recomputed_here = segment
-            .iter()
-            .filter(|id| stored[id.index()].is_none())
-            .count();
-        peak = peak.max(checkpoints + recomputed_here);
-        let value_of = |o: NodeId| {
-            if is_leaf(graph, o) {
-                leaf_value(graph, o)
-            } else if let Some(v) = stored[o.index()] {
-                v
-            } else {
-                values[o.index()].unwrap_or(f64::NAN)
-            }
-        };
-        for &id in segment.iter().rev() {
-            let Some(node) = graph.node(id) else { continue };
-            let operands = graph.operands(id);
-            let a = operands.first().map_or(f64::NAN, |&o| value_of(o));
-            let b = operands.get(1).map_or(a, |&o| value_of(o));
-            let local = node.op.local_derivatives(a, b, value_of(id));
-            let upstream = gradients[id.index()];
-            for (slot, &operand) in operands.iter().enumerate() {
-                if graph.node(operand).is_some_and(|n| n.op == Op::Const) {
+        for target in wanted {
+            // Iterative, so a long run of missing operands cannot overflow the stack.
+            let mut stack = vec![target];
+            while let Some(&pos) = stack.last() {
+                let available = |q: usize| is_leaf(q) || stored[q].is_some() || have[q];
+                if available(pos) {
+                    stack.pop();
                     continue;
                 }
-                gradients[operand.index()] += upstream * local[slot.min(1)];
+                let operands = &args[pos][..ops[pos].arity()];
+                if let Some(&missing) = operands.iter().find(|&&q| !available(q as usize)) {
+                    stack.push(missing as usize);
+                    continue;
+                }
+                values[pos] = evaluate(pos, &|q| {
+                    if is_leaf(q) {
+                        view.values[q]
+                    } else {
+                        stored[q].unwrap_or(values[q])
+                    }
+                });
+                have[pos] = true;
+                held.push(pos);
+                recomputed_ops += 1;
+                stack.pop();
             }
         }
+        peak = peak.max(checkpoints + held.len());
+        if let (Some(&first), Some(&last)) = (segment.first(), segment.last()) {
+            super::sweep::accumulate_span(
+                ops,
+                args,
+                |q| {
+                    if is_leaf(q) {
+                        view.values[q]
+                    } else {
+                        stored[q].unwrap_or(values[q])
+                    }
+                },
+                view.requires_grad,
+                &on_path,
+                first..=last,
+                &mut grads,
+            );
+        }
         // The segment's activations are released before the next one is recomputed.
-        for &id in segment.iter() {
-            values[id.index()] = None;
+        for pos in held.drain(..) {
+            have[pos] = false;
+            values[pos] = f64::NAN;
+        }
+    }
+    let bound = order.iter().map(|id| id.index() + 1).max().unwrap_or(0);
+    let mut gradients = vec![0.0; bound];
+    for id in order {
+        if let Some(pos) = view.position(id) {
+            gradients[id.index()] = grads[pos];
         }
     }
     Some(CheckpointRun {
@@ -154,8 +167,13 @@ mod tests {
         let plain = checkpointed_backward(&mut graph, 1).expect("runs");
         assert_eq!(plain.recomputed_ops, 0);
         assert_eq!(plain.peak_values_held, plain.forward_ops);
-        for (_, id) in &program.inputs {
-            assert_eq!(plain.gradients[id.index()], program.graph.grad(*id));
+        // Every node's gradient, not only the inputs', is the plain backward pass's.
+        for id in graph.topological_order().to_vec() {
+            assert_eq!(
+                plain.gradients[id.index()],
+                program.graph.grad(id),
+                "{id:?}"
+            );
         }
         let every_8 = checkpointed_backward(&mut graph, 8).expect("runs");
         assert_eq!(every_8.gradients, plain.gradients);

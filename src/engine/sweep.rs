@@ -32,7 +32,30 @@ pub(super) fn accumulate(
     grads: &mut [f64],
 ) {
     grads[out] = 1.0;
-    for pos in (0..=out).rev() {
+    accumulate_span(
+        ops,
+        args,
+        |pos| values[pos],
+        requires_grad,
+        on_path,
+        0..=out,
+        grads,
+    );
+}
+
+/// The reverse sweep over the tape positions `span` only, from its end, reading values
+/// through `value` (a checkpointed pass holds them sparsely). The upstream gradients of the
+/// span's nodes must already be in `grads`; [`accumulate`] is this over the whole tape.
+pub(super) fn accumulate_span(
+    ops: &[Op],
+    args: &[[u32; 2]],
+    value: impl Fn(usize) -> f64,
+    requires_grad: &[bool],
+    on_path: &[bool],
+    span: std::ops::RangeInclusive<usize>,
+    grads: &mut [f64],
+) {
+    for pos in span.rev() {
         if !on_path[pos] || !requires_grad[pos] {
             continue;
         }
@@ -43,7 +66,7 @@ pub(super) fn accumulate(
         }
         let upstream = grads[pos];
         let [a, b] = args[pos];
-        let local = op.local_derivatives(values[a as usize], values[b as usize], values[pos]);
+        let local = op.local_derivatives(value(a as usize), value(b as usize), value(pos));
         for (&arg, &slope) in args[pos][..arity].iter().zip(&local) {
             let arg = arg as usize;
             if requires_grad[arg] {
