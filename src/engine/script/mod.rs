@@ -120,7 +120,8 @@ pub fn parse_flat_borrowing(source: &str) -> Result<Program<FlatTape, &str>, Par
 
 /// [`parse_flat_borrowing`] for `grad`: with `keep_inputs` false, the program's `inputs`
 /// stay empty (nothing reads them when no `--at` is given, and a program of a million
-/// weights saves 24 MB).
+/// weights saves 24 MB). Only the command line, which the web build leaves out, calls it.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn parse_flat_for_grad(
     source: &str,
     keep_inputs: bool,
