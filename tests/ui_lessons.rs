@@ -480,7 +480,10 @@ fn cards_turn_over_and_their_answers_are_recorded() {
     open(&mut harness, index, &title);
     // The flashcard turns over: its back replaces its front.
     assert!(harness.query_by_label("Front: the question").is_some());
-    assert!(harness.query_by_label("I knew it").is_none(), "no verdict before the turn");
+    assert!(
+        harness.query_by_label("I knew it").is_none(),
+        "no verdict before the turn"
+    );
     harness.get_by_label("Turn the card").click();
     harness.run();
     assert!(harness.query_by_label("Back: the answer").is_some());
