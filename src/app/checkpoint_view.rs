@@ -3,7 +3,7 @@
 //! sweet spot, and proof that the gradients equal the plain backward pass's.
 
 use egui::RichText;
-use egui_plot::{Line, LineStyle, PlotPoints, Points, VLine};
+use egui_plot::{LineStyle, PlotPoints, Points, VLine};
 
 use crate::engine::{self, checkpoint::checkpointed_backward};
 use crate::lesson::CheckpointSection;
@@ -177,12 +177,7 @@ impl CheckpointView {
             .width(plots::width(ui))
             .show(ui, |plot| {
                 for (key, points) in [(&held_key, held), (&redo_key, redo)] {
-                    plot.line(
-                        Line::new(&key.label, PlotPoints::from(points))
-                            .color(key.color)
-                            .style(key.line.unwrap_or(LineStyle::Solid))
-                            .width(2.0),
-                    );
+                    plot.line(plots::keyed_line(key, points));
                 }
                 plot.vline(
                     VLine::new(&sweet_key.label, sweet)

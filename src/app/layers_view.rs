@@ -195,15 +195,10 @@ impl LayersView {
             );
             if let Some(factor) = clip {
                 for (entry, scale) in [(&weights, 1.0), (&clipped, factor)] {
-                    plot.line(
-                        Line::new(
-                            &entry.label,
-                            PlotPoints::from(log_points(&run.weight_gradients, 1, scale)),
-                        )
-                        .color(entry.color)
-                        .style(entry.line.unwrap_or(LineStyle::Solid))
-                        .width(2.0),
-                    );
+                    plot.line(plots::keyed_line(
+                        entry,
+                        log_points(&run.weight_gradients, 1, scale),
+                    ));
                 }
             }
         });

@@ -3,7 +3,6 @@
 
 use egui::RichText;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
-use egui_plot::{Line, PlotPoints};
 
 use crate::engine;
 use crate::lesson::template;
@@ -15,7 +14,7 @@ use super::formula::formula_ui;
 use super::graph_section::GraphState;
 use super::quiz_view::QuestionView;
 
-use super::plots::{self, KeyEntry};
+use super::plots;
 use super::style;
 pub(super) use super::style::READING_WIDTH;
 
@@ -569,31 +568,17 @@ impl PlotState {
         if !self.section.title.is_empty() {
             ui.strong(&self.section.title);
         }
-        let dark = ui.visuals().dark_mode;
-        let key: Vec<KeyEntry> = self
-            .curves
-            .iter()
-            .enumerate()
-            .map(|(i, (label, _))| {
-                KeyEntry::line(
-                    label.clone(),
-                    plots::series_color(i, dark),
-                    plots::series_style(i),
-                )
-            })
-            .collect();
+        let key = plots::series_key(
+            self.curves.iter().map(|(label, _)| label.as_str()),
+            ui.visuals().dark_mode,
+        );
         plots::key_ui(ui, &key);
         plots::plot(id, &self.section.x_label, &self.section.y_label)
             .height(220.0)
             .width(plots::width(ui))
             .show(ui, |plot| {
                 for (entry, (_, points)) in key.iter().zip(&self.curves) {
-                    plot.line(
-                        Line::new(entry.label.clone(), PlotPoints::from(points.clone()))
-                            .color(entry.color)
-                            .style(entry.line.unwrap_or(egui_plot::LineStyle::Solid))
-                            .width(2.0),
-                    );
+                    plot.line(plots::keyed_line(entry, points.clone()));
                 }
             });
         if let Some(caption) = &self.section.caption {

@@ -78,6 +78,23 @@ impl KeyEntry {
     }
 }
 
+/// The key of line series named `labels`, in the series colours and line styles, in order.
+pub fn series_key<'a>(labels: impl IntoIterator<Item = &'a str>, dark: bool) -> Vec<KeyEntry> {
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| KeyEntry::line(label, series_color(i, dark), series_style(i)))
+        .collect()
+}
+
+/// The line of a series, drawn as its key entry says.
+pub fn keyed_line(entry: &KeyEntry, points: Vec<[f64; 2]>) -> egui_plot::Line<'static> {
+    egui_plot::Line::new(entry.label.clone(), egui_plot::PlotPoints::from(points))
+        .color(entry.color)
+        .style(entry.line.unwrap_or(LineStyle::Solid))
+        .width(2.0)
+}
+
 /// Draws a plot's key as one wrapped row of samples and words, above the plot.
 pub fn key_ui(ui: &mut egui::Ui, entries: &[KeyEntry]) {
     ui.horizontal_wrapped(|ui| {

@@ -2,15 +2,13 @@
 //! (where a cut chain shows as a zero local gradient), and every trained variant's loss
 //! curve on one plot.
 
-use egui_plot::{Line, PlotPoints};
-
 use crate::engine;
 use crate::lesson::TrainingSection;
 use crate::lesson::training::{self, TrainingRun};
 
 use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
-use super::plots::{self, KeyEntry};
+use super::plots;
 use super::style;
 
 /// The section's state.
@@ -144,30 +142,17 @@ impl TrainingView {
             ui.label("Train a model to see its loss curve.");
             return;
         }
-        let dark = ui.visuals().dark_mode;
-        let key: Vec<KeyEntry> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, (label, _))| {
-                KeyEntry::line(
-                    label.clone(),
-                    plots::series_color(i, dark),
-                    plots::series_style(i),
-                )
-            })
-            .collect();
+        let key = plots::series_key(
+            lines.iter().map(|(label, _)| label.as_str()),
+            ui.visuals().dark_mode,
+        );
         plots::key_ui(ui, &key);
         plots::plot(ui.scope_id().with("training"), "steps taken", "mean loss")
             .height(200.0)
             .width(plots::width(ui))
             .show(ui, |plot| {
                 for (entry, (_, points)) in key.iter().zip(lines) {
-                    plot.line(
-                        Line::new(entry.label.clone(), PlotPoints::from(points))
-                            .color(entry.color)
-                            .style(entry.line.unwrap_or(egui_plot::LineStyle::Solid))
-                            .width(2.0),
-                    );
+                    plot.line(plots::keyed_line(entry, points));
                 }
             });
     }
