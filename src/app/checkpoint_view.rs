@@ -145,16 +145,8 @@ impl CheckpointView {
                 [current_k, run.recomputed_ops as f64],
             ];
             let dark = ui.visuals().dark_mode;
-            let held_key = KeyEntry::line(
-                "activations held at the peak",
-                plots::series_color(0, dark),
-                plots::series_style(0),
-            );
-            let redo_key = KeyEntry::line(
-                "operations recomputed",
-                plots::series_color(1, dark),
-                plots::series_style(1),
-            );
+            let curves =
+                plots::series_key(["activations held at the peak", "operations recomputed"], dark);
             let sweet_key = KeyEntry::line(
                 "k = √N",
                 ui.visuals().weak_text_color(),
@@ -166,7 +158,7 @@ impl CheckpointView {
             );
             plots::key_ui(
                 ui,
-                &[held_key.clone(), redo_key.clone(), sweet_key.clone(), current_key.clone()],
+                &[curves.as_slice(), &[sweet_key.clone(), current_key.clone()]].concat(),
             );
             plots::plot(
                 ui.scope_id().with("checkpoint"),
@@ -176,7 +168,7 @@ impl CheckpointView {
             .height(220.0)
             .width(plots::width(ui))
             .show(ui, |plot| {
-                for (key, points) in [(&held_key, held), (&redo_key, redo)] {
+                for (key, points) in curves.iter().zip([held, redo]) {
                     plot.line(plots::keyed_line(key, points));
                 }
                 plot.vline(
