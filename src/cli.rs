@@ -331,16 +331,38 @@ pub fn main_with(command: &Command) -> i32 {
             let written = out.write_all(summary.as_bytes()).and_then(|()| out.flush());
             status.max(output_status(written))
         }
-        // Streamed: the answer for a large program is written as it is formatted.
-        Command::Grad(args) => match grad_to(args, &mut std::io::stdin(), &mut out) {
-            Ok(written) => output_status(written),
-            Err(error) => report(&error),
-        },
+        // Streamed: the answer for a large program is written as it is formatted, in
+        // chunks of 64 KiB, straight to the file descriptor where possible (standard
+        // output's line buffer would search every chunk for a newline).
+        Command::Grad(args) => {
+            let mut direct = unbuffered_stdout();
+            let sink: &mut dyn Write = match &mut direct {
+                Some(file) => file,
+                None => &mut out,
+            };
+            match grad_to(args, &mut std::io::stdin(), sink) {
+                Ok(written) => output_status(written),
+                Err(error) => report(&error),
+            }
+        }
         _ => match run(command, &mut std::io::stdin()) {
             Ok(text) => output_status(out.write_all(text.as_bytes()).and_then(|()| out.flush())),
             Err(error) => report(&error),
         },
     }
+}
+
+/// Standard output as a plain file (a duplicate of its descriptor), for writes that are
+/// already in large chunks; `None` where that is not possible.
+fn unbuffered_stdout() -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        let descriptor = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+        Some(std::fs::File::from(descriptor))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Prints an error as its one line on stderr; returns the exit status 2.
@@ -633,9 +655,17 @@ impl Chunked<'_> {
     }
 }
 
+/// Whether a name is written in JSON as it is: a name the parser read never needs escaping.
+fn is_plain(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// `{"name": number, ...}`; `plain` says every name is [`is_plain`] (checked once by the
+/// caller, not once a name in each of the two maps).
 fn push_map<'n>(
     out: &mut Chunked<'_>,
     bindings: impl Iterator<Item = (&'n str, NodeId)>,
+    plain: bool,
     value_of: impl Fn(NodeId) -> f64,
 ) -> std::io::Result<()> {
     out.buffer.push('{');
@@ -643,8 +673,7 @@ fn push_map<'n>(
         if i > 0 {
             out.buffer.push_str(", ");
         }
-        // A name from the parser never needs escaping: `"name": ` in one copy then.
-        if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if plain || is_plain(name) {
             out.buffer.push('"');
             out.buffer.push_str(name);
             out.buffer.push_str("\": ");
@@ -665,22 +694,23 @@ pub fn write_grad_json<G: Evaluated, N: AsRef<str>>(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let bindings = || program.bindings.iter().map(|(n, id)| (n.as_ref(), *id));
+    let plain = bindings().all(|(name, _)| is_plain(name));
     write_grad(
         &program.graph,
         program.output_name.as_ref(),
         program.output,
-        bindings,
+        (bindings, plain),
         out,
     )
 }
 
 /// The `grad` JSON from its parts: `bindings` lists every name with its node, twice (once
-/// for the values, once for the gradients).
+/// for the values, once for the gradients), with whether every name is [`is_plain`].
 fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
     graph: &G,
     output_name: &str,
     output: NodeId,
-    bindings: impl Fn() -> I,
+    (bindings, plain): (impl Fn() -> I, bool),
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = Chunked {
@@ -692,9 +722,9 @@ fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
     out.buffer.push_str(", \"value\": ");
     push_number(&mut out.buffer, graph.value_of(output));
     out.buffer.push_str(", \"values\": ");
-    push_map(&mut out, bindings(), |id| graph.value_of(id))?;
+    push_map(&mut out, bindings(), plain, |id| graph.value_of(id))?;
     out.buffer.push_str(", \"gradients\": ");
-    push_map(&mut out, bindings(), |id| graph.grad_of(id))?;
+    push_map(&mut out, bindings(), plain, |id| graph.grad_of(id))?;
     out.buffer.push_str("}\n");
     out.finish()
 }
@@ -719,7 +749,8 @@ fn grad_to(
         &program.graph,
         &program.output_name,
         program.output,
-        || program.names.iter(),
+        // Every name was read by the parser as `[A-Za-z_][A-Za-z0-9_]*`.
+        (|| program.names.iter(), true),
         out,
     ))
 }

@@ -118,27 +118,24 @@ impl FlatTape {
 
     /// The forward pass over every node, then the backward pass from the output.
     pub fn evaluate(&mut self) {
+        // `backward` reads the flags `forward` completes.
         self.forward();
         self.backward();
     }
 
-    /// Every operation's value, in program order (leaves hold theirs already).
+    /// Every operation's value, in program order (leaves hold theirs already), and in
+    /// the same loop whether a gradient flows into it (PyTorch's `requires_grad`): an
+    /// operation that uses a node taking a gradient takes one too. Flags only ever turn
+    /// on, so repeating this is harmless.
     fn forward(&mut self) {
         let values = &mut self.values;
+        let flags = &mut self.requires_grad;
         for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
             if op.arity() > 0 {
                 values[pos] = op.value(values[a as usize], values[b as usize]);
-            }
-        }
-    }
-
-    /// In place, in program order: an operation that uses a node taking a gradient takes
-    /// one too (flags only ever turn on, so repeating this is harmless).
-    fn complete_requires_grad(&mut self) {
-        let flags = &mut self.requires_grad;
-        for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
-            if op.arity() > 0 && !flags[pos] {
-                flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
+                if !flags[pos] {
+                    flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
+                }
             }
         }
     }
@@ -151,7 +148,6 @@ impl FlatTape {
         let Some(out) = self.output.map(|o| o as usize).filter(|&o| o < n) else {
             return;
         };
-        self.complete_requires_grad();
         let mut on_path = Vec::new();
         super::sweep::mark_ancestors(&self.ops, &self.args, out, &mut on_path);
         super::sweep::accumulate(
@@ -170,7 +166,6 @@ impl FlatTape {
     fn second_order(&mut self) -> Option<super::second::SecondOrder<'_>> {
         let out = self.output.map(|o| o as usize)?;
         self.forward();
-        self.complete_requires_grad();
         super::second::SecondOrder::new(
             &self.ops,
             &self.args,

@@ -122,6 +122,13 @@ impl<'a> Lexer<'a> {
             .unwrap_or_default()
     }
 
+    /// The bytes of a token: a name's, without the check of character boundaries that
+    /// slicing text makes.
+    pub(super) fn bytes(&self, token: Token) -> &'a [u8] {
+        let bytes = self.source.as_bytes();
+        bytes.get(token.offset..token.end()).unwrap_or_default()
+    }
+
     /// The error an invalid token stands for (`None` for a valid token).
     #[cold]
     #[inline(never)]
@@ -146,56 +153,53 @@ impl<'a> Lexer<'a> {
 
     pub(super) fn next_token(&mut self) -> Token {
         let bytes = self.source.as_bytes();
-        // Whitespace and comments. A comment may hold any UTF-8; its end is the next '\n'
-        // byte, which never occurs inside a multi-byte character.
         let mut offset = self.offset;
         loop {
-            match bytes.get(offset) {
-                Some(b' ' | b'\t' | b'\r') => offset += 1,
-                Some(b'#') => {
+            let Some(&c) = bytes.get(offset) else {
+                self.offset = offset;
+                return Token::new(Tok::End, offset, offset);
+            };
+            match START[usize::from(c)] {
+                Start::Blank => offset += 1,
+                // A comment may hold any UTF-8; its end is the next '\n' byte, which never
+                // occurs inside a multi-byte character.
+                Start::Comment => {
                     offset = bytes[offset..]
                         .iter()
                         .position(|&b| b == b'\n')
                         .map_or(bytes.len(), |i| offset + i);
                 }
-                _ => break,
+                Start::Letter => {
+                    let rest = &bytes[offset + 1..];
+                    let len = rest.iter().position(|&b| !IDENTIFIER[usize::from(b)]);
+                    let end = offset + 1 + len.unwrap_or(rest.len());
+                    self.offset = end;
+                    if u32::try_from(end - offset).is_err() {
+                        return Token::new(Tok::Invalid(Problem::NameTooLong), offset, offset);
+                    }
+                    return Token::new(Tok::Name, offset, end);
+                }
+                Start::Digit => return self.number(offset),
+                Start::Star => {
+                    let len = if bytes.get(offset + 1) == Some(&b'*') {
+                        2
+                    } else {
+                        1
+                    };
+                    let kind = if len == 2 { Tok::Caret } else { Tok::Star };
+                    self.offset = offset + len;
+                    return Token::new(kind, offset, offset + len);
+                }
+                Start::Punctuation(kind) => {
+                    self.offset = offset + 1;
+                    return Token::new(kind, offset, offset + 1);
+                }
+                Start::Other => {
+                    self.offset = offset;
+                    return Token::new(Tok::Invalid(Problem::UnexpectedCharacter), offset, offset);
+                }
             }
         }
-        let Some(&c) = bytes.get(offset) else {
-            self.offset = offset;
-            return Token::new(Tok::End, offset, offset);
-        };
-        if c.is_ascii_alphabetic() || c == b'_' {
-            let mut end = offset + 1;
-            while end < bytes.len() && IDENTIFIER[usize::from(bytes[end])] {
-                end += 1;
-            }
-            self.offset = end;
-            if u32::try_from(end - offset).is_err() {
-                return Token::new(Tok::Invalid(Problem::NameTooLong), offset, offset);
-            }
-            return Token::new(Tok::Name, offset, end);
-        }
-        if c.is_ascii_digit() || c == b'.' {
-            return self.number(offset);
-        }
-        let (kind, len) = match c {
-            b'\n' => (Tok::Newline, 1),
-            b';' => (Tok::Semi, 1),
-            b'+' => (Tok::Plus, 1),
-            b'-' => (Tok::Minus, 1),
-            b'*' if bytes.get(offset + 1) == Some(&b'*') => (Tok::Caret, 2),
-            b'*' => (Tok::Star, 1),
-            b'/' => (Tok::Slash, 1),
-            b'^' => (Tok::Caret, 1),
-            b'(' => (Tok::LParen, 1),
-            b')' => (Tok::RParen, 1),
-            b',' => (Tok::Comma, 1),
-            b'=' => (Tok::Assign, 1),
-            _ => (Tok::Invalid(Problem::UnexpectedCharacter), 0),
-        };
-        self.offset = offset + len;
-        Token::new(kind, offset, offset + len)
     }
 
     /// `12`, `3.5`, `.5`, `5.`, `1e-3`, `2.5E+4`: where the number ends, or what is wrong.
@@ -269,6 +273,49 @@ const POWERS_OF_TEN: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+/// What a byte starts, looked up in one load: blanks and comments are skipped, names
+/// and numbers scanned, `*` may start `**`, and the rest are one-byte tokens.
+#[derive(Clone, Copy)]
+enum Start {
+    Blank,
+    Comment,
+    Letter,
+    Digit,
+    Star,
+    Punctuation(Tok),
+    Other,
+}
+
+const START: [Start; 256] = {
+    let mut table = [Start::Other; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        table[byte] = match c {
+            b' ' | b'\t' | b'\r' => Start::Blank,
+            b'#' => Start::Comment,
+            b'_' => Start::Letter,
+            c if c.is_ascii_alphabetic() => Start::Letter,
+            c if c.is_ascii_digit() => Start::Digit,
+            b'.' => Start::Digit,
+            b'*' => Start::Star,
+            b'\n' => Start::Punctuation(Tok::Newline),
+            b';' => Start::Punctuation(Tok::Semi),
+            b'+' => Start::Punctuation(Tok::Plus),
+            b'-' => Start::Punctuation(Tok::Minus),
+            b'/' => Start::Punctuation(Tok::Slash),
+            b'^' => Start::Punctuation(Tok::Caret),
+            b'(' => Start::Punctuation(Tok::LParen),
+            b')' => Start::Punctuation(Tok::RParen),
+            b',' => Start::Punctuation(Tok::Comma),
+            b'=' => Start::Punctuation(Tok::Assign),
+            _ => Start::Other,
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// The bytes a name may continue with, `[A-Za-z0-9_]`, as a table: one load a byte.
 const IDENTIFIER: [bool; 256] = {

@@ -269,17 +269,17 @@ pub fn parse_expression(
         parser.bind_external(name, id);
         ids.push(id);
     }
-    let first = parser.peek().map_err(|e| *e)?;
+    let first = parser.peek();
     if matches!(first.kind, Tok::End | Tok::Newline | Tok::Semi) {
         return Err(Lexer::new(source).error(first.offset, "expected an expression"));
     }
     let result = parser.expression().map_err(|e| *e)?;
-    let next = parser.peek().map_err(|e| *e)?;
+    let next = parser.peek();
     if next.kind != Tok::End {
-        return Err(Lexer::new(source).error(
-            next.offset,
-            format!("unexpected {} after the expression", parser.describe(next)),
-        ));
+        let error = parser.unexpected(next, |found| {
+            format!("unexpected {found} after the expression")
+        });
+        return Err(*error);
     }
     parser.graph.set_output(result);
     parser.graph.evaluate();

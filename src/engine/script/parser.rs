@@ -47,9 +47,9 @@ const INPUT_BIT: u32 = 1 << 31;
 
 /// FNV-1a: names are short, and a general-purpose hash costs more than the rest of a
 /// statement's parsing (no untrusted-input DoS concern for a local script).
-fn hash(name: &str) -> u64 {
+fn hash(name: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in name.as_bytes() {
+    for &byte in name {
         h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
     // FNV's low bits are poorly mixed (a product's low bits depend only on low bits), and
@@ -99,31 +99,29 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn name(&self, binding: &Binding) -> &'a str {
+    /// A binding's name, as bytes (a slice of bytes needs no check of character
+    /// boundaries, and names are compared byte by byte).
+    fn name(&self, binding: &Binding) -> &'a [u8] {
         if binding.len & EXTERNAL != 0 {
-            return self
-                .external
-                .get(binding.start as usize)
-                .copied()
-                .unwrap_or_default();
+            let external = self.external.get(binding.start as usize);
+            return external.map_or(&[], |name| name.as_bytes());
         }
         let (start, len) = (binding.start as usize, binding.len as usize);
-        self.source.get(start..start + len).unwrap_or_default()
+        self.source
+            .as_bytes()
+            .get(start..start + len)
+            .unwrap_or_default()
     }
 
     /// The slot holding `name`, or the empty slot where it would go.
-    fn find(&self, name: &str) -> Lookup {
+    fn find(&self, name: &[u8]) -> Lookup {
         let mask = self.slots.len() - 1;
         let mut slot = home(hash(name), self.slots.len().trailing_zeros());
         loop {
             let entry = self.slots[slot];
             match entry & !INPUT_BIT {
                 0 => return Lookup { slot, entry },
-                k if same(
-                    self.name(&self.bindings[k as usize - 1]).as_bytes(),
-                    name.as_bytes(),
-                ) =>
-                {
+                k if same(self.name(&self.bindings[k as usize - 1]), name) => {
                     return Lookup { slot, entry };
                 }
                 _ => slot = (slot + 1) & mask,
@@ -132,7 +130,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The newest binding of `name`.
-    fn get(&self, name: &str) -> Option<NodeId> {
+    fn get(&self, name: &[u8]) -> Option<NodeId> {
         self.find(name).index().map(|k| self.bindings[k].node)
     }
 
@@ -241,20 +239,32 @@ impl<'a, B: Builder> Parser<'a, B> {
         )
     }
 
-    /// The next token, not taken; text that is no token is reported here, where the
-    /// parser first looks at it.
-    pub(super) fn peek(&self) -> Result<Token, Failure> {
-        if let Tok::Invalid(_) = self.current.kind {
-            return Err(self.unreadable(self.current));
-        }
-        Ok(self.current)
+    /// The next token, not taken. An invalid token matches no rule of the grammar, so
+    /// the parser stops at it, and [`Parser::unexpected`] reports what is wrong with it.
+    pub(super) fn peek(&self) -> Token {
+        self.current
     }
 
     /// Takes the next token.
-    fn advance(&mut self) -> Result<Token, Failure> {
-        let token = self.peek()?;
+    fn advance(&mut self) -> Token {
+        let token = self.current;
         self.current = self.lexer.next_token();
-        Ok(token)
+        token
+    }
+
+    /// The error for a token the grammar does not allow here: what is wrong with the text
+    /// if it is no token, else `message` with the token in words.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unexpected(
+        &self,
+        token: Token,
+        message: impl FnOnce(String) -> String,
+    ) -> Failure {
+        if let Tok::Invalid(_) = token.kind {
+            return self.unreadable(token);
+        }
+        self.error(token.offset, message(self.describe(token)))
     }
 
     /// A token in words, for error messages.
@@ -264,7 +274,7 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// Binds a name the caller gives (not written in the source) to an input.
     pub(super) fn bind_external(&mut self, name: &'a str, id: NodeId) {
-        let lookup = self.scope.find(name);
+        let lookup = self.scope.find(name.as_bytes());
         let index = u32::try_from(self.scope.external.len()).unwrap_or(u32::MAX);
         self.scope.external.push(name);
         self.scope.bind_at(lookup, index, EXTERNAL, id, true);
@@ -294,7 +304,7 @@ impl<'a, B: Builder> Parser<'a, B> {
         }
         let mut last: Option<(&'a str, NodeId)> = None;
         loop {
-            let token = self.advance()?;
+            let token = self.advance();
             match token.kind {
                 Tok::End => break,
                 Tok::Newline | Tok::Semi => continue,
@@ -304,13 +314,9 @@ impl<'a, B: Builder> Parser<'a, B> {
                     last = Some((name, id));
                 }
                 _ => {
-                    return Err(self.error(
-                        token.offset,
-                        format!(
-                            "expected a statement 'NAME = EXPR', found {}",
-                            self.describe(token)
-                        ),
-                    ));
+                    return Err(self.unexpected(token, |found| {
+                        format!("expected a statement 'NAME = EXPR', found {found}")
+                    }));
                 }
             }
         }
@@ -342,22 +348,18 @@ impl<'a, B: Builder> Parser<'a, B> {
             ));
         }
         // One lookup serves the check and the binding: the right side only reads names.
-        let lookup = self.scope.find(name);
+        let lookup = self.scope.find(name.as_bytes());
         if lookup.is_input() {
             return Err(self.error(
                 offset,
                 format!("'{name}' is an input and cannot be assigned again"),
             ));
         }
-        let assign = self.advance()?;
+        let assign = self.advance();
         if assign.kind != Tok::Assign {
-            return Err(self.error(
-                assign.offset,
-                format!(
-                    "expected '=' after '{name}', found {}",
-                    self.describe(assign)
-                ),
-            ));
+            return Err(self.unexpected(assign, |found| {
+                format!("expected '=' after '{name}', found {found}")
+            }));
         }
         let (id, is_input) = match self.input_literal()? {
             Some(value) => {
@@ -373,34 +375,30 @@ impl<'a, B: Builder> Parser<'a, B> {
         // The source is under 4 GiB (checked before parsing), so its offsets fit.
         let (start, len) = (offset as u32, (name_token.end() - offset) as u32);
         self.scope.bind_at(lookup, start, len, id, is_input);
-        let end = self.peek()?;
+        let end = self.peek();
         match end.kind {
             Tok::Newline | Tok::Semi | Tok::End => Ok(id),
-            _ => Err(self.error(
-                end.offset,
-                format!(
-                    "unexpected {} (a statement ends at a new line or ';')",
-                    self.describe(end)
-                ),
-            )),
+            _ => Err(self.unexpected(end, |found| {
+                format!("unexpected {found} (a statement ends at a new line or ';')")
+            })),
         }
     }
 
     /// If the right side is exactly `NUMBER` or `-NUMBER`, takes it and returns its value.
     fn input_literal(&mut self) -> Result<Option<f64>, Failure> {
         // Most right sides start with a name or '(': nothing to take back then.
-        if !matches!(self.peek()?.kind, Tok::Minus | Tok::Number) {
+        if !matches!(self.peek().kind, Tok::Minus | Tok::Number) {
             return Ok(None);
         }
         let saved = (self.lexer, self.current);
         let mut sign = 1.0;
-        let mut token = self.advance()?;
+        let mut token = self.advance();
         if token.kind == Tok::Minus {
             sign = -1.0;
-            token = self.advance()?;
+            token = self.advance();
         }
         if token.kind == Tok::Number {
-            let next = self.peek()?;
+            let next = self.peek();
             if matches!(next.kind, Tok::Newline | Tok::Semi | Tok::End) {
                 return Ok(Some(sign * self.number(token)?));
             }
@@ -432,12 +430,12 @@ impl<'a, B: Builder> Parser<'a, B> {
     pub(super) fn expression(&mut self) -> Result<NodeId, Failure> {
         let mut left = self.term()?;
         loop {
-            let op = match self.peek()?.kind {
+            let op = match self.peek().kind {
                 Tok::Plus => Op::Add,
                 Tok::Minus => Op::Sub,
                 _ => return Ok(left),
             };
-            self.advance()?;
+            self.advance();
             let right = self.term()?;
             left = self.op(op, &[left, right]);
         }
@@ -447,12 +445,12 @@ impl<'a, B: Builder> Parser<'a, B> {
     fn term(&mut self) -> Result<NodeId, Failure> {
         let mut left = self.unary()?;
         loop {
-            let op = match self.peek()?.kind {
+            let op = match self.peek().kind {
                 Tok::Star => Op::Mul,
                 Tok::Slash => Op::Div,
                 _ => return Ok(left),
             };
-            self.advance()?;
+            self.advance();
             let right = self.unary()?;
             left = self.op(op, &[left, right]);
         }
@@ -462,12 +460,12 @@ impl<'a, B: Builder> Parser<'a, B> {
     fn unary(&mut self) -> Result<NodeId, Failure> {
         let mut negations = 0usize;
         loop {
-            match self.peek()?.kind {
+            match self.peek().kind {
                 Tok::Minus => negations += 1,
                 Tok::Plus => {}
                 _ => break,
             }
-            self.advance()?;
+            self.advance();
         }
         let mut node = self.power()?;
         for _ in 0..negations {
@@ -479,11 +477,11 @@ impl<'a, B: Builder> Parser<'a, B> {
     /// `primary ('^' unary)?`: right associative, tighter than unary minus on its left.
     fn power(&mut self) -> Result<NodeId, Failure> {
         let base = self.primary()?;
-        let token = self.peek()?;
+        let token = self.peek();
         if token.kind != Tok::Caret {
             return Ok(base);
         }
-        self.advance()?;
+        self.advance();
         self.nest(token.offset)?;
         let exponent = self.unary()?;
         self.depth -= 1;
@@ -492,7 +490,7 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// A number, a name, a call `f(args)` or `( EXPR )`.
     fn primary(&mut self) -> Result<NodeId, Failure> {
-        let token = self.advance()?;
+        let token = self.advance();
         match token.kind {
             Tok::Number => {
                 let value = self.number(token)?;
@@ -506,16 +504,20 @@ impl<'a, B: Builder> Parser<'a, B> {
                 Ok(inner)
             }
             Tok::Name => {
-                let name = self.lexer.text(token);
-                let is_call = self.peek()?.kind == Tok::LParen;
+                let is_call = self.peek().kind == Tok::LParen;
                 // The common case first: a variable, not called. No statement can bind a
                 // function's name, so asking about functions is only needed when
                 // `parse_expression` bound one.
                 if !is_call
                     && !self.function_named_variables
-                    && let Some(id) = self.scope.get(name)
+                    && let Some(id) = self.scope.get(self.lexer.bytes(token))
                 {
                     return Ok(id);
+                }
+                let name = self.lexer.text(token);
+                // Text after the name that is no token is the first error in the text.
+                if let Tok::Invalid(_) = self.current.kind {
+                    return Err(self.unreadable(self.current));
                 }
                 match (Op::from_function_name(name), is_call) {
                     (Some(op), true) => self.call(op, name, token.offset),
@@ -526,51 +528,46 @@ impl<'a, B: Builder> Parser<'a, B> {
                     (None, true) => {
                         Err(self.error(token.offset, format!("unknown function '{name}'")))
                     }
-                    (None, false) => match self.scope.get(name) {
+                    (None, false) => match self.scope.get(name.as_bytes()) {
                         Some(id) => Ok(id),
                         None => Err(self.error(token.offset, format!("unknown name '{name}'"))),
                     },
                 }
             }
-            _ => Err(self.error(
-                token.offset,
-                format!("expected an expression, found {}", self.describe(token)),
-            )),
+            _ => Err(self.unexpected(token, |found| {
+                format!("expected an expression, found {found}")
+            })),
         }
     }
 
     fn expect_close(&mut self, open: usize) -> Result<(), Failure> {
-        let close = self.advance()?;
+        let close = self.advance();
         if close.kind == Tok::RParen {
             return Ok(());
         }
         let open = self.lexer.position(open);
-        Err(self.error(
-            close.offset,
-            format!(
-                "expected ')' to close the '(' at {open}, found {}",
-                self.describe(close)
-            ),
-        ))
+        Err(self.unexpected(close, |found| {
+            format!("expected ')' to close the '(' at {open}, found {found}")
+        }))
     }
 
     /// `name(arg, ...)`; the name is taken and the next token is `(`.
     fn call(&mut self, op: Op, name: &str, offset: usize) -> Result<NodeId, Failure> {
-        let open = self.advance()?;
+        let open = self.advance();
         self.nest(open.offset)?;
         let mut args = [NodeId::end(); 2];
         let mut count = 0;
-        if self.peek()?.kind != Tok::RParen {
+        if self.peek().kind != Tok::RParen {
             loop {
                 let arg = self.expression()?;
                 if let Some(slot) = args.get_mut(count) {
                     *slot = arg;
                 }
                 count += 1;
-                if self.peek()?.kind != Tok::Comma {
+                if self.peek().kind != Tok::Comma {
                     break;
                 }
-                self.advance()?;
+                self.advance();
             }
         }
         self.expect_close(open.offset)?;
