@@ -364,6 +364,22 @@ mod tests {
     }
 
     #[test]
+    fn names_and_inputs_survive_the_table_growing() {
+        // 1,000 inputs and 1,000 inner names grow the name table from 64 slots to 4,096.
+        let mut source = String::new();
+        for i in 0..1000 {
+            source.push_str(&format!("x{i} = {i}\nh{i} = x{i} * 2\n"));
+        }
+        source.push_str("y = x0 + x999 + h500\n");
+        assert_eq!(value_of(&source), 0.0 + 999.0 + 1000.0);
+        let reassigned = format!("{source}h7 = y\nx5 = 1");
+        assert_eq!(
+            error_of(&reassigned),
+            "2003:1: 'x5' is an input and cannot be assigned again"
+        );
+    }
+
+    #[test]
     fn reassignment_uses_the_newest_binding() {
         let p = parse("x = 2\ny = x * 3\ny = y + 1\nz = y").expect("ok");
         assert_eq!(p.graph.value(p.output), 7.0);
