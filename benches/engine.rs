@@ -455,11 +455,10 @@ mod command_line {
     }
 
     /// `grad` as `backprop-lab grad FILE` runs it, answer written to a sink.
-    fn grad_to_sink(path: &PathBuf) {
-        let source = std::fs::read_to_string(path).expect("readable");
-        let mut program = backprop_lab::engine::parse_flat_borrowing(&source).expect("parses");
-        program.graph.evaluate();
-        cli::write_grad_json(&program, &mut std::io::sink()).expect("a sink takes anything");
+    fn grad_to_sink(path: &std::path::Path) {
+        let args = script_args(path.to_path_buf());
+        let written = cli::grad_to(&args, &mut std::io::empty(), &mut std::io::sink());
+        written.expect("parses").expect("a sink takes anything");
     }
 
     #[divan::bench(args = ["chain", "dag", "mlp"], sample_count = 10, sample_size = 1)]
@@ -473,7 +472,7 @@ mod command_line {
         let path = script_file(kind);
         bencher.bench_local(|| {
             let source = std::fs::read(&path).expect("readable");
-            super::reference::run(&source, &mut std::io::sink()).expect("a sink takes anything");
+            super::reference::run(source, &mut std::io::sink()).expect("a sink takes anything");
         });
     }
 

@@ -731,8 +731,9 @@ fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
 
 /// `grad`: reads the program, parses it into the flat tape (its text given back, only
 /// the names kept), applies `--at`, runs both sweeps and writes the JSON to `out` (the
-/// outer error is the program's, the inner one the writer's).
-fn grad_to(
+/// outer error is the program's, the inner one the writer's). Public for the benchmark,
+/// which times exactly what `backprop-lab grad` does.
+pub fn grad_to(
     args: &ScriptArgs,
     stdin: &mut dyn Read,
     out: &mut dyn Write,

@@ -25,6 +25,11 @@ pub struct FlatTape {
     /// leaf values, 8 bytes a node less), an operation's by each evaluation.
     values: Vec<f64>,
     grads: Vec<f64>,
+    /// Whether each position is an ancestor of the output (or the output itself), kept
+    /// between backward passes: a live edit changes values, not the output's path.
+    on_path: Vec<bool>,
+    /// The output `on_path` was marked for (`None`: to be marked again).
+    path_for: Option<u32>,
 }
 
 impl FlatTape {
@@ -33,7 +38,10 @@ impl FlatTape {
         Self::default()
     }
 
-    fn push(&mut self, op: Op, args: [u32; 2], leaf: f64) -> NodeId {
+    /// Appends a node whose operand positions the caller has checked (each operand is an
+    /// earlier position; a unary operation repeats its operand).
+    pub(super) fn push(&mut self, op: Op, args: [u32; 2], leaf: f64) -> NodeId {
+        self.path_for = None;
         let id = NodeId::new(self.ops.len());
         self.ops.push(op);
         self.args.push(args);
@@ -54,13 +62,7 @@ impl FlatTape {
 
     /// Adds an operation on earlier nodes.
     pub fn add_op(&mut self, op: Op, operands: &[NodeId]) -> Result<NodeId, GraphError> {
-        if op.arity() != operands.len() || op.arity() == 0 {
-            return Err(GraphError::Arity {
-                op: op.symbol(),
-                expected: op.arity(),
-                got: operands.len(),
-            });
-        }
+        op.check_operand_count(operands.len())?;
         let position = |id: &NodeId| {
             u32::try_from(id.index())
                 .ok()
@@ -104,6 +106,11 @@ impl FlatTape {
         self.output = u32::try_from(id.index()).ok();
     }
 
+    /// Clears the output: the next backward pass computes no gradient.
+    pub(super) fn clear_output(&mut self) {
+        self.output = None;
+    }
+
     /// Sets an input's value (takes effect at the next [`FlatTape::evaluate`]).
     pub fn set_input(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
         match self.ops.get(id.index()) {
@@ -127,7 +134,7 @@ impl FlatTape {
     /// the same loop whether a gradient flows into it (PyTorch's `requires_grad`): an
     /// operation that uses a node taking a gradient takes one too. Flags only ever turn
     /// on, so repeating this is harmless.
-    fn forward(&mut self) {
+    pub(super) fn forward(&mut self) {
         let values = &mut self.values;
         let flags = &mut self.requires_grad;
         for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
@@ -141,24 +148,94 @@ impl FlatTape {
     }
 
     /// Reverse mode, by the same sweep as [`super::Graph`]'s.
-    fn backward(&mut self) {
+    pub(super) fn backward(&mut self) {
         let n = self.ops.len();
         self.grads.clear();
         self.grads.resize(n, 0.0);
-        let Some(out) = self.output.map(|o| o as usize).filter(|&o| o < n) else {
+        let Some(out) = self.output.filter(|&o| (o as usize) < n) else {
             return;
         };
-        let mut on_path = Vec::new();
-        super::sweep::mark_ancestors(&self.ops, &self.args, out, &mut on_path);
+        if self.path_for != Some(out) {
+            super::sweep::mark_ancestors(&self.ops, &self.args, out as usize, &mut self.on_path);
+            self.path_for = Some(out);
+        }
         super::sweep::accumulate(
             &self.ops,
             &self.args,
             &self.values,
             &self.requires_grad,
-            &on_path,
-            out,
+            &self.on_path,
+            out as usize,
             &mut self.grads,
         );
+    }
+
+    /// Recomputes, from position `start` on, every operation with a `dirty` operand,
+    /// marking it dirty in turn: a live edit recomputes only what depends on it. The
+    /// positions the caller changed are marked already.
+    pub(super) fn forward_dirty(&mut self, start: usize, dirty: &mut [bool]) {
+        let values = &mut self.values;
+        for pos in start.saturating_add(1)..self.ops.len() {
+            let op = self.ops[pos];
+            if op.arity() == 0 {
+                continue;
+            }
+            let [a, b] = self.args[pos];
+            if dirty[a as usize] || dirty[b as usize] {
+                values[pos] = op.value(values[a as usize], values[b as usize]);
+                dirty[pos] = true;
+            }
+        }
+    }
+
+    /// Sets the value at a leaf's position (no check: the caller knows it is a leaf).
+    pub(super) fn set_leaf(&mut self, pos: usize, value: f64) {
+        if let Some(slot) = self.values.get_mut(pos) {
+            *slot = value;
+        }
+    }
+
+    /// The value at position `out` with the value at `start` replaced by `replacement`
+    /// and everything between recomputed, on a copy: the tape's values are untouched.
+    pub(super) fn value_with_replaced(&self, start: usize, out: usize, replacement: f64) -> f64 {
+        let mut values = self.values.clone();
+        let Some(slot) = values.get_mut(start) else {
+            return f64::NAN;
+        };
+        *slot = replacement;
+        for pos in start + 1..=out.max(start).min(self.ops.len().saturating_sub(1)) {
+            let op = self.ops[pos];
+            if op.arity() > 0 {
+                let [a, b] = self.args[pos];
+                values[pos] = op.value(values[a as usize], values[b as usize]);
+            }
+        }
+        values.get(out).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Operations by position.
+    pub(super) fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Operand positions by position.
+    pub(super) fn args(&self) -> &[[u32; 2]] {
+        &self.args
+    }
+
+    /// Values by position, from the last forward pass (leaves always hold theirs).
+    pub(super) fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Gradients by position, from the last backward pass.
+    pub(super) fn grads(&self) -> &[f64] {
+        &self.grads
+    }
+
+    /// `requires_grad` by position (complete after a forward pass).
+    pub(super) fn requires_grad(&self) -> &[bool] {
+        &self.requires_grad
     }
 
     /// The forward pass, then the first-order sweep that every H·v sweep starts from

@@ -2,13 +2,15 @@
 //!
 //! petgraph holds the structure (nodes, operand edges) so the graph can be inspected and
 //! edited; whenever the structure changes, a topological order is computed iteratively
-//! (Kahn's algorithm) and flattened into plain arrays, so the forward and backward sweeps
-//! run over contiguous memory with no recursion, whatever the depth.
+//! (Kahn's algorithm) and flattened into a [`FlatTape`], the same arrays and the same
+//! forward, `requires_grad` and backward loops the command line runs on, so the sweeps run
+//! over contiguous memory with no recursion, whatever the depth.
 
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
+use super::flat::FlatTape;
 use super::op::Op;
 
 /// Identifies a node of a [`Graph`]; stays valid while other nodes are added.
@@ -41,23 +43,36 @@ impl Node {
     }
 }
 
-/// The flat, topologically ordered form of the graph that the sweeps run over.
+/// The flat, topologically ordered form of the graph that the sweeps run over: the flat
+/// tape in topological order, with the node at each position and back.
 #[derive(Debug, Clone, Default)]
 struct Tape {
     /// Node of each tape position.
     order: Vec<NodeId>,
     /// Tape position of each node index (`NOT_ON_TAPE` for removed indices).
     position_of: Vec<u32>,
-    ops: Vec<Op>,
-    /// Tape positions of the operands (unused slots repeat the first).
-    args: Vec<[u32; 2]>,
-    /// Whether a gradient flows into a node (PyTorch's `requires_grad`): inputs, named
-    /// nodes (a name is a place where blame arrives) and everything that depends on one.
-    /// Unnamed constants receive none.
-    requires_grad: Vec<bool>,
-    /// Leaf values by tape position (unused for operations): kept beside the tape so the
-    /// forward pass streams through flat arrays instead of the graph's node records.
-    leaf: Vec<f64>,
+    /// Operations, operands, `requires_grad`, values and gradients by tape position.
+    flat: FlatTape,
+}
+
+impl Tape {
+    /// The backward pass from `output` (no gradients without one, or when it is not on
+    /// the tape).
+    fn backward(&mut self, output: Option<NodeId>) {
+        match output.and_then(|id| self.position(id)) {
+            Some(out) => self.flat.set_output(NodeId::new(out)),
+            None => self.flat.clear_output(),
+        }
+        self.flat.backward();
+    }
+
+    /// The tape position of a node, if it is on the tape.
+    fn position(&self, id: NodeId) -> Option<usize> {
+        match self.position_of.get(id.index()) {
+            Some(&pos) if pos != NOT_ON_TAPE => Some(pos as usize),
+            _ => None,
+        }
+    }
 }
 
 /// A graph's tape, borrowed: operations, operand positions, values and flags by tape
@@ -85,13 +100,9 @@ impl TapeView<'_> {
 pub struct Graph {
     dag: StableDiGraph<Node, u8, u32>,
     tape: Option<Tape>,
-    values: Vec<f64>,
-    grads: Vec<f64>,
+    /// Whether the tape's values and gradients are those of the current structure.
+    evaluated: bool,
     output: Option<NodeId>,
-    /// Tape position of the output whose ancestors `on_output_path` marks.
-    path_for: Option<u32>,
-    /// Whether each tape position is an ancestor of the output (or the output itself).
-    on_output_path: Vec<bool>,
     /// Scratch for incremental re-evaluation, kept to avoid allocating per edit.
     dirty: Vec<bool>,
 }
@@ -144,13 +155,7 @@ impl Graph {
 
     /// Adds an operation applied to `operands` (in order).
     pub fn add_op(&mut self, op: Op, operands: &[NodeId]) -> Result<NodeId, GraphError> {
-        if op.arity() != operands.len() || op.arity() == 0 {
-            return Err(GraphError::Arity {
-                op: op.symbol(),
-                expected: op.arity(),
-                got: operands.len(),
-            });
-        }
+        op.check_operand_count(operands.len())?;
         if operands.iter().any(|&id| !self.dag.contains_node(id)) {
             return Err(GraphError::NoSuchNode);
         }
@@ -227,33 +232,21 @@ impl Graph {
 
     /// Runs the full forward pass, then the backward pass from the output.
     pub fn evaluate(&mut self) {
-        self.forward();
-        self.backward();
+        self.tape();
+        let output = self.output;
+        let Some(tape) = self.tape.as_mut() else {
+            return;
+        };
+        tape.flat.forward();
+        tape.backward(output);
+        self.evaluated = true;
     }
 
     /// Sets an input's value and brings every value and gradient up to date, re-evaluating
     /// forward only the nodes that depend on this input. This is the call to make on every
     /// frame a slider moves.
     pub fn set_input(&mut self, id: NodeId, value: f64) -> Result<(), GraphError> {
-        let node = self.dag.node_weight_mut(id).ok_or(GraphError::NoSuchNode)?;
-        if node.op != Op::Input {
-            return Err(GraphError::NotAnInput);
-        }
-        node.leaf_value = value;
-        if let Some(tape) = self.tape.as_mut()
-            && let Some(&pos) = tape.position_of.get(id.index())
-            && let Some(slot) = tape.leaf.get_mut(pos as usize)
-        {
-            *slot = value;
-        }
-        if self.tape.is_none() || self.values.len() != self.tape().order.len() {
-            self.evaluate();
-            return Ok(());
-        }
-        let start = self.tape().position_of[id.index()] as usize;
-        self.forward_from(start, value);
-        self.backward();
-        Ok(())
+        self.set_inputs(&[(id, value)])
     }
 
     /// Sets several inputs at once and brings every value and gradient up to date in one
@@ -272,11 +265,9 @@ impl Graph {
                 node.leaf_value = value;
             }
         }
-        if self.tape.is_none() || self.values.len() != self.tape().order.len() {
-            self.evaluate();
-            return Ok(());
-        }
+        let evaluated = self.evaluated;
         let Some(tape) = self.tape.as_mut() else {
+            self.evaluate();
             return Ok(());
         };
         let n = tape.order.len();
@@ -284,19 +275,18 @@ impl Graph {
         self.dirty.resize(n, false);
         let mut start = n;
         for &(id, value) in updates {
-            let Some(&pos) = tape.position_of.get(id.index()) else {
-                continue;
-            };
-            let pos = pos as usize;
-            if let Some(slot) = tape.leaf.get_mut(pos) {
-                *slot = value;
-                self.values[pos] = value;
+            if let Some(pos) = tape.position(id) {
+                tape.flat.set_leaf(pos, value);
                 self.dirty[pos] = true;
                 start = start.min(pos);
             }
         }
-        self.sweep_dirty(start);
-        self.backward();
+        if !evaluated {
+            self.evaluate();
+            return Ok(());
+        }
+        tape.flat.forward_dirty(start, &mut self.dirty);
+        tape.backward(self.output);
         Ok(())
     }
 
@@ -311,13 +301,13 @@ impl Graph {
 
     /// The forward value of a node (NaN before the first evaluation).
     pub fn value(&self, id: NodeId) -> f64 {
-        self.lookup(&self.values, id)
+        self.lookup(FlatTape::values, id)
     }
 
     /// d(output)/d(node) from the last backward pass (0 for nodes the output does not
     /// depend on, and for unnamed constants, which receive no gradient).
     pub fn grad(&self, id: NodeId) -> f64 {
-        self.lookup(&self.grads, id)
+        self.lookup(FlatTape::grads, id)
     }
 
     /// The local derivative d(consumer)/d(operand in `slot`) at the current values.
@@ -334,10 +324,13 @@ impl Graph {
         node.op.local_derivatives(a, b, self.value(consumer))[slot]
     }
 
-    /// Every node's value in topological order, paired with its id.
+    /// Every node's value in topological order, paired with its id (none before the
+    /// first evaluation).
     pub fn values(&self) -> impl Iterator<Item = (NodeId, f64)> + '_ {
-        let order = self.tape.as_ref().map_or(&[][..], |t| &t.order[..]);
-        order.iter().copied().zip(self.values.iter().copied())
+        let tape = self.tape.as_ref().filter(|_| self.evaluated);
+        let order = tape.map_or(&[][..], |t| &t.order[..]);
+        let values = tape.map_or(&[][..], |t| t.flat.values());
+        order.iter().copied().zip(values.iter().copied())
     }
 
     /// The output's value computed with one node's value replaced by `replacement`
@@ -347,64 +340,45 @@ impl Graph {
         let Some(output) = self.output else {
             return f64::NAN;
         };
-        if self.values.len() != self.tape().order.len() {
-            self.forward();
+        if !self.evaluated {
+            self.evaluate();
         }
-        self.tape();
         let Some(tape) = self.tape.as_ref() else {
             return f64::NAN;
         };
-        let (Some(&start), Some(&out)) = (
-            tape.position_of.get(id.index()),
-            tape.position_of.get(output.index()),
-        ) else {
-            return f64::NAN;
-        };
-        if start == NOT_ON_TAPE || out == NOT_ON_TAPE {
-            return f64::NAN;
+        match (tape.position(id), tape.position(output)) {
+            (Some(start), Some(out)) => tape.flat.value_with_replaced(start, out, replacement),
+            _ => f64::NAN,
         }
-        let (start, out) = (start as usize, out as usize);
-        let mut values = self.values.clone();
-        values[start] = replacement;
-        for pos in start + 1..=out.max(start) {
-            let op = tape.ops[pos];
-            if op.arity() > 0 {
-                let [a, b] = tape.args[pos];
-                values[pos] = op.value(values[a as usize], values[b as usize]);
-            }
-        }
-        values[out]
     }
 
     /// The evaluated tape's arrays, for sweeps written over flat arrays (the second-order
     /// ones); `None` when the structure changed or nothing was evaluated since.
     pub(super) fn tape_view(&self) -> Option<TapeView<'_>> {
-        let tape = self.tape.as_ref()?;
-        (self.values.len() == tape.order.len()).then_some(TapeView {
-            ops: &tape.ops,
-            args: &tape.args,
-            values: &self.values,
-            requires_grad: &tape.requires_grad,
+        let tape = self.tape.as_ref().filter(|_| self.evaluated)?;
+        Some(TapeView {
+            ops: tape.flat.ops(),
+            args: tape.flat.args(),
+            values: tape.flat.values(),
+            requires_grad: tape.flat.requires_grad(),
             position_of: &tape.position_of,
         })
     }
 
-    fn lookup(&self, data: &[f64], id: NodeId) -> f64 {
-        let Some(tape) = &self.tape else {
+    /// A node's number from the evaluated tape (NaN before an evaluation).
+    fn lookup(&self, data: fn(&FlatTape) -> &[f64], id: NodeId) -> f64 {
+        let tape = self.tape.as_ref().filter(|_| self.evaluated);
+        let Some((tape, pos)) = tape.and_then(|t| Some((t, t.position(id)?))) else {
             return f64::NAN;
         };
-        match tape.position_of.get(id.index()) {
-            Some(&pos) if pos != NOT_ON_TAPE => data.get(pos as usize).copied().unwrap_or(f64::NAN),
-            _ => f64::NAN,
-        }
+        data(&tape.flat).get(pos).copied().unwrap_or(f64::NAN)
     }
 
     /// The tape, rebuilt if the structure changed since it was last built.
     fn tape(&mut self) -> &Tape {
         if self.tape.is_none() {
             self.tape = Some(self.build_tape());
-            self.path_for = None;
-            self.values.clear();
+            self.evaluated = false;
         }
         self.tape.get_or_insert_with(Tape::default)
     }
@@ -453,13 +427,10 @@ impl Graph {
                 }
             }
         }
-        // Operands and flags, now that every position is known.
-        tape.ops.reserve(tape.order.len());
-        tape.args.reserve(tape.order.len());
-        tape.requires_grad.reserve(tape.order.len());
-        tape.leaf.reserve(tape.order.len());
+        // Operations, operands and leaf values, now that every position is known. Inputs
+        // and named nodes take a gradient; the forward pass completes `requires_grad`.
         for &id in &tape.order {
-            let op = self.dag[id].op;
+            let node = &self.dag[id];
             let mut args = [0u32; 2];
             let mut count = 0;
             for edge in self.dag.edges_directed(id, Direction::Incoming) {
@@ -470,112 +441,12 @@ impl Graph {
             if count == 1 {
                 args[1] = args[0];
             }
-            let requires_grad = match op {
-                Op::Input => true,
-                _ if self.dag[id].names.is_some() => true,
-                Op::Const => false,
-                _ => args[..op.arity()]
-                    .iter()
-                    .any(|&a| tape.requires_grad[a as usize]),
-            };
-            tape.ops.push(op);
-            tape.args.push(args);
-            tape.requires_grad.push(requires_grad);
-            tape.leaf.push(self.dag[id].leaf_value);
+            let pos = tape.flat.push(node.op, args, node.leaf_value);
+            if node.names.is_some() {
+                tape.flat.mark_named(pos);
+            }
         }
         tape
-    }
-
-    /// Computes every value from scratch.
-    fn forward(&mut self) {
-        self.tape();
-        let Some(tape) = self.tape.as_ref() else {
-            return;
-        };
-        let values = &mut self.values;
-        values.clear();
-        values.resize(tape.order.len(), 0.0);
-        for (pos, ((&op, &[a, b]), &leaf)) in
-            tape.ops.iter().zip(&tape.args).zip(&tape.leaf).enumerate()
-        {
-            values[pos] = if op.arity() == 0 {
-                leaf
-            } else {
-                op.value(values[a as usize], values[b as usize])
-            };
-        }
-    }
-
-    /// Sets the leaf at `start` to `value` and recomputes only its dependents.
-    fn forward_from(&mut self, start: usize, value: f64) {
-        let Some(tape) = self.tape.as_ref() else {
-            return;
-        };
-        let n = tape.order.len();
-        self.dirty.clear();
-        self.dirty.resize(n, false);
-        self.values[start] = value;
-        self.dirty[start] = true;
-        self.sweep_dirty(start);
-    }
-
-    /// Recomputes, from tape position `start` on, every operation with a dirty operand,
-    /// marking it dirty in turn.
-    fn sweep_dirty(&mut self, start: usize) {
-        let Some(tape) = self.tape.as_ref() else {
-            return;
-        };
-        let n = tape.order.len();
-        for pos in start.saturating_add(1)..n {
-            let op = tape.ops[pos];
-            if op.arity() == 0 {
-                continue;
-            }
-            let [a, b] = tape.args[pos];
-            if self.dirty[a as usize] || self.dirty[b as usize] {
-                self.values[pos] = op.value(self.values[a as usize], self.values[b as usize]);
-                self.dirty[pos] = true;
-            }
-        }
-    }
-
-    /// Reverse mode from the output: every node's gradient is the sum over its uses of
-    /// (upstream gradient × local derivative). No term is skipped because a factor is zero,
-    /// so 0·∞ gives NaN, as the spec asks.
-    fn backward(&mut self) {
-        let Some(output) = self.output else {
-            self.grads.clear();
-            self.grads.resize(self.values.len(), 0.0);
-            return;
-        };
-        self.tape();
-        let Some(tape) = self.tape.as_ref() else {
-            return;
-        };
-        let out = tape.position_of.get(output.index()).copied();
-        let Some(out) = out.filter(|&p| p != NOT_ON_TAPE) else {
-            return;
-        };
-        if self.path_for != Some(out) {
-            super::sweep::mark_ancestors(
-                &tape.ops,
-                &tape.args,
-                out as usize,
-                &mut self.on_output_path,
-            );
-            self.path_for = Some(out);
-        }
-        self.grads.clear();
-        self.grads.resize(tape.order.len(), 0.0);
-        super::sweep::accumulate(
-            &tape.ops,
-            &tape.args,
-            &self.values,
-            &tape.requires_grad,
-            &self.on_output_path,
-            out as usize,
-            &mut self.grads,
-        );
     }
 }
 

@@ -73,6 +73,19 @@ impl Op {
         }
     }
 
+    /// Whether `count` operands suit this operation: the one check of operand counts, for
+    /// the editable graph and the flat tape alike.
+    pub fn check_operand_count(self, count: usize) -> Result<(), super::GraphError> {
+        if self.arity() != count || self.arity() == 0 {
+            return Err(super::GraphError::Arity {
+                op: self.symbol(),
+                expected: self.arity(),
+                got: count,
+            });
+        }
+        Ok(())
+    }
+
     /// The function called by `name(...)` in a graph script, if `name` is one.
     pub fn from_function_name(name: &str) -> Option<Op> {
         use Op::*;

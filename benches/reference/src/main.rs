@@ -35,6 +35,11 @@ const MIN: u8 = 18;
 const ROUND: u8 = 19;
 const ROUND_STE: u8 = 20;
 
+/// 10^0 ..= 10^15, every one exact in f64.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 fn fail(why: &str) -> ! {
     eprintln!("error: {why}");
     std::process::exit(2)
@@ -55,7 +60,9 @@ struct Parser<'a> {
     ops: Vec<u8>,
     args: Vec<[u32; 2]>,
     values: Vec<f64>,
-    named: Vec<bool>,
+    /// Bit 0: a gradient flows into the node (an input, a named node, or later anything
+    /// that uses one); bit 1, in the reverse sweep: the node is an ancestor of the output.
+    flags: Vec<u8>,
     bindings: Vec<Binding>,
     /// Open addressing, linear probing: binding index + 1 (0 is empty).
     table: Vec<u32>,
@@ -105,22 +112,36 @@ impl<'a> Parser<'a> {
 
     fn number(&mut self) -> f64 {
         let start = self.pos;
-        let digits = |p: &mut Self| {
-            while matches!(p.src.get(p.pos), Some(c) if c.is_ascii_digit()) {
+        // The digits are gathered into an integer as they are scanned: with at most 15
+        // digits and no exponent, one division by an exact power of ten rounds correctly
+        // (Clinger's fast path), and the general parser is not needed.
+        let mut mantissa: u64 = 0;
+        let mut count = 0usize;
+        let mut digits = |p: &mut Self| {
+            let first = p.pos;
+            while let Some(&c @ b'0'..=b'9') = p.src.get(p.pos) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 p.pos += 1;
             }
+            count += p.pos - first;
+            p.pos - first
         };
         digits(self);
+        let mut decimals = 0;
         if self.src.get(self.pos) == Some(&b'.') {
             self.pos += 1;
-            digits(self);
+            decimals = digits(self);
         }
         if matches!(self.src.get(self.pos), Some(b'e' | b'E')) {
             self.pos += 1;
             if matches!(self.src.get(self.pos), Some(b'+' | b'-')) {
                 self.pos += 1;
             }
-            digits(self);
+            while matches!(self.src.get(self.pos), Some(c) if c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+        } else if count > 0 && count <= 15 {
+            return mantissa as f64 / POWERS_OF_TEN[decimals];
         }
         std::str::from_utf8(&self.src[start..self.pos])
             .ok()
@@ -144,7 +165,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn bind(&mut self, start: usize, end: usize, node: u32, input: bool) {
+    /// Binds a name to a node; returns the binding's index.
+    fn bind(&mut self, start: usize, end: usize, node: u32, input: bool) -> usize {
         let (slot, found) = self.find(&self.src[start..end]);
         if let Some(k) = found {
             let b = &mut self.bindings[k];
@@ -153,8 +175,9 @@ impl<'a> Parser<'a> {
             }
             b.node = node;
             b.input = input;
-            return;
+            return k;
         }
+        let index = self.bindings.len();
         self.table[slot] = self.bindings.len() as u32 + 1;
         self.bindings.push(Binding {
             start: start as u32,
@@ -175,13 +198,14 @@ impl<'a> Parser<'a> {
                 self.table[slot] = k as u32 + 1;
             }
         }
+        index
     }
 
     fn push(&mut self, op: u8, a: u32, b: u32, value: f64) -> u32 {
         self.ops.push(op);
         self.args.push([a, b]);
         self.values.push(value);
-        self.named.push(op == INPUT);
+        self.flags.push(u8::from(op == INPUT));
         self.ops.len() as u32 - 1
     }
 
@@ -332,15 +356,15 @@ impl<'a> Parser<'a> {
                         None => {
                             self.pos = save;
                             let node = self.expression();
-                            self.named[node as usize] = true;
+                            self.flags[node as usize] = 1;
                             (node, false)
                         }
                     };
-                    self.bind(start, end, node, is_input);
+                    let binding = self.bind(start, end, node, is_input);
                     if !matches!(self.peek(), 0 | b'\n' | b';') {
                         fail("a statement ends at a new line or ';'");
                     }
-                    last = Some(self.find(&self.src[start..end]).1.unwrap_or(0));
+                    last = Some(binding);
                 }
             }
         }
@@ -460,18 +484,18 @@ fn main() {
         .unwrap_or_else(|| fail("usage: flat-reference FILE"));
     let src = std::fs::read(path).unwrap_or_else(|_| fail("cannot read the file"));
     let stdout = std::io::stdout();
-    let _ = run(&src, &mut stdout.lock());
+    let _ = run(src, &mut stdout.lock());
 }
 
 /// Parses `src`, runs both sweeps and writes the JSON answer to `stdout`.
-pub fn run(src: &[u8], stdout: &mut impl Write) -> std::io::Result<()> {
+pub fn run(mut src: Vec<u8>, stdout: &mut impl Write) -> std::io::Result<()> {
     let mut p = Parser {
-        src,
+        src: &src,
         pos: 0,
         ops: Vec::new(),
         args: Vec::new(),
         values: Vec::new(),
-        named: Vec::new(),
+        flags: Vec::new(),
         bindings: Vec::new(),
         table: vec![0; 1024],
         mask: 1023,
@@ -481,10 +505,21 @@ pub fn run(src: &[u8], stdout: &mut impl Write) -> std::io::Result<()> {
         ops,
         args,
         mut values,
-        named: mut flags,
-        bindings,
+        flags: mut flag,
+        mut bindings,
         ..
     } = p;
+    // Only the names are needed from the text now: pack them at its front (each name's
+    // first assignment lies after every earlier binding's) and give the rest back.
+    let mut packed = 0;
+    for b in &mut bindings {
+        let (start, len) = (b.start as usize, b.len as usize);
+        src.copy_within(start..start + len, packed);
+        b.start = packed as u32;
+        packed += len;
+    }
+    src.truncate(packed);
+    src.shrink_to_fit();
     let n = ops.len();
     let out = bindings[output_binding].node as usize;
 
@@ -494,14 +529,13 @@ pub fn run(src: &[u8], stdout: &mut impl Write) -> std::io::Result<()> {
         if op > CONST {
             let [a, b] = args[i];
             values[i] = value(op, values[a as usize], values[b as usize]);
-            if !flags[i] {
-                flags[i] = flags[a as usize] || (arity(op) == 2 && flags[b as usize]);
+            if flag[i] == 0 {
+                let second = if arity(op) == 2 { flag[b as usize] } else { 0 };
+                flag[i] = flag[a as usize] | second;
             }
         }
     }
     // The output's ancestors (bit 1 of the flag byte), then the reverse sweep.
-    let mut flag: Vec<u8> = flags.iter().map(|&f| u8::from(f)).collect();
-    drop(flags);
     flag[out] |= 2;
     for i in (0..=out).rev() {
         if flag[i] & 2 != 0 && ops[i] > CONST {
