@@ -28,8 +28,9 @@ pub struct FlatTape {
     /// Whether each position is an ancestor of the output (or the output itself), kept
     /// between backward passes: a live edit changes values, not the output's path.
     on_path: Vec<bool>,
-    /// The output `on_path` was marked for (`None`: to be marked again).
-    path_for: Option<u32>,
+    /// The output `on_path` was marked for, and the tape's length then (nodes are only
+    /// ever added, so a new length means a new structure).
+    path_for: Option<(u32, usize)>,
 }
 
 impl FlatTape {
@@ -41,7 +42,6 @@ impl FlatTape {
     /// Appends a node whose operand positions the caller has checked (each operand is an
     /// earlier position; a unary operation repeats its operand).
     pub(super) fn push(&mut self, op: Op, args: [u32; 2], leaf: f64) -> NodeId {
-        self.path_for = None;
         let id = NodeId::new(self.ops.len());
         self.ops.push(op);
         self.args.push(args);
@@ -155,9 +155,9 @@ impl FlatTape {
         let Some(out) = self.output.filter(|&o| (o as usize) < n) else {
             return;
         };
-        if self.path_for != Some(out) {
+        if self.path_for != Some((out, n)) {
             super::sweep::mark_ancestors(&self.ops, &self.args, out as usize, &mut self.on_path);
-            self.path_for = Some(out);
+            self.path_for = Some((out, n));
         }
         super::sweep::accumulate(
             &self.ops,

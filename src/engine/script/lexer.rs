@@ -93,11 +93,18 @@ impl Token {
 pub(super) struct Lexer<'a> {
     source: &'a str,
     offset: usize,
+    /// The value of the last number scanned, when the scan could compute it exactly
+    /// (NaN, which no literal is: [`Lexer::number_value`] must read it from the text).
+    pub(super) number: f64,
 }
 
 impl<'a> Lexer<'a> {
     pub(super) fn new(source: &'a str) -> Self {
-        Self { source, offset: 0 }
+        Self {
+            source,
+            offset: 0,
+            number: f64::NAN,
+        }
     }
 
     /// The line and column (in characters) of a byte offset on a character boundary.
@@ -208,67 +215,71 @@ impl<'a> Lexer<'a> {
     }
 
     /// `12`, `3.5`, `.5`, `5.`, `1e-3`, `2.5E+4`: where the number ends, or what is wrong.
+    // Out of line: numbers are a few tokens in ten, and the name and punctuation paths
+    // of `next_token` stay small enough to inline into the parser.
+    #[inline(never)]
     fn number(&mut self, offset: usize) -> Token {
         let bytes = self.source.as_bytes();
-        let digits = |mut at: usize| {
-            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        // The digits are gathered into an integer as they are scanned, for the fast path
+        // below (wrapping: past 19 digits the fast path is not taken anyway).
+        let mut mantissa: u64 = 0;
+        let mut digits = |mut at: usize| {
+            while let Some(&digit @ b'0'..=b'9') = bytes.get(at) {
+                mantissa = mantissa
+                    .wrapping_mul(10)
+                    .wrapping_add(u64::from(digit - b'0'));
                 at += 1;
             }
             at
         };
         let mut end = digits(offset);
-        let mut any_digit = end > offset;
+        let whole_digits = end - offset;
+        let mut fraction_digits = 0;
         if bytes.get(end) == Some(&b'.') {
             let fraction = digits(end + 1);
-            any_digit |= fraction > end + 1;
+            fraction_digits = fraction - (end + 1);
             end = fraction;
         }
         let invalid = |lexer: &mut Self, problem, end| {
             lexer.offset = end;
             Token::new(Tok::Invalid(problem), offset, offset)
         };
-        if !any_digit {
+        if whole_digits + fraction_digits == 0 {
             return invalid(self, Problem::DotNeedsDigit, end);
         }
+        // Clinger's fast path for the common literal (`0.5`, `-0.37`, `12`): at most 15
+        // digits and no exponent, so the integer and the power of ten are exact in f64 and
+        // one division rounds correctly, giving the bits Rust's parser gives.
+        self.number = if whole_digits + fraction_digits <= 15 {
+            mantissa as f64 / POWERS_OF_TEN[fraction_digits]
+        } else {
+            f64::NAN
+        };
         if matches!(bytes.get(end), Some(b'e' | b'E')) {
+            self.number = f64::NAN;
             let mut at = end + 1;
             if matches!(bytes.get(at), Some(b'+' | b'-')) {
                 at += 1;
             }
-            let exponent_end = digits(at);
-            if exponent_end == at {
+            let exponent_digits = bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if exponent_digits == 0 {
                 return invalid(self, Problem::ExponentNeedsDigits, at);
             }
-            end = exponent_end;
+            end = at + exponent_digits;
         }
         self.offset = end;
         Token::new(Tok::Number, offset, end)
     }
 
-    /// The value of a number token.
+    /// The value of a number token, read from its text (the scan gives it in
+    /// [`Lexer::number`] when it can).
     pub(super) fn number_value(&self, token: Token) -> Result<f64, ParseError> {
-        let text = self.text(token);
-        // Clinger's fast path for the common literal (`0.5`, `-0.37`, `12`): at most 15
-        // digits and 22 decimals, so the integer and the power of ten are exact in f64 and
-        // one division rounds correctly, giving the bits Rust's parser gives.
-        if text.len() <= 16 {
-            let mut mantissa: u64 = 0;
-            let mut fraction_digits = None;
-            let mut plain = true;
-            for (i, &byte) in text.as_bytes().iter().enumerate() {
-                match byte {
-                    b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
-                    b'.' => fraction_digits = Some(text.len() - i - 1),
-                    _ => plain = false,
-                }
-            }
-            if plain {
-                let decimals = fraction_digits.unwrap_or(0);
-                return Ok(mantissa as f64 / POWERS_OF_TEN[decimals]);
-            }
-        }
         // Rust's parser follows IEEE rounding; a literal too large becomes +infinity.
-        text.parse()
+        self.text(token)
+            .parse()
             .map_err(|_| self.error(token.offset, "malformed number"))
     }
 }
@@ -386,14 +397,19 @@ mod tests {
         }
         texts.extend(["9999999999999999", "9007199254740993", "1.5e3"].map(String::from));
         for text in &texts {
-            let lexer = Lexer::new(text);
-            let token = lexer.clone().next_token();
+            let mut lexer = Lexer::new(text);
+            let token = lexer.next_token();
             if matches!(token.kind, Tok::Invalid(_)) {
                 continue;
             }
             assert_eq!(token.kind, Tok::Number, "{text} is a number");
             assert_eq!(token.end(), text.len(), "{text} is one token");
-            let value = lexer.number_value(token).expect("a number");
+            let slow = lexer.number_value(token).expect("a number");
+            let value = if lexer.number.is_nan() {
+                slow
+            } else {
+                lexer.number
+            };
             let expected: f64 = text.parse().expect("a number");
             assert_eq!(value.to_bits(), expected.to_bits(), "{text}");
         }

@@ -201,8 +201,11 @@ impl<'a, B> Parsed<'a, B> {
 
 pub(super) struct Parser<'a, B> {
     lexer: Lexer<'a>,
-    /// The next token, read but not yet taken.
+    /// The next token, read but not yet taken: the last token the lexer scanned.
     current: Token,
+    /// If the token [`Parser::advance`] returned last is a number, its value when the
+    /// lexer could compute it while scanning (NaN: read it from the text).
+    taken_number: f64,
     pub(super) graph: B,
     scope: Scope<'a>,
     inputs: Vec<(&'a str, NodeId)>,
@@ -220,6 +223,7 @@ impl<'a, B: Builder> Parser<'a, B> {
         let mut lexer = Lexer::new(source);
         let current = lexer.next_token();
         Self {
+            taken_number: f64::NAN,
             lexer,
             current,
             graph: B::default(),
@@ -257,6 +261,8 @@ impl<'a, B: Builder> Parser<'a, B> {
     /// Takes the next token.
     fn advance(&mut self) -> Token {
         let token = self.current;
+        // `current` is the last token scanned, so the lexer's number is its value.
+        self.taken_number = self.lexer.number;
         self.current = self.lexer.next_token();
         token
     }
@@ -416,7 +422,11 @@ impl<'a, B: Builder> Parser<'a, B> {
         Ok(None)
     }
 
+    /// The value of a number token [`Parser::advance`] just returned.
     fn number(&self, token: Token) -> Result<f64, Failure> {
+        if !self.taken_number.is_nan() {
+            return Ok(self.taken_number);
+        }
         self.lexer.number_value(token).map_err(Box::new)
     }
 
