@@ -1,7 +1,9 @@
 #!/bin/sh
 # Whole-process comparison of `backprop-lab grad` with the flat-tape reference
-# (benches/reference), and of `hessian` and `hvp` with `grad`: wall time and peak memory
-# (/usr/bin/time), median of RUNS runs (default 5), both programs run in turn in one loop.
+# (benches/reference), and of `hessian` and `hvp` with `grad`: wall time to the
+# millisecond (/usr/bin/time prints only hundredths) and peak resident memory
+# (/usr/bin/time's, which a small forking parent keeps exact), median of RUNS runs
+# (default 5), the programs run in turn in one loop.
 #
 #   benches/whole_process.sh [SIZES]     e.g. benches/whole_process.sh "100000 1000000"
 #
@@ -26,16 +28,18 @@ done
 LAST=$(echo "$SIZES" | awk '{print $NF}')
 [ -s "$WORK/chain3-$LAST.txt" ] || python3 benches/gen_script.py "$LAST" chain3 > "$WORK/chain3-$LAST.txt"
 python3 - "$APP" "$REF" "$WORK" "$RUNS" "$LAST" $SIZES <<'PY'
-import statistics, subprocess, sys
+import statistics, subprocess, sys, time
 app, ref, work, runs, last, *sizes = sys.argv[1:]
 runs = int(runs)
 
 def run_once(argv):
-    """Wall seconds and peak kB of one run of argv (stdout discarded)."""
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + argv,
+    """Wall seconds and peak resident kB of one run of argv (stdout discarded). The time
+    includes starting /usr/bin/time, the same for every program."""
+    start = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
-    t, m = r.stderr.strip().splitlines()[-1].split()
-    return float(t), int(m)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(r.stderr.strip().splitlines()[-1])
 
 def measure(*commands):
     """Median time and memory of each command over `runs` rounds; within a round the
@@ -48,7 +52,7 @@ def measure(*commands):
             for s in samples]
 
 def fmt(t, m):
-    return f"{t:.2f} s, {m / 1024:.0f} MB"
+    return f"{t:.3f} s, {m / 1024:.1f} MB"
 
 print("| script | reference | backprop-lab grad | time ratio | memory ratio |")
 print("|---|---|---|---|---|")
@@ -69,5 +73,5 @@ print()
 print(f"| chain3, {int(last):.0e} statements, 3 inputs | time | memory | time / grad | memory / grad |")
 print("|---|---|---|---|---|")
 for name, (t, m) in [("grad", g), ("hessian", h), ("hvp", v)]:
-    print(f"| {name} | {t:.2f} s | {m / 1024:.0f} MB | {t / g[0]:.2f} | {m / g[1]:.2f} |")
+    print(f"| {name} | {t:.3f} s | {m / 1024:.1f} MB | {t / g[0]:.2f} | {m / g[1]:.2f} |")
 PY
