@@ -68,10 +68,15 @@ impl Tape {
 
     /// The tape position of a node, if it is on the tape.
     fn position(&self, id: NodeId) -> Option<usize> {
-        match self.position_of.get(id.index()) {
-            Some(&pos) if pos != NOT_ON_TAPE => Some(pos as usize),
-            _ => None,
-        }
+        position_on_tape(&self.position_of, id)
+    }
+}
+
+/// The tape position of a node in a map of positions by node index, if it is on the tape.
+fn position_on_tape(position_of: &[u32], id: NodeId) -> Option<usize> {
+    match position_of.get(id.index()) {
+        Some(&pos) if pos != NOT_ON_TAPE => Some(pos as usize),
+        _ => None,
     }
 }
 
@@ -88,10 +93,7 @@ pub(super) struct TapeView<'g> {
 impl TapeView<'_> {
     /// The tape position of a node, if it is on the tape.
     pub(super) fn position(&self, id: NodeId) -> Option<usize> {
-        match self.position_of.get(id.index()) {
-            Some(&pos) if pos != NOT_ON_TAPE => Some(pos as usize),
-            _ => None,
-        }
+        position_on_tape(self.position_of, id)
     }
 }
 

@@ -274,9 +274,12 @@ impl<'a> Lexer<'a> {
         Token::new(Tok::Number, offset, end)
     }
 
-    /// The value of a number token, read from its text (the scan gives it in
-    /// [`Lexer::number`] when it can).
-    pub(super) fn number_value(&self, token: Token) -> Result<f64, ParseError> {
+    /// The value of a number token: `scanned`, the [`Lexer::number`] its scan left, when
+    /// the scan could compute it, else read from its text.
+    pub(super) fn number_value(&self, token: Token, scanned: f64) -> Result<f64, ParseError> {
+        if !scanned.is_nan() {
+            return Ok(scanned);
+        }
         // Rust's parser follows IEEE rounding; a literal too large becomes +infinity.
         self.text(token)
             .parse()
@@ -404,12 +407,7 @@ mod tests {
             }
             assert_eq!(token.kind, Tok::Number, "{text} is a number");
             assert_eq!(token.end(), text.len(), "{text} is one token");
-            let slow = lexer.number_value(token).expect("a number");
-            let value = if lexer.number.is_nan() {
-                slow
-            } else {
-                lexer.number
-            };
+            let value = lexer.number_value(token, lexer.number).expect("a number");
             let expected: f64 = text.parse().expect("a number");
             assert_eq!(value.to_bits(), expected.to_bits(), "{text}");
         }

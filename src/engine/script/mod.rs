@@ -299,10 +299,14 @@ pub fn parse_number(text: &str) -> Option<f64> {
     };
     let mut lexer = Lexer::new(digits);
     let token = lexer.next_token();
+    let scanned = lexer.number;
     if token.kind != Tok::Number || lexer.next_token().kind != Tok::End {
         return None;
     }
-    lexer.number_value(token).ok().map(|value| sign * value)
+    lexer
+        .number_value(token, scanned)
+        .ok()
+        .map(|value| sign * value)
 }
 
 #[cfg(test)]

@@ -424,10 +424,9 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// The value of a number token [`Parser::advance`] just returned.
     fn number(&self, token: Token) -> Result<f64, Failure> {
-        if !self.taken_number.is_nan() {
-            return Ok(self.taken_number);
-        }
-        self.lexer.number_value(token).map_err(Box::new)
+        self.lexer
+            .number_value(token, self.taken_number)
+            .map_err(Box::new)
     }
 
     fn nest(&mut self, offset: usize) -> Result<(), Failure> {
