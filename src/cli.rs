@@ -625,8 +625,7 @@ pub fn push_number(out: &mut String, value: f64) {
     } else if value == f64::NEG_INFINITY {
         out.push_str("\"-Infinity\"");
     } else {
-        let mut buffer = ryu::Buffer::new();
-        out.push_str(buffer.format_finite(value));
+        crate::format::push_shortest(out, value);
     }
 }
 

@@ -150,8 +150,7 @@ impl FlatTape {
     /// Reverse mode, by the same sweep as [`super::Graph`]'s.
     pub(super) fn backward(&mut self) {
         let n = self.ops.len();
-        self.grads.clear();
-        self.grads.resize(n, 0.0);
+        super::sweep::zero_fill(&mut self.grads, n, 0.0);
         let Some(out) = self.output.filter(|&o| (o as usize) < n) else {
             return;
         };

@@ -3,10 +3,22 @@
 
 use super::op::Op;
 
+/// Sets `buffer` to `len` copies of `zero`. A buffer too small is freed and allocated
+/// afresh: `vec!` of a zero is `calloc`, whose large blocks are pages the kernel hands out
+/// zeroed, rather than grown and then cleared byte by byte.
+pub(super) fn zero_fill<T: Copy>(buffer: &mut Vec<T>, len: usize, zero: T) {
+    if buffer.capacity() < len {
+        *buffer = Vec::new();
+        *buffer = vec![zero; len];
+    } else {
+        buffer.clear();
+        buffer.resize(len, zero);
+    }
+}
+
 /// Marks `out` and every node it depends on. `on_path` is resized to the tape's length.
 pub(super) fn mark_ancestors(ops: &[Op], args: &[[u32; 2]], out: usize, on_path: &mut Vec<bool>) {
-    on_path.clear();
-    on_path.resize(ops.len(), false);
+    zero_fill(on_path, ops.len(), false);
     on_path[out] = true;
     for pos in (0..=out).rev() {
         if on_path[pos] {

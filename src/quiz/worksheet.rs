@@ -299,8 +299,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
 /// (never drawn: `check` rejects them) as `null`.
 fn push_json_number(out: &mut String, value: f64) {
     if value.is_finite() {
-        let mut buffer = ryu::Buffer::new();
-        out.push_str(buffer.format_finite(value));
+        crate::format::push_shortest(out, value);
     } else {
         out.push_str("null");
     }
