@@ -271,7 +271,7 @@ pub fn parse_expression(
     }
     let first = parser.peek();
     if matches!(first.kind, Tok::End | Tok::Newline | Tok::Semi) {
-        return Err(Lexer::new(source).error(first.offset, "expected an expression"));
+        return Err(Lexer::new(source).error(first.offset(), "expected an expression"));
     }
     let result = parser.expression().map_err(|e| *e)?;
     let next = parser.peek();

@@ -248,7 +248,7 @@ impl<'a, B: Builder> Parser<'a, B> {
         Box::new(
             self.lexer
                 .problem(token)
-                .unwrap_or_else(|| self.lexer.error(token.offset, "unreadable text")),
+                .unwrap_or_else(|| self.lexer.error(token.offset(), "unreadable text")),
         )
     }
 
@@ -279,7 +279,7 @@ impl<'a, B: Builder> Parser<'a, B> {
         if let Tok::Invalid(_) = token.kind {
             return self.unreadable(token);
         }
-        self.error(token.offset, message(self.describe(token)))
+        self.error(token.offset(), message(self.describe(token)))
     }
 
     /// A token in words, for error messages.
@@ -355,7 +355,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     /// `NAME = EXPR` followed by a newline, `;` or the end; the name is already taken.
     fn statement(&mut self, name_token: Token) -> Result<NodeId, Failure> {
         let name = self.lexer.text(name_token);
-        let offset = name_token.offset;
+        let offset = name_token.offset();
         if Op::from_function_name(name).is_some() {
             return Err(self.error(
                 offset,
@@ -500,7 +500,7 @@ impl<'a, B: Builder> Parser<'a, B> {
             return Ok(base);
         }
         self.advance();
-        self.nest(token.offset)?;
+        self.nest(token.offset())?;
         let exponent = self.unary()?;
         self.depth -= 1;
         Ok(self.op(Op::Pow, &[base, exponent]))
@@ -515,9 +515,9 @@ impl<'a, B: Builder> Parser<'a, B> {
                 Ok(self.graph.constant(value))
             }
             Tok::LParen => {
-                self.nest(token.offset)?;
+                self.nest(token.offset())?;
                 let inner = self.expression()?;
-                self.expect_close(token.offset)?;
+                self.expect_close(token.offset())?;
                 self.depth -= 1;
                 Ok(inner)
             }
@@ -538,17 +538,17 @@ impl<'a, B: Builder> Parser<'a, B> {
                     return Err(self.unreadable(self.current));
                 }
                 match (Op::from_function_name(name), is_call) {
-                    (Some(op), true) => self.call(op, name, token.offset),
+                    (Some(op), true) => self.call(op, name, token.offset()),
                     (Some(_), false) => Err(self.error(
-                        token.offset,
+                        token.offset(),
                         format!("'{name}' is a function: call it as {name}(...)"),
                     )),
                     (None, true) => {
-                        Err(self.error(token.offset, format!("unknown function '{name}'")))
+                        Err(self.error(token.offset(), format!("unknown function '{name}'")))
                     }
                     (None, false) => match self.scope.get(name.as_bytes()) {
                         Some(id) => Ok(id),
-                        None => Err(self.error(token.offset, format!("unknown name '{name}'"))),
+                        None => Err(self.error(token.offset(), format!("unknown name '{name}'"))),
                     },
                 }
             }
@@ -572,7 +572,7 @@ impl<'a, B: Builder> Parser<'a, B> {
     /// `name(arg, ...)`; the name is taken and the next token is `(`.
     fn call(&mut self, op: Op, name: &str, offset: usize) -> Result<NodeId, Failure> {
         let open = self.advance();
-        self.nest(open.offset)?;
+        self.nest(open.offset())?;
         let mut args = [NodeId::end(); 2];
         let mut count = 0;
         if self.peek().kind != Tok::RParen {
@@ -588,7 +588,7 @@ impl<'a, B: Builder> Parser<'a, B> {
                 self.advance();
             }
         }
-        self.expect_close(open.offset)?;
+        self.expect_close(open.offset())?;
         self.depth -= 1;
         if count != op.arity() {
             let plural = if op.arity() == 1 { "" } else { "s" };
