@@ -1,0 +1,56 @@
+#!/bin/sh
+# Writes assets/cli-symbol-order.txt: the functions of the release binary that the command
+# line runs (those of `grad` first), for the linker to place side by side
+# (build.rs passes the file to lld as --symbol-ordering-file).
+#
+# Why: the program is the whole app (GUI included, 12 MB of code). The kernel maps code 64 KB
+# at a time around each page first touched, so 190 KB of command-line code scattered over
+# the binary made 1.3 MB of it resident when `grad` ran; packed together it is a few
+# hundred KB.
+#
+# Run it again after changing dependencies or the toolchain (symbol names carry hashes of
+# both): a name the binary no longer has is skipped by the linker, so a stale file costs
+# memory, never correctness. `benches/whole_process.sh` shows the effect.
+#
+#   benches/cli_symbol_order.sh
+set -eu
+cd "$(dirname "$0")/.."
+TARGET=${CARGO_TARGET_DIR:-target}
+cargo build --release --bin backprop-lab >&2
+APP="$TARGET/release/backprop-lab"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+python3 benches/gen_script.py 3000 chain > "$WORK/chain.txt"
+python3 benches/gen_script.py 3000 mlp > "$WORK/mlp.txt"
+printf 'x = 3\ny = 2\nf = x^2 * y + sin(x) / exp(y) - relu(x - y) + max(x, y)\n' > "$WORK/f.txt"
+printf 'x = 1\ny = x +\n' > "$WORK/bad.txt"
+run() {
+    valgrind --tool=callgrind --demangle=no --dump-instr=no \
+        --callgrind-out-file="$WORK/cg.$1" "$APP" "$@" > /dev/null 2>&1 || true
+}
+# The commands a user runs most, `grad` first: its code leads the file.
+run grad "$WORK/chain.txt"
+run grad "$WORK/mlp.txt"
+run grad "$WORK/f.txt" --at x=2
+run hvp "$WORK/f.txt" --v x=1,y=0
+run hessian "$WORK/f.txt"
+run grad "$WORK/bad.txt"
+python3 - "$APP" "$WORK" > assets/cli-symbol-order.txt <<'PY'
+import glob, os, re, subprocess, sys
+app, work = sys.argv[1:]
+defined = set()
+for line in subprocess.run(["nm", app], capture_output=True, text=True, check=True).stdout.splitlines():
+    parts = line.split()
+    if len(parts) == 3 and parts[1] in "tT":
+        defined.add(parts[2])
+order, seen = [], set()
+for path in sorted(glob.glob(os.path.join(work, "cg.*")), key=os.path.getmtime):
+    for line in open(path):
+        # callgrind names a function in full the first time it mentions it: fn=(id) name
+        m = re.match(r"^c?fn=\(\d+\) (\S+)", line)
+        if m and m.group(1) in defined and m.group(1) not in seen:
+            seen.add(m.group(1))
+            order.append(m.group(1))
+print("\n".join(order))
+PY
+wc -l assets/cli-symbol-order.txt >&2
