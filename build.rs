@@ -57,7 +57,9 @@ fn main() {
 /// linker Rust uses by default here (its own lld, since Rust 1.90): another linker may not
 /// know the option. Names the binary lacks are skipped, so a stale file is harmless.
 fn order_command_line_code(manifest: &str) {
-    let file = Path::new(manifest).join("assets").join("cli-symbol-order.txt");
+    let file = Path::new(manifest)
+        .join("assets")
+        .join("cli-symbol-order.txt");
     println!("cargo:rerun-if-changed={}", file.display());
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     if !file.is_file() || !uses_default_lld() {
