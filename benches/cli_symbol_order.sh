@@ -9,8 +9,10 @@
 # hundred KB.
 #
 # Run it again after changing dependencies or the toolchain (symbol names carry hashes of
-# both): a name the binary no longer has is skipped by the linker, so a stale file costs
-# memory, never correctness. `benches/whole_process.sh` shows the effect.
+# both), or after larger changes to the command line's code (a few local functions are
+# renamed when their module changes): a name the binary no longer has is skipped by the
+# linker, so a stale file costs memory, never correctness. `benches/whole_process.sh`
+# prints how many of the names the binary still has.
 #
 #   benches/cli_symbol_order.sh
 set -eu

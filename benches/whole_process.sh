@@ -20,6 +20,13 @@ CARGO_TARGET_DIR="$TARGET/reference" cargo build --release \
     --manifest-path benches/reference/Cargo.toml >&2
 APP="$TARGET/release/backprop-lab"
 REF="$TARGET/reference/release/flat-reference"
+# How much of the command line's link order still names functions of this binary (a code
+# change renames a few; benches/cli_symbol_order.sh writes the list afresh).
+if [ -s assets/cli-symbol-order.txt ] && command -v nm >/dev/null; then
+    nm "$APP" | awk '{print $NF}' | sort -u > "$WORK/symbols"
+    found=$(sort -u assets/cli-symbol-order.txt | comm -12 - "$WORK/symbols" | wc -l)
+    echo "link order: $found of $(wc -l < assets/cli-symbol-order.txt) functions found" >&2
+fi
 for n in $SIZES; do
     for kind in chain dag mlp; do
         [ -s "$WORK/$kind-$n.txt" ] || python3 benches/gen_script.py "$n" "$kind" > "$WORK/$kind-$n.txt"

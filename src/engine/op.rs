@@ -87,11 +87,28 @@ impl Op {
     }
 
     /// The function called by `name(...)` in a graph script, if `name` is one.
+    // The quick refusal inlines into the parser (it asks on every statement, and most
+    // names are no function's); the match on the rest compiles to jumps through tables,
+    // which the processor mispredicts when names and calls alternate.
+    #[inline]
     pub fn from_function_name(name: &str) -> Option<Op> {
+        let bytes = name.as_bytes();
+        match bytes.first() {
+            Some(&first)
+                if (3..=9).contains(&bytes.len()) && FUNCTION_INITIAL[usize::from(first)] =>
+            {
+                Self::function_named(bytes)
+            }
+            _ => None,
+        }
+    }
+
+    #[inline(never)]
+    fn function_named(name: &[u8]) -> Option<Op> {
         use Op::*;
         // Byte patterns compile to a test of the length and then of the bytes; `str`
         // patterns compared each candidate in turn (every call in a script asks).
-        Some(match name.as_bytes() {
+        Some(match name {
             b"exp" => Exp,
             b"log" => Log,
             b"sqrt" => Sqrt,
@@ -259,6 +276,18 @@ impl Op {
     }
 }
 
+/// The first letters of the functions' names (see [`Op::from_function_name`]).
+const FUNCTION_INITIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let initials = b"elstracmp";
+    let mut k = 0;
+    while k < initials.len() {
+        table[initials[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// The logistic function, computed as PyTorch does (`1 / (1 + exp(-x))`), so results agree
 /// to the last bit; for very negative `x`, `exp(-x)` is infinite and the value is exactly 0.
 pub fn sigmoid(x: f64) -> f64 {
@@ -398,10 +427,47 @@ mod tests {
     #[test]
     fn function_names_round_trip() {
         for name in [
-            "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "max", "min",
+            "exp",
+            "log",
+            "sqrt",
+            "tanh",
+            "sigmoid",
+            "relu",
+            "abs",
+            "sin",
+            "cos",
+            "max",
+            "min",
             "pow",
+            "round",
+            "round_ste",
         ] {
             assert!(Op::from_function_name(name).is_some(), "{name}");
+        }
+        // The quick refusal never refuses a function: every name of 3 to 9 letters from
+        // the functions' alphabet is answered as the full match answers it.
+        let alphabet = b"abcdefghilmnopqrstuwx_";
+        let mut name = Vec::new();
+        for len in 3..=4 {
+            let mut digits = vec![0usize; len];
+            'all: loop {
+                name.clear();
+                name.extend(digits.iter().map(|&d| alphabet[d]));
+                let text = std::str::from_utf8(&name).unwrap_or_default();
+                assert_eq!(
+                    Op::from_function_name(text),
+                    Op::function_named(&name),
+                    "{text}"
+                );
+                for digit in digits.iter_mut() {
+                    *digit += 1;
+                    if *digit < alphabet.len() {
+                        continue 'all;
+                    }
+                    *digit = 0;
+                }
+                break;
+            }
         }
         assert_eq!(Op::from_function_name("max").map(Op::arity), Some(2));
         assert_eq!(Op::from_function_name("exp").map(Op::arity), Some(1));
