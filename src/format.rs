@@ -1,5 +1,5 @@
-//! How numbers read on screen (short, non-finite values spelled out), and strings as JSON
-//! for the command line's answers.
+//! How numbers read on screen (short, non-finite values spelled out), and numbers and
+//! strings as JSON for the command line's answers.
 
 /// A number for display: up to 4 significant decimals, `NaN`, `+inf` or `-inf`.
 pub fn number(value: f64) -> String {
