@@ -6,6 +6,7 @@
 
 mod lexer;
 mod parser;
+mod scope;
 
 use std::fmt;
 
@@ -135,7 +136,7 @@ pub(crate) struct GradProgram {
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) struct NameList {
     text: String,
-    bindings: Vec<parser::Binding>,
+    bindings: Vec<scope::Binding>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]

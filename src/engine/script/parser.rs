@@ -6,6 +6,7 @@
 //! the stack.
 
 use super::lexer::{Lexer, Tok, Token};
+use super::scope::{Binding, NameHash, Scope};
 use super::{Builder, ParseError, Program};
 use crate::engine::graph::NodeId;
 use crate::engine::op::Op;
@@ -15,169 +16,6 @@ const MAX_NESTING: usize = 256;
 
 /// The parser's error: boxed, so that every `Result` it passes around is two words.
 pub(super) type Failure = Box<ParseError>;
-
-/// A name and its newest node in 12 bytes: the name as a byte range of the source (or,
-/// with [`EXTERNAL`] set in `len`, an index into the names bound from outside it).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Binding {
-    pub(super) start: u32,
-    pub(super) len: u32,
-    pub(super) node: NodeId,
-}
-
-/// Marks a [`Binding`] whose name was given by the caller, not written in the source.
-const EXTERNAL: u32 = 1 << 31;
-
-/// Every name with its newest node, in order of first assignment, found through an
-/// open-addressing table of positions in that list. Names are byte ranges of the
-/// source: a million statements must not mean a million allocations, and the table holds
-/// 4 bytes a slot.
-struct Scope<'a> {
-    source: &'a str,
-    /// Names bound by the caller ([`super::parse_expression`]'s variables).
-    external: Vec<&'a str>,
-    bindings: Vec<Binding>,
-    /// Index + 1 into `bindings` (0: empty), with [`INPUT_BIT`] set when the newest binding
-    /// is an input; the length is a power of two, at most half full.
-    slots: Vec<u32>,
-}
-
-/// Marks a slot whose name is bound to an input (which may not be assigned again).
-const INPUT_BIT: u32 = 1 << 31;
-
-/// FNV-1a: names are short, and a general-purpose hash costs more than the rest of a
-/// statement's parsing (no untrusted-input DoS concern for a local script).
-fn hash(name: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in name {
-        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    // FNV's low bits are poorly mixed (a product's low bits depend only on low bits), and
-    // names such as x1, x2, ... differ only there: multiply once more (Fibonacci hashing)
-    // and let the caller take the high bits.
-    h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// The slot of a hash in a table of `1 << bits` slots: its top bits.
-fn home(hash: u64, bits: u32) -> usize {
-    (hash >> (64 - bits)) as usize
-}
-
-/// Where a name is in the [`Scope`]'s table: its slot, and the slot's entry (0 when the
-/// name is not bound). Valid until the next binding.
-#[derive(Clone, Copy)]
-struct Lookup {
-    slot: usize,
-    entry: u32,
-}
-
-impl Lookup {
-    fn is_input(self) -> bool {
-        self.entry & INPUT_BIT != 0
-    }
-
-    fn index(self) -> Option<usize> {
-        match self.entry & !INPUT_BIT {
-            0 => None,
-            k => Some(k as usize - 1),
-        }
-    }
-}
-
-impl<'a> Scope<'a> {
-    fn new(source: &'a str) -> Self {
-        Self {
-            source,
-            external: Vec::new(),
-            bindings: Vec::new(),
-            slots: vec![0; 64],
-        }
-    }
-
-    /// A binding's name, as bytes (a slice of bytes needs no check of character
-    /// boundaries, and names are compared byte by byte).
-    fn name(&self, binding: &Binding) -> &'a [u8] {
-        if binding.len & EXTERNAL != 0 {
-            let external = self.external.get(binding.start as usize);
-            return external.map_or(&[], |name| name.as_bytes());
-        }
-        let (start, len) = (binding.start as usize, binding.len as usize);
-        self.source
-            .as_bytes()
-            .get(start..start + len)
-            .unwrap_or_default()
-    }
-
-    /// The slot holding `name`, or the empty slot where it would go.
-    fn find(&self, name: &[u8]) -> Lookup {
-        let mask = self.slots.len() - 1;
-        let mut slot = home(hash(name), self.slots.len().trailing_zeros());
-        loop {
-            let entry = self.slots[slot];
-            match entry & !INPUT_BIT {
-                0 => return Lookup { slot, entry },
-                // `memcmp`: a byte loop's exit, at a length that varies from name to
-                // name, is a branch the processor mispredicts.
-                k if self.name(&self.bindings[k as usize - 1]) == name => {
-                    return Lookup { slot, entry };
-                }
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
-
-    /// The newest binding of `name`.
-    fn get(&self, name: &[u8]) -> Option<NodeId> {
-        self.find(name).index().map(|k| self.bindings[k].node)
-    }
-
-    /// Binds the name `lookup` was made for (`start`, `len`: where it is written) to `node`.
-    fn bind_at(&mut self, lookup: Lookup, start: u32, len: u32, node: NodeId, is_input: bool) {
-        let flag = if is_input { INPUT_BIT } else { 0 };
-        match lookup.index() {
-            None => {
-                self.bindings.push(Binding { start, len, node });
-                // Two billion names cannot fit in memory as text either.
-                let index = u32::try_from(self.bindings.len()).unwrap_or(u32::MAX) & !INPUT_BIT;
-                self.slots[lookup.slot] = index | flag;
-                if self.bindings.len() * 2 > self.slots.len() {
-                    self.grow();
-                }
-            }
-            Some(k) => {
-                self.bindings[k].node = node;
-                self.slots[lookup.slot] = (lookup.entry & !INPUT_BIT) | flag;
-            }
-        }
-    }
-
-    /// Doubles the table. It is refilled in the order of the bindings, whose names lie in
-    /// increasing order in the source: the names are read as one stream, not one cache
-    /// miss each as in the table's own order (at a million names, that took a sixth of
-    /// `grad`'s time).
-    fn grow(&mut self) {
-        let mut input = vec![false; self.bindings.len()];
-        for &entry in &self.slots {
-            if entry & INPUT_BIT != 0 {
-                input[(entry & !INPUT_BIT) as usize - 1] = true;
-            }
-        }
-        let size = self.slots.len() * 2;
-        let bits = size.trailing_zeros();
-        self.slots = Vec::new();
-        let mut slots = vec![0; size];
-        for (k, (binding, &is_input)) in self.bindings.iter().zip(&input).enumerate() {
-            let mut slot = home(hash(self.name(binding)), bits);
-            while slots[slot] != 0 {
-                slot = (slot + 1) & (size - 1);
-            }
-            // Fewer than 2^31 names: `bind_at` put each one's position in a slot.
-            let flag = if is_input { INPUT_BIT } else { 0 };
-            slots[slot] = (k as u32 + 1) | flag;
-        }
-        self.slots = slots;
-    }
-}
 
 /// A parsed program before its names are made into strings: what [`super::Program`]
 /// and the command line's compact name list are both built from.
@@ -200,6 +38,7 @@ impl<'a, B> Parsed<'a, B> {
 }
 
 pub(super) struct Parser<'a, B> {
+    source: &'a str,
     lexer: Lexer<'a>,
     /// The next token, read but not yet taken: the last token the lexer scanned.
     current: Token,
@@ -223,6 +62,7 @@ impl<'a, B: Builder> Parser<'a, B> {
         let mut lexer = Lexer::new(source);
         let current = lexer.next_token();
         Self {
+            source,
             taken_number: f64::NAN,
             lexer,
             current,
@@ -289,10 +129,7 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// Binds a name the caller gives (not written in the source) to an input.
     pub(super) fn bind_external(&mut self, name: &'a str, id: NodeId) {
-        let lookup = self.scope.find(name.as_bytes());
-        let index = u32::try_from(self.scope.external.len()).unwrap_or(u32::MAX);
-        self.scope.external.push(name);
-        self.scope.bind_at(lookup, index, EXTERNAL, id, true);
+        self.scope.bind_external(name, id);
     }
 
     /// The whole program, with names borrowed from the source.
@@ -314,7 +151,7 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// The whole program, its names as byte ranges of the source.
     pub(super) fn parse_program(mut self) -> Result<Parsed<'a, B>, Failure> {
-        if u32::try_from(self.scope.source.len()).is_err() {
+        if u32::try_from(self.source.len()).is_err() {
             return Err(self.error(0, "the script is 4 GiB long or longer"));
         }
         let mut last: Option<(&'a str, NodeId)> = None;
@@ -347,8 +184,8 @@ impl<'a, B: Builder> Parser<'a, B> {
             output,
             output_name,
             inputs: self.inputs,
-            bindings: self.scope.bindings,
-            source: self.scope.source,
+            bindings: self.scope.into_bindings(),
+            source: self.source,
         })
     }
 
@@ -362,30 +199,21 @@ impl<'a, B: Builder> Parser<'a, B> {
                 format!("'{name}' is a function name and cannot be assigned"),
             ));
         }
-        // One lookup serves the check and the binding: the right side only reads names.
-        let lookup = self.scope.find(name.as_bytes());
+        // The name is found after its right side is parsed (which only reads names), and
+        // its table slot is loaded meanwhile. An input named again is still the first
+        // error reported: it lies before anything wrong on the right.
+        let name_hash = NameHash::of(name.as_bytes());
+        self.scope.prefetch(name_hash);
+        let right = self.right_side(name);
+        // One lookup serves the check and the binding.
+        let lookup = self.scope.find(name.as_bytes(), name_hash);
         if lookup.is_input() {
             return Err(self.error(
                 offset,
                 format!("'{name}' is an input and cannot be assigned again"),
             ));
         }
-        let assign = self.advance();
-        if assign.kind != Tok::Assign {
-            return Err(self.unexpected(assign, |found| {
-                format!("expected '=' after '{name}', found {found}")
-            }));
-        }
-        let (id, is_input) = match self.input_literal()? {
-            Some(value) => {
-                let id = self.graph.input(value);
-                if self.keep_inputs {
-                    self.inputs.push((name, id));
-                }
-                (id, true)
-            }
-            None => (self.expression()?, false),
-        };
+        let (id, is_input) = right?;
         self.graph.name(id, name);
         // The source is under 4 GiB (checked before parsing), so its offsets fit.
         let (start, len) = (offset as u32, (name_token.end() - offset) as u32);
@@ -397,6 +225,26 @@ impl<'a, B: Builder> Parser<'a, B> {
                 format!("unexpected {found} (a statement ends at a new line or ';')")
             })),
         }
+    }
+
+    /// `= EXPR` of the statement assigning `name`: its node, and whether it is an input.
+    fn right_side(&mut self, name: &'a str) -> Result<(NodeId, bool), Failure> {
+        let assign = self.advance();
+        if assign.kind != Tok::Assign {
+            return Err(self.unexpected(assign, |found| {
+                format!("expected '=' after '{name}', found {found}")
+            }));
+        }
+        Ok(match self.input_literal()? {
+            Some(value) => {
+                let id = self.graph.input(value);
+                if self.keep_inputs {
+                    self.inputs.push((name, id));
+                }
+                (id, true)
+            }
+            None => (self.expression()?, false),
+        })
     }
 
     /// If the right side is exactly `NUMBER` or `-NUMBER`, takes it and returns its value.
