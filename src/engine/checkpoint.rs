@@ -120,8 +120,8 @@ pub fn checkpointed_backward(graph: &mut Graph, every: usize) -> Option<Checkpoi
                         stored[q].unwrap_or(values[q])
                     }
                 },
-                view.requires_grad,
-                &on_path,
+                |q| on_path[q] && view.flags[q] & super::sweep::REQUIRES_GRAD != 0,
+                |q| view.flags[q] & super::sweep::REQUIRES_GRAD != 0,
                 first..=last,
                 &mut grads,
             );

@@ -8,6 +8,7 @@
 
 use super::graph::{GraphError, NodeId};
 use super::op::Op;
+use super::sweep::REQUIRES_GRAD;
 
 /// Operations, operands and leaf values in program order, with the last evaluation's
 /// values and gradients.
@@ -16,19 +17,18 @@ pub struct FlatTape {
     ops: Vec<Op>,
     /// Operand positions (a unary operation repeats its operand).
     args: Vec<[u32; 2]>,
-    /// Whether a gradient flows into each node (PyTorch's `requires_grad`): set here for
-    /// inputs and named nodes, and completed for every node that depends on one at each
-    /// backward pass.
-    requires_grad: Vec<bool>,
+    /// Each node's flags, one byte: [`REQUIRES_GRAD`] (a gradient flows into it, PyTorch's
+    /// `requires_grad`: set here for inputs and named nodes, and completed for every node
+    /// that depends on one by each forward pass) and [`ON_PATH`](super::sweep::ON_PATH) (an ancestor of the
+    /// output, or the output itself, kept between backward passes: a live edit changes
+    /// values, not the output's path).
+    flags: Vec<u8>,
     output: Option<u32>,
     /// Values by position: a leaf's is stored here when it is added (no separate array of
     /// leaf values, 8 bytes a node less), an operation's by each evaluation.
     values: Vec<f64>,
     grads: Vec<f64>,
-    /// Whether each position is an ancestor of the output (or the output itself), kept
-    /// between backward passes: a live edit changes values, not the output's path.
-    on_path: Vec<bool>,
-    /// The output `on_path` was marked for, and the tape's length then (nodes are only
+    /// The output [`ON_PATH`](super::sweep::ON_PATH) was marked for, and the tape's length then (nodes are only
     /// ever added, so a new length means a new structure).
     path_for: Option<(u32, usize)>,
 }
@@ -46,7 +46,8 @@ impl FlatTape {
         self.ops.push(op);
         self.args.push(args);
         self.values.push(leaf);
-        self.requires_grad.push(op == Op::Input);
+        self.flags
+            .push(if op == Op::Input { REQUIRES_GRAD } else { 0 });
         id
     }
 
@@ -91,8 +92,8 @@ impl FlatTape {
     /// its gradient even when it is a constant or depends on no input (`c = (2)`,
     /// `y = c * x` gives `c` the value of `x`). An unnamed constant still receives none.
     pub fn mark_named(&mut self, id: NodeId) {
-        if let Some(flag) = self.requires_grad.get_mut(id.index()) {
-            *flag = true;
+        if let Some(flag) = self.flags.get_mut(id.index()) {
+            *flag |= REQUIRES_GRAD;
         }
     }
 
@@ -136,12 +137,13 @@ impl FlatTape {
     /// on, so repeating this is harmless.
     pub(super) fn forward(&mut self) {
         let values = &mut self.values;
-        let flags = &mut self.requires_grad;
+        let flags = &mut self.flags;
         for (pos, (&op, &[a, b])) in self.ops.iter().zip(&self.args).enumerate() {
             if op.arity() > 0 {
                 values[pos] = op.value(values[a as usize], values[b as usize]);
-                if !flags[pos] {
-                    flags[pos] = flags[a as usize] || (op.arity() > 1 && flags[b as usize]);
+                if flags[pos] & REQUIRES_GRAD == 0 {
+                    let second = if op.arity() > 1 { flags[b as usize] } else { 0 };
+                    flags[pos] |= (flags[a as usize] | second) & REQUIRES_GRAD;
                 }
             }
         }
@@ -155,15 +157,21 @@ impl FlatTape {
             return;
         };
         if self.path_for != Some((out, n)) {
-            super::sweep::mark_ancestors(&self.ops, &self.args, out as usize, &mut self.on_path);
+            let previously_marked = self.path_for.is_some();
+            super::sweep::mark_path(
+                &self.ops,
+                &self.args,
+                out as usize,
+                &mut self.flags,
+                previously_marked,
+            );
             self.path_for = Some((out, n));
         }
         super::sweep::accumulate(
             &self.ops,
             &self.args,
             &self.values,
-            &self.requires_grad,
-            &self.on_path,
+            &self.flags,
             out as usize,
             &mut self.grads,
         );
@@ -232,9 +240,9 @@ impl FlatTape {
         &self.grads
     }
 
-    /// `requires_grad` by position (complete after a forward pass).
-    pub(super) fn requires_grad(&self) -> &[bool] {
-        &self.requires_grad
+    /// Flags by position ([`REQUIRES_GRAD`] complete after a forward pass).
+    pub(super) fn flags(&self) -> &[u8] {
+        &self.flags
     }
 
     /// The forward pass, then the first-order sweep that every H·v sweep starts from
@@ -242,13 +250,7 @@ impl FlatTape {
     fn second_order(&mut self) -> Option<super::second::SecondOrder<'_>> {
         let out = self.output.map(|o| o as usize)?;
         self.forward();
-        super::second::SecondOrder::new(
-            &self.ops,
-            &self.args,
-            &self.values,
-            &self.requires_grad,
-            out,
-        )
+        super::second::SecondOrder::new(&self.ops, &self.args, &self.values, &self.flags, out)
     }
 
     /// The Hessian of the output with respect to `inputs` by forward-over-reverse (one

@@ -86,7 +86,8 @@ pub(super) struct TapeView<'g> {
     pub(super) ops: &'g [Op],
     pub(super) args: &'g [[u32; 2]],
     pub(super) values: &'g [f64],
-    pub(super) requires_grad: &'g [bool],
+    /// Per-node flags ([`super::sweep::REQUIRES_GRAD`], [`super::sweep::ON_PATH`]).
+    pub(super) flags: &'g [u8],
     position_of: &'g [u32],
 }
 
@@ -362,7 +363,7 @@ impl Graph {
             ops: tape.flat.ops(),
             args: tape.flat.args(),
             values: tape.flat.values(),
-            requires_grad: tape.flat.requires_grad(),
+            flags: tape.flat.flags(),
             position_of: &tape.position_of,
         })
     }

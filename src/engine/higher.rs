@@ -52,7 +52,7 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
         for &id in &order {
             if let Some(pos) = view.position(id) {
                 on_path[id.index()] = marked[pos];
-                requires_grad[id.index()] = view.requires_grad[pos];
+                requires_grad[id.index()] = view.flags[pos] & super::sweep::REQUIRES_GRAD != 0;
             }
         }
     }
@@ -283,7 +283,7 @@ fn on_tape<R>(
         view.ops,
         view.args,
         view.values,
-        view.requires_grad,
+        view.flags,
         view.position(output)?,
     )?;
     // An id not on the tape reads as NaN, as `Graph::grad` does.

@@ -15,6 +15,7 @@
 //! derivatives.
 
 use super::op::Op;
+use super::sweep::REQUIRES_GRAD;
 
 /// A tape's arrays, borrowed, with the gradient of its output and each node's local
 /// derivatives: what every H·v sweep reads.
@@ -22,7 +23,7 @@ pub(super) struct SecondOrder<'t> {
     ops: &'t [Op],
     args: &'t [[u32; 2]],
     values: &'t [f64],
-    requires_grad: &'t [bool],
+    flags: &'t [u8],
     out: usize,
     /// Whether a node is an ancestor of the output and takes a gradient.
     active: Vec<bool>,
@@ -42,11 +43,11 @@ impl<'t> SecondOrder<'t> {
         ops: &'t [Op],
         args: &'t [[u32; 2]],
         values: &'t [f64],
-        requires_grad: &'t [bool],
+        flags: &'t [u8],
         out: usize,
     ) -> Option<Self> {
         let n = ops.len();
-        if out >= n || args.len() != n || values.len() != n || requires_grad.len() != n {
+        if out >= n || args.len() != n || values.len() != n || flags.len() != n {
             return None;
         }
         if ops[..=out].iter().any(|op| op.is_internal()) {
@@ -56,8 +57,8 @@ impl<'t> SecondOrder<'t> {
         super::sweep::mark_ancestors(ops, args, out, &mut on_path);
         let active: Vec<bool> = on_path
             .iter()
-            .zip(requires_grad)
-            .map(|(&on, &rg)| on && rg)
+            .zip(flags)
+            .map(|(&on, &flag)| on && flag & REQUIRES_GRAD != 0)
             .collect();
         drop(on_path);
         let mut varies = vec![false; n];
@@ -85,7 +86,7 @@ impl<'t> SecondOrder<'t> {
             locals[pos] = local;
             for (&arg, &slope) in args[pos][..op.arity()].iter().zip(&local) {
                 let arg = arg as usize;
-                if requires_grad[arg] {
+                if flags[arg] & REQUIRES_GRAD != 0 {
                     grads[arg] += upstream * slope;
                 }
             }
@@ -94,7 +95,7 @@ impl<'t> SecondOrder<'t> {
             ops,
             args,
             values,
-            requires_grad,
+            flags,
             out,
             active,
             varies,
@@ -148,7 +149,7 @@ impl<'t> SecondOrder<'t> {
             let local = self.locals[pos];
             let dlocal = self.local_tangents(pos, &tangent);
             for (k, &arg) in [a, b][..op.arity()].iter().enumerate() {
-                if !self.requires_grad[arg] {
+                if self.flags[arg] & REQUIRES_GRAD == 0 {
                     continue;
                 }
                 let through_upstream = dupstream.map(|d| d * local[k]);
@@ -182,7 +183,7 @@ impl<'t> SecondOrder<'t> {
             (x, None) => x,
             (None, y) => y,
         };
-        let needs_b = op.arity() == 2 && self.requires_grad[ib];
+        let needs_b = op.arity() == 2 && self.flags[ib] & REQUIRES_GRAD != 0;
         use Op::*;
         match op {
             // Constant local derivatives (1, -1, 0): no tangent.
