@@ -83,7 +83,8 @@ fn tag_mask(bits: u32) -> u32 {
 /// binding.
 #[derive(Clone, Copy)]
 pub(super) struct Lookup {
-    slot: usize,
+    // 16 bytes: returned and passed in two registers, not through memory.
+    slot: u32,
     /// The binding's index + 1, 0 when the name is not bound.
     index: u32,
     tag: u32,
@@ -165,7 +166,8 @@ impl<'a> Scope<'a> {
             let entry = self.slots[slot];
             let index = entry & index_mask;
             let found = Lookup {
-                slot,
+                // The table has at most 2^31 slots (fewer than 2^30 names).
+                slot: slot as u32,
                 index,
                 tag,
                 input: entry & INPUT_BIT != 0,
@@ -204,14 +206,16 @@ impl<'a> Scope<'a> {
                 // Fewer than 2^30 names fit in a source under 4 GiB (checked before
                 // parsing), so the index fits in the table's index bits.
                 let index = u32::try_from(self.bindings.len()).unwrap_or(u32::MAX);
-                self.slots[lookup.slot] = lookup.tag | (index & index_mask(self.bits)) | flag;
+                self.slots[lookup.slot as usize] =
+                    lookup.tag | (index & index_mask(self.bits)) | flag;
                 if self.bindings.len() * 2 > self.slots.len() {
                     self.grow();
                 }
             }
             Some(k) => {
                 self.bindings[k].node = node;
-                self.slots[lookup.slot] = (self.slots[lookup.slot] & !INPUT_BIT) | flag;
+                let slot = lookup.slot as usize;
+                self.slots[slot] = (self.slots[slot] & !INPUT_BIT) | flag;
             }
         }
     }
