@@ -4,6 +4,7 @@
 //! gradients equal the plain backward pass's exactly (same operations, same order).
 
 use super::graph::{Graph, NodeId};
+use super::sweep::{ON_PATH, REQUIRES_GRAD};
 
 /// What a checkpointed run cost, and what it computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +66,7 @@ pub fn checkpointed_backward(graph: &mut Graph, every: usize) -> Option<Checkpoi
     // derivatives need from the nearest checkpoints (in a chain, the segment itself from
     // the checkpoint before it; in a general graph, any other operand too), then pass
     // gradients back through it with the plain pass's sweep, then release.
-    let mut on_path = Vec::new();
-    super::sweep::mark_ancestors(ops, args, out, &mut on_path);
+    let on_path = super::sweep::path_of(ops, args, out);
     let mut grads = vec![0.0; ops.len()];
     grads[out] = 1.0;
     let mut recomputed_ops = 0;
@@ -120,8 +120,8 @@ pub fn checkpointed_backward(graph: &mut Graph, every: usize) -> Option<Checkpoi
                         stored[q].unwrap_or(values[q])
                     }
                 },
-                |q| on_path[q] && view.flags[q] & super::sweep::REQUIRES_GRAD != 0,
-                |q| view.flags[q] & super::sweep::REQUIRES_GRAD != 0,
+                |q| on_path[q] & ON_PATH != 0 && view.flags[q] & REQUIRES_GRAD != 0,
+                |q| view.flags[q] & REQUIRES_GRAD != 0,
                 first..=last,
                 &mut grads,
             );

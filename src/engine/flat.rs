@@ -19,16 +19,18 @@ pub struct FlatTape {
     args: Vec<[u32; 2]>,
     /// Each node's flags, one byte: [`REQUIRES_GRAD`] (a gradient flows into it, PyTorch's
     /// `requires_grad`: set here for inputs and named nodes, and completed for every node
-    /// that depends on one by each forward pass) and [`ON_PATH`](super::sweep::ON_PATH) (an ancestor of the
+    /// that depends on one by each forward pass) and [`ON_PATH`] (an ancestor of the
     /// output, or the output itself, kept between backward passes: a live edit changes
     /// values, not the output's path).
+    ///
+    /// [`ON_PATH`]: super::sweep::ON_PATH
     flags: Vec<u8>,
     output: Option<u32>,
     /// Values by position: a leaf's is stored here when it is added (no separate array of
     /// leaf values, 8 bytes a node less), an operation's by each evaluation.
     values: Vec<f64>,
     grads: Vec<f64>,
-    /// The output [`ON_PATH`](super::sweep::ON_PATH) was marked for, and the tape's length then (nodes are only
+    /// The output the path was marked for, and the tape's length then (nodes are only
     /// ever added, so a new length means a new structure).
     path_for: Option<(u32, usize)>,
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::graph::{Graph, NodeId};
 use super::op::Op;
 use super::second::{self, SecondOrder};
+use super::sweep::{ON_PATH, REQUIRES_GRAD};
 
 /// A forward graph extended with the nodes of its own backward pass.
 #[derive(Debug, Clone)]
@@ -47,12 +48,11 @@ pub fn build_gradient_graph(graph: &Graph) -> Option<GradientGraph> {
     if let Some(view) = g.tape_view()
         && let Some(out) = view.position(output)
     {
-        let mut marked = Vec::new();
-        super::sweep::mark_ancestors(view.ops, view.args, out, &mut marked);
+        let marked = super::sweep::path_of(view.ops, view.args, out);
         for &id in &order {
             if let Some(pos) = view.position(id) {
-                on_path[id.index()] = marked[pos];
-                requires_grad[id.index()] = view.flags[pos] & super::sweep::REQUIRES_GRAD != 0;
+                on_path[id.index()] = marked[pos] & ON_PATH != 0;
+                requires_grad[id.index()] = view.flags[pos] & REQUIRES_GRAD != 0;
             }
         }
     }

@@ -15,7 +15,7 @@
 //! derivatives.
 
 use super::op::Op;
-use super::sweep::REQUIRES_GRAD;
+use super::sweep::{ON_PATH, REQUIRES_GRAD};
 
 /// A tape's arrays, borrowed, with the gradient of its output and each node's local
 /// derivatives: what every H·v sweep reads.
@@ -53,12 +53,11 @@ impl<'t> SecondOrder<'t> {
         if ops[..=out].iter().any(|op| op.is_internal()) {
             return None;
         }
-        let mut on_path = Vec::new();
-        super::sweep::mark_ancestors(ops, args, out, &mut on_path);
+        let on_path = super::sweep::path_of(ops, args, out);
         let active: Vec<bool> = on_path
             .iter()
             .zip(flags)
-            .map(|(&on, &flag)| on && flag & REQUIRES_GRAD != 0)
+            .map(|(&on, &flag)| on & ON_PATH != 0 && flag & REQUIRES_GRAD != 0)
             .collect();
         drop(on_path);
         let mut varies = vec![false; n];

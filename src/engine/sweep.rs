@@ -46,17 +46,13 @@ pub(super) fn mark_path(
     }
 }
 
-/// Marks `out` and every node it depends on. `on_path` is resized to the tape's length.
-pub(super) fn mark_ancestors(ops: &[Op], args: &[[u32; 2]], out: usize, on_path: &mut Vec<bool>) {
-    zero_fill(on_path, ops.len(), false);
-    on_path[out] = true;
-    for pos in (0..=out).rev() {
-        if on_path[pos] {
-            for &arg in &args[pos][..ops[pos].arity()] {
-                on_path[arg as usize] = true;
-            }
-        }
-    }
+/// The path of `out` on its own: a byte a node, [`ON_PATH`] on `out` and every node it
+/// depends on. For the passes that take an output other than the one the tape marked
+/// (second order, the drawn backward graph, checkpointing).
+pub(super) fn path_of(ops: &[Op], args: &[[u32; 2]], out: usize) -> Vec<u8> {
+    let mut path = vec![0; ops.len()];
+    mark_path(ops, args, out, &mut path, false);
+    path
 }
 
 /// Reverse mode from `out` into `grads` (zeroed by the caller): every node's gradient is

@@ -38,7 +38,6 @@ impl<'a, B> Parsed<'a, B> {
 }
 
 pub(super) struct Parser<'a, B> {
-    source: &'a str,
     lexer: Lexer<'a>,
     /// The next token, read but not yet taken: the last token the lexer scanned.
     current: Token,
@@ -62,7 +61,6 @@ impl<'a, B: Builder> Parser<'a, B> {
         let mut lexer = Lexer::new(source);
         let current = lexer.next_token();
         Self {
-            source,
             taken_number: f64::NAN,
             lexer,
             current,
@@ -151,7 +149,7 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     /// The whole program, its names as byte ranges of the source.
     pub(super) fn parse_program(mut self) -> Result<Parsed<'a, B>, Failure> {
-        if u32::try_from(self.source.len()).is_err() {
+        if u32::try_from(self.scope.source().len()).is_err() {
             return Err(self.error(0, "the script is 4 GiB long or longer"));
         }
         let mut last: Option<(&'a str, NodeId)> = None;
@@ -184,8 +182,8 @@ impl<'a, B: Builder> Parser<'a, B> {
             output,
             output_name,
             inputs: self.inputs,
+            source: self.scope.source(),
             bindings: self.scope.into_bindings(),
-            source: self.source,
         })
     }
 

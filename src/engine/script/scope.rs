@@ -129,6 +129,11 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// The text the names are written in.
+    pub(super) fn source(&self) -> &'a str {
+        self.source
+    }
+
     /// The bindings, in order of first assignment.
     pub(super) fn into_bindings(self) -> Vec<Binding> {
         self.bindings
