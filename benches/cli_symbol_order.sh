@@ -1,6 +1,7 @@
 #!/bin/sh
 # Writes assets/cli-symbol-order.txt: the functions of the release binary that the command
-# line runs (those of `grad` first), for the linker to place side by side
+# line runs (the hottest of `grad` first, then the rest in first-call order), for the
+# linker to place side by side
 # (build.rs passes the file to lld as --symbol-ordering-file).
 #
 # Why: the program is the whole app (GUI included, 12 MB of code). The kernel maps code 64 KB
