@@ -283,7 +283,7 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
 
 /// `worksheet`: the lessons' questions as drawn for the seed, as Markdown or JSON.
 pub fn worksheet(args: &WorksheetArgs) -> Result<String, CliError> {
-    use crate::quiz::worksheet;
+    use crate::lesson::worksheet;
     let files = match &args.path {
         None => lesson::load_embedded(),
         Some(path) if path.is_dir() => {
@@ -423,7 +423,7 @@ fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliErr
                 } else {
                     Err(CliError::NotAFile {
                         what: what(),
-                        kind: lesson::load::kind_of(metadata.file_type()),
+                        kind: crate::files::kind_of(metadata.file_type()),
                     })
                 }
             };
@@ -625,7 +625,7 @@ pub fn push_number(out: &mut String, value: f64) {
     } else if value == f64::NEG_INFINITY {
         out.push_str("\"-Infinity\"");
     } else {
-        crate::format::push_shortest(out, value);
+        crate::json::push_shortest(out, value);
     }
 }
 
@@ -677,7 +677,7 @@ fn push_map<'n>(
             out.buffer.push_str(name);
             out.buffer.push_str("\": ");
         } else {
-            crate::format::push_json_string(&mut out.buffer, name);
+            crate::json::push_json_string(&mut out.buffer, name);
             out.buffer.push_str(": ");
         }
         push_number(&mut out.buffer, value_of(id));
@@ -717,7 +717,7 @@ fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
         out,
     };
     out.buffer.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out.buffer, output_name);
+    crate::json::push_json_string(&mut out.buffer, output_name);
     out.buffer.push_str(", \"value\": ");
     push_number(&mut out.buffer, graph.value_of(output));
     out.buffer.push_str(", \"values\": ");
@@ -769,13 +769,13 @@ pub fn hessian_json<N: AsRef<str>>(program: &mut Program<FlatTape, N>) -> String
     let rows = program.graph.hessian(&inputs).unwrap_or_default();
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out, program.output_name.as_ref());
+    crate::json::push_json_string(&mut out, program.output_name.as_ref());
     out.push_str(", \"inputs\": [");
     for (i, (name, _)) in program.inputs.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        crate::format::push_json_string(&mut out, name.as_ref());
+        crate::json::push_json_string(&mut out, name.as_ref());
     }
     out.push_str("], \"hessian\": [");
     for (i, row) in rows.iter().enumerate() {
@@ -805,13 +805,13 @@ pub fn hvp_json<N: AsRef<str>>(program: &mut Program<FlatTape, N>, v: &[f64]) ->
         .unwrap_or_else(|| vec![0.0; inputs.len()]);
     let mut out = String::new();
     out.push_str("{\"output\": ");
-    crate::format::push_json_string(&mut out, program.output_name.as_ref());
+    crate::json::push_json_string(&mut out, program.output_name.as_ref());
     out.push_str(", \"hvp\": {");
     for (i, ((name, _), &value)) in program.inputs.iter().zip(&product).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        crate::format::push_json_string(&mut out, name.as_ref());
+        crate::json::push_json_string(&mut out, name.as_ref());
         out.push_str(": ");
         push_number(&mut out, value);
     }

@@ -1073,7 +1073,8 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
 #[test]
 fn worksheet_right_options_move_across_seeds_in_the_apps_order() {
     use backprop_lab::lesson::{Question, Section};
-    use backprop_lab::quiz::{Rng, option_order, seed_for};
+    use backprop_lab::quiz::{option_order, seed_for};
+    use backprop_lab::random::Rng;
     // (file, question number) -> the positions the first right option took.
     let mut positions: std::collections::BTreeMap<
         (String, usize),

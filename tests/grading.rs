@@ -1,9 +1,8 @@
 //! Quiz grading from the outside: formulas by equivalence, numbers by tolerance, and
 //! random parameters whose answers match an independent computation.
 
-use backprop_lab::quiz::{
-    AttemptError, Parameter, Rng, Verdict, draw_attempt, grade_formula, grade_number,
-};
+use backprop_lab::quiz::{AttemptError, Verdict, draw_attempt, grade_formula, grade_number};
+use backprop_lab::random::{Parameter, Rng};
 
 fn vars(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()

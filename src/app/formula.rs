@@ -6,7 +6,7 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2};
 
-use crate::math::{self, Atom, Row};
+use crate::tex::{self, Atom, Row};
 
 /// A laid-out piece: its size, where its baseline is (from its top), and what to draw,
 /// relative to its top-left corner.
@@ -71,7 +71,7 @@ impl Typesetter<'_> {
         if row.is_empty() {
             return Boxed::empty(size);
         }
-        let is_delimiter = |item: &math::Item| matches!(item.base, Atom::Delimiter(_));
+        let is_delimiter = |item: &tex::Item| matches!(item.base, Atom::Delimiter(_));
         let mut parts: Vec<Boxed> = row.iter().map(|item| self.item(item, size)).collect();
         let measured = || {
             parts
@@ -111,7 +111,7 @@ impl Typesetter<'_> {
         }
     }
 
-    fn item(&self, item: &math::Item, size: f32) -> Boxed {
+    fn item(&self, item: &tex::Item, size: f32) -> Boxed {
         let base = self.atom(&item.base, size);
         if item.sup.is_none() && item.sub.is_none() {
             return base;
@@ -221,7 +221,7 @@ impl Typesetter<'_> {
 /// Draws a formula at `font_size`; a formula that does not parse is shown as written,
 /// with the reason on hover (lesson files are checked, so this is for the playground).
 pub fn formula_ui(ui: &mut egui::Ui, source: &str, font_size: f32) -> egui::Response {
-    let row = match math::parse(source) {
+    let row = match tex::parse(source) {
         Ok(row) => row,
         Err(error) => {
             return ui

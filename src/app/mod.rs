@@ -546,7 +546,7 @@ pub fn prepare_app_storage(file: &std::path::Path) -> Vec<String> {
         Err(_) => return Vec::new(),
         Ok(m) if !m.is_file() => format!(
             "it is {}, not a regular file",
-            lesson::load::kind_of(m.file_type())
+            crate::files::kind_of(m.file_type())
         ),
         Ok(m) if m.len() > MAX_APP_STORAGE_BYTES => format!(
             "it has {} bytes, more than the {MAX_APP_STORAGE_BYTES} the app reads",

@@ -9,7 +9,7 @@ use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQue
 use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula, grade_number};
 use crate::quiz::params::{Attempt, draw_attempt};
-use crate::quiz::random::Rng;
+use crate::random::Rng;
 
 use super::format::number;
 use super::graph_view::GraphView;
@@ -223,7 +223,7 @@ impl QuestionView {
     }
 
     /// New numbers for the same question; the learner's text and verdict are cleared.
-    fn new_attempt(&mut self, script: &str, parameters: &[crate::quiz::params::Parameter]) {
+    fn new_attempt(&mut self, script: &str, parameters: &[crate::random::Parameter]) {
         let fresh = draw(script, parameters, &mut self.rng);
         match &mut self.kind {
             Kind::Numeric {
@@ -262,7 +262,7 @@ fn hidden_view() -> Box<GraphView> {
 
 fn draw(
     script: &str,
-    parameters: &[crate::quiz::params::Parameter],
+    parameters: &[crate::random::Parameter],
     rng: &mut Rng,
 ) -> Result<Attempt, String> {
     draw_attempt(script, parameters, rng).map_err(|e| format!("This question cannot run: {e}"))
@@ -270,7 +270,7 @@ fn draw(
 
 /// Text with this attempt's numbers in place of `{{value NAME}}` and `{{grad NAME}}`.
 fn fill(text: &str, attempt: &Attempt) -> String {
-    crate::quiz::worksheet::fill(text, attempt)
+    crate::lesson::worksheet::fill(text, attempt)
 }
 
 /// The text field and its Check button; grades on Check or Enter.

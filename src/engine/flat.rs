@@ -6,7 +6,7 @@
 //!
 //! [`Graph`]: super::Graph
 
-use super::graph::{GraphError, NodeId};
+use super::node::{GraphError, NodeId};
 use super::op::Op;
 use super::sweep::REQUIRES_GRAD;
 

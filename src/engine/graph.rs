@@ -7,14 +7,12 @@
 //! over contiguous memory with no recursion, whatever the depth.
 
 use petgraph::Direction;
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use super::flat::FlatTape;
+pub use super::node::{GraphError, NodeId};
 use super::op::Op;
-
-/// Identifies a node of a [`Graph`]; stays valid while other nodes are added.
-pub type NodeId = NodeIndex<u32>;
 
 /// Marks a node index absent from the tape.
 const NOT_ON_TAPE: u32 = u32::MAX;
@@ -108,27 +106,6 @@ pub struct Graph {
     output: Option<NodeId>,
     /// Scratch for incremental re-evaluation, kept to avoid allocating per edit.
     dirty: Vec<bool>,
-}
-
-/// Errors from editing a graph.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GraphError {
-    /// An operation received the wrong number of operands.
-    #[error("{op} takes {expected} operand(s), got {got}")]
-    Arity {
-        /// The operation's symbol.
-        op: &'static str,
-        /// How many it takes.
-        expected: usize,
-        /// How many it was given.
-        got: usize,
-    },
-    /// A node id does not belong to this graph.
-    #[error("no such node")]
-    NoSuchNode,
-    /// The node is not an input, so its value cannot be set.
-    #[error("node is not an input")]
-    NotAnInput,
 }
 
 impl Graph {

@@ -9,6 +9,7 @@ pub mod codegen;
 pub mod flat;
 pub mod graph;
 pub mod higher;
+pub mod node;
 pub mod op;
 pub mod script;
 mod second;
@@ -16,11 +17,12 @@ mod sweep;
 
 pub use check::{GradientCheck, check_gradient};
 pub use flat::FlatTape;
-pub use graph::{Graph, GraphError, Node, NodeId};
+pub use graph::{Graph, Node};
 pub use higher::{
     GradientGraph, build_gradient_graph, hessian, hessian_through_backward_graph,
     hessian_vector_product, hvp_through_backward_graph,
 };
+pub use node::{GraphError, NodeId};
 pub use op::Op;
 pub use script::{
     ParseError, Position, Program, parse, parse_expression, parse_flat, parse_flat_borrowing,

@@ -166,40 +166,17 @@ pub fn load_embedded() -> Vec<LessonFile> {
         .collect()
 }
 
-/// What a path names instead of a regular file, in words ("a FIFO", "a directory").
-pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_char_device() {
-            return "a character device";
-        }
-        if file_type.is_block_device() {
-            return "a block device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    if file_type.is_dir() {
-        "a directory"
-    } else if file_type.is_symlink() {
-        "a symbolic link"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// Reads one lesson file of a folder: only a regular file (a symbolic link to one is
 /// followed), checked before opening so a FIFO or a device never blocks, and at most
 /// [`MAX_LESSON_BYTES`].
 fn read_lesson_file(path: &Path) -> Result<String, (usize, usize, String)> {
     let at_start = |message: String| (1, 1, message);
-    let not_regular =
-        |t: std::fs::FileType| at_start(format!("it is {}, not a regular file", kind_of(t)));
+    let not_regular = |t: std::fs::FileType| {
+        at_start(format!(
+            "it is {}, not a regular file",
+            crate::files::kind_of(t)
+        ))
+    };
     let cannot = |e: std::io::Error| at_start(format!("cannot read the file: {e}"));
     let metadata = std::fs::metadata(path).map_err(cannot)?;
     if !metadata.is_file() {

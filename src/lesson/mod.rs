@@ -12,6 +12,7 @@ pub mod stepper;
 pub mod template;
 pub mod training;
 pub mod validate;
+pub mod worksheet;
 
 pub use error::LessonError;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};

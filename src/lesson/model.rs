@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::quiz::params::Parameter;
+pub use crate::random::Parameter;
 
 /// One lesson: a title and a list of sections shown top to bottom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

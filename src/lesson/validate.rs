@@ -70,7 +70,7 @@ impl Validator<'_> {
     /// Checks a `Formula` section.
     fn check_formula_section(&mut self, formula: &str) {
         let at = self.find_text(formula);
-        if let Err(error) = crate::math::parse(formula) {
+        if let Err(error) = crate::tex::parse(formula) {
             let (line, column) = line_column(formula, char_to_byte(formula, error.offset));
             self.error_inside(at, formula, line, column, error.message);
         }
@@ -396,7 +396,7 @@ impl Validator<'_> {
             let after = &rest[open + 1..];
             let Some(close) = after.find('$') else { break };
             let formula = &after[..close];
-            if let Err(error) = crate::math::parse(formula) {
+            if let Err(error) = crate::tex::parse(formula) {
                 let offset = consumed + open + 1 + char_to_byte(formula, error.offset);
                 let (line, column) = line_column(markdown, offset);
                 self.error_inside(at, markdown, line, column, error.message);
@@ -589,7 +589,7 @@ impl Validator<'_> {
         at: usize,
         prompt: &str,
         script: &str,
-        parameters: &[crate::quiz::params::Parameter],
+        parameters: &[crate::random::Parameter],
         answer: &str,
         tolerance: f64,
     ) {
@@ -661,7 +661,7 @@ impl Validator<'_> {
         &mut self,
         at: usize,
         script: &str,
-        parameters: &[crate::quiz::params::Parameter],
+        parameters: &[crate::random::Parameter],
         answer: &str,
         tolerance: Option<f64>,
     ) {
@@ -792,7 +792,7 @@ pub const RANDOM_DRAWS: usize = 200;
 /// The parameter values a question is checked with: every combination of stepped
 /// parameters when there are at most [`ALL_DRAWS`], else [`RANDOM_DRAWS`] draws made as
 /// the app makes them. No parameters: the script's own numbers, once.
-pub fn draws(parameters: &[crate::quiz::params::Parameter]) -> Vec<Vec<(String, f64)>> {
+pub fn draws(parameters: &[crate::random::Parameter]) -> Vec<Vec<(String, f64)>> {
     let stepped: Option<Vec<Vec<f64>>> = parameters
         .iter()
         .map(|p| p.stepped_values(ALL_DRAWS))
@@ -819,7 +819,7 @@ pub fn draws(parameters: &[crate::quiz::params::Parameter]) -> Vec<Vec<(String, 
             return all;
         }
     }
-    let mut rng = crate::quiz::random::Rng::new(1);
+    let mut rng = crate::random::Rng::new(1);
     (0..RANDOM_DRAWS)
         .map(|_| {
             parameters

@@ -142,7 +142,7 @@ fn read_regular(path: &Path) -> Result<Option<String>, Unreadable> {
         Err(error) => return Err(Unreadable::Io(error)),
     };
     if !metadata.is_file() {
-        return Err(Unreadable::Special(crate::lesson::load::kind_of(
+        return Err(Unreadable::Special(crate::files::kind_of(
             metadata.file_type(),
         )));
     }
@@ -152,7 +152,7 @@ fn read_regular(path: &Path) -> Result<Option<String>, Unreadable> {
     let file = std::fs::File::open(path).map_err(Unreadable::Io)?;
     let metadata = file.metadata().map_err(Unreadable::Io)?;
     if !metadata.is_file() {
-        return Err(Unreadable::Special(crate::lesson::load::kind_of(
+        return Err(Unreadable::Special(crate::files::kind_of(
             metadata.file_type(),
         )));
     }

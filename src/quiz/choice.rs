@@ -2,7 +2,7 @@
 //! attempt (so the right one is not always first), and grading that maps what was ticked
 //! on screen back to the author's options.
 
-use super::random::Rng;
+use crate::random::Rng;
 
 /// The order the options are shown in: `order[position]` is the index of the author's
 /// option shown at that position. `fixed` keeps the author's order. The app draws this

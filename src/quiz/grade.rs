@@ -3,7 +3,7 @@
 
 use crate::engine;
 
-use super::random::Rng;
+use crate::random::Rng;
 
 /// The outcome of checking an answer.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,14 +5,9 @@
 pub mod choice;
 pub mod grade;
 pub mod params;
-pub mod random;
 pub mod seed;
-pub mod worksheet;
 
 pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};
-pub use params::{
-    Attempt, AttemptError, Parameter, Quantity, attempt_with, draw_attempt, fixed_attempt,
-};
-pub use random::Rng;
+pub use params::{Attempt, AttemptError, Quantity, attempt_with, draw_attempt, fixed_attempt};
 pub use seed::seed_for;

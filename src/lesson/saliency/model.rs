@@ -262,7 +262,7 @@ impl Classifier {
 mod tests {
     use super::*;
     use crate::lesson::saliency::picture::Material;
-    use crate::quiz::Rng;
+    use crate::random::Rng;
 
     pub(crate) fn random_weights(hidden: usize, seed: u64) -> Weights {
         let mut rng = Rng::new(seed);

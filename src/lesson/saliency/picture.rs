@@ -3,7 +3,7 @@
 //! pictures. Each pixel remembers what it shows (its material), so the lesson can tell
 //! how much of the model's attention falls on the cow.
 
-use crate::quiz::Rng;
+use crate::random::Rng;
 
 /// Pixels per side.
 pub const SIDE: usize = 16;

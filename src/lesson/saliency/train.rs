@@ -3,7 +3,7 @@
 
 use super::model::{Classifier, ModelError, Neuron, Weights};
 use super::picture::{Example, INPUTS};
-use crate::quiz::Rng;
+use crate::random::Rng;
 
 /// How a model is trained.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,13 +5,11 @@
 use std::fmt::Write as _;
 
 use crate::format::number;
-use crate::lesson::template::{self, LiveKind};
-use crate::lesson::{Lesson, Question, Section};
+use crate::quiz::{Attempt, draw_attempt, option_order, seed_for};
+use crate::random::{Parameter, Rng};
 
-use super::choice::option_order;
-use super::params::{Attempt, Parameter, draw_attempt};
-use super::random::Rng;
-use super::seed::seed_for;
+use super::model::{Lesson, Question, Section};
+use super::template::{self, LiveKind};
 
 /// One lesson's questions as drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,9 +233,9 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
             out.push_str(", ");
         }
         out.push_str("{\"file\": ");
-        crate::format::push_json_string(&mut out, &lesson.file);
+        crate::json::push_json_string(&mut out, &lesson.file);
         out.push_str(", \"title\": ");
-        crate::format::push_json_string(&mut out, &lesson.title);
+        crate::json::push_json_string(&mut out, &lesson.title);
         out.push_str(", \"questions\": [");
         for (q, question) in lesson.questions.iter().enumerate() {
             if q > 0 {
@@ -246,14 +244,14 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
             match question {
                 SheetQuestion::Choice { prompt, options } => {
                     out.push_str("{\"kind\": \"choice\", \"prompt\": ");
-                    crate::format::push_json_string(&mut out, prompt);
+                    crate::json::push_json_string(&mut out, prompt);
                     out.push_str(", \"options\": [");
                     for (o, (text, correct)) in options.iter().enumerate() {
                         if o > 0 {
                             out.push_str(", ");
                         }
                         out.push_str("{\"text\": ");
-                        crate::format::push_json_string(&mut out, text);
+                        crate::json::push_json_string(&mut out, text);
                         if answers {
                             let _ = write!(out, ", \"correct\": {correct}");
                         }
@@ -269,7 +267,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                 } => {
                     let kind = if *predict { "predict" } else { "numeric" };
                     let _ = write!(out, "{{\"kind\": \"{kind}\", \"prompt\": ");
-                    crate::format::push_json_string(&mut out, prompt);
+                    crate::json::push_json_string(&mut out, prompt);
                     if answers {
                         out.push_str(", \"answer\": ");
                         push_json_number(&mut out, *answer);
@@ -280,10 +278,10 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                 }
                 SheetQuestion::Formula { prompt, reference } => {
                     out.push_str("{\"kind\": \"formula\", \"prompt\": ");
-                    crate::format::push_json_string(&mut out, prompt);
+                    crate::json::push_json_string(&mut out, prompt);
                     if answers {
                         out.push_str(", \"reference\": ");
-                        crate::format::push_json_string(&mut out, reference);
+                        crate::json::push_json_string(&mut out, reference);
                     }
                     out.push('}');
                 }
@@ -299,7 +297,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
 /// (never drawn: `check` rejects them) as `null`.
 fn push_json_number(out: &mut String, value: f64) {
     if value.is_finite() {
-        crate::format::push_shortest(out, value);
+        crate::json::push_shortest(out, value);
     } else {
         out.push_str("null");
     }
