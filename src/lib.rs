@@ -3,6 +3,8 @@
 //! `engine` computes and knows nothing of the UI; `app` draws it with egui; `cli` is the
 //! headless command line over the engine.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
