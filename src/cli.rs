@@ -458,38 +458,12 @@ fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliErr
     })
 }
 
-/// Where `--at` and `--v` look names up.
-trait NameLookup {
-    /// The input with this name, if it is one.
-    fn input_named(&self, name: &str) -> Option<NodeId>;
-    /// The node a name is bound to now, if any.
-    fn node_named(&self, name: &str) -> Option<NodeId>;
-}
-
-impl<G, N: AsRef<str>> NameLookup for Program<G, N> {
-    fn input_named(&self, name: &str) -> Option<NodeId> {
-        Program::input_named(self, name)
-    }
-    fn node_named(&self, name: &str) -> Option<NodeId> {
-        Program::node_named(self, name)
-    }
-}
-
-impl NameLookup for engine::script::GradProgram {
-    fn input_named(&self, name: &str) -> Option<NodeId> {
-        self.inputs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|&(_, id)| id)
-    }
-    fn node_named(&self, name: &str) -> Option<NodeId> {
-        self.names.node_named(name)
-    }
-}
-
 /// Every `--at NAME=VALUE` as the input it sets and its value, with the spec's error
 /// messages.
-fn at_values(args: &ScriptArgs, names: &impl NameLookup) -> Result<Vec<(NodeId, f64)>, CliError> {
+fn at_values<G, N: AsRef<str>>(
+    args: &ScriptArgs,
+    program: &Program<G, N>,
+) -> Result<Vec<(NodeId, f64)>, CliError> {
     let mut values = Vec::new();
     for arg in &args.at {
         let at_error = |why: String| CliError::At {
@@ -502,8 +476,8 @@ fn at_values(args: &ScriptArgs, names: &impl NameLookup) -> Result<Vec<(NodeId, 
         let Some(value) = engine::parse_number(value) else {
             return Err(at_error(format!("'{value}' is not a number")));
         };
-        let Some(id) = names.input_named(name) else {
-            return Err(at_error(not_an_input(names, name)));
+        let Some(id) = program.input_named(name) else {
+            return Err(at_error(not_an_input(program, name)));
         };
         values.push((id, value));
     }
@@ -524,8 +498,8 @@ fn apply_at<G, N: AsRef<str>>(
 }
 
 /// Why `name` is not an input: it names an inner node, or nothing at all.
-fn not_an_input(names: &impl NameLookup, name: &str) -> String {
-    if names.node_named(name).is_some() {
+fn not_an_input<G, N: AsRef<str>>(program: &Program<G, N>, name: &str) -> String {
+    if program.node_named(name).is_some() {
         format!("'{name}' is not an input")
     } else {
         format!("unknown input '{name}'")
@@ -569,11 +543,7 @@ fn parse_v<G, N: AsRef<str>>(
 
 /// The script as an editable graph, evaluated, `--at` applied (for `export`).
 fn load(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<Program, CliError> {
-    let source = read_source(args, stdin)?;
-    let mut program = engine::parse_without_evaluating(&source)?;
-    // The text is no longer needed: free it before the sweeps allocate their arrays.
-    drop(source);
-    program.graph.evaluate();
+    let mut program = engine::parse(&read_source(args, stdin)?)?;
     apply_at(args, &mut program, Graph::set_input)?;
     Ok(program)
 }
@@ -585,7 +555,7 @@ fn load_flat<'s>(
     args: &ScriptArgs,
     source: &'s str,
 ) -> Result<Program<FlatTape, &'s str>, CliError> {
-    let mut program = engine::parse_flat_borrowing(source)?;
+    let mut program = engine::parse_tape(source)?;
     apply_at(args, &mut program, FlatTape::set_input)?;
     Ok(program)
 }
@@ -728,29 +698,26 @@ fn write_grad<'n, G: Evaluated, I: Iterator<Item = (&'n str, NodeId)>>(
     out.finish()
 }
 
-/// `grad`: reads the program, parses it into the flat tape (its text given back, only
-/// the names kept), applies `--at`, runs both sweeps and writes the JSON to `out` (the
-/// outer error is the program's, the inner one the writer's). Public for the benchmark,
-/// which times exactly what `backprop-lab grad` does.
+/// `grad`: reads the program, parses it into the flat tape, applies `--at`, runs both
+/// sweeps and writes the JSON to `out` (the outer error is the program's, the inner one
+/// the writer's). Public for the benchmark, which times exactly what `backprop-lab grad`
+/// does.
 pub fn grad_to(
     args: &ScriptArgs,
     stdin: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<std::io::Result<()>, CliError> {
     let source = read_source(args, stdin)?;
-    let mut program = engine::script::parse_flat_for_grad(source, !args.at.is_empty())?;
-    for (id, value) in at_values(args, &program)? {
-        // `at_values` found an input: setting it cannot fail.
-        let _ = program.graph.set_input(id, value);
-    }
+    let mut program = load_flat(args, &source)?;
+    // Only `--at` reads the inputs: give their list back before the sweeps allocate.
     program.inputs = Vec::new();
     program.graph.evaluate();
     Ok(write_grad(
         &program.graph,
-        &program.output_name,
+        program.output_name,
         program.output,
         // Every name was read by the parser as `[A-Za-z_][A-Za-z0-9_]*`.
-        (|| program.names.iter(), true),
+        (|| program.bindings.iter().copied(), true),
         out,
     ))
 }

@@ -6,6 +6,8 @@
 //! UI; `app` draws everything with egui; `cli` is the headless command line. `files`,
 //! `format`, `json`, `random` and `tex` are small leaves any layer may use.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -1,6 +1,8 @@
 //! `backprop-lab`: the app, or a headless command (`grad`, `hessian`, `hvp`, `check`). In a
 //! browser (wasm32) the same binary starts the app on the page's canvas.
 
+#![forbid(unsafe_code)]
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use backprop_lab::app::LessonSource;

@@ -7,7 +7,7 @@
 use backprop_lab::cli::grad_json;
 use backprop_lab::engine::{
     Graph, NodeId, check_gradient, hessian, hessian_through_backward_graph, hessian_vector_product,
-    hvp_through_backward_graph, parse, parse_flat,
+    hvp_through_backward_graph, parse, parse_tape,
 };
 use proptest::prelude::*;
 
@@ -210,7 +210,7 @@ proptest! {
         let old = hessian_through_backward_graph(&program.graph, &inputs).expect("output");
         let new = hessian(&program.graph, &inputs).expect("output");
         // The command line's path: the flat tape, parsed again.
-        let mut flat = parse_flat(&source).expect("parses");
+        let mut flat = parse_tape(&source).expect("parses");
         let flat_inputs: Vec<NodeId> = flat.inputs.iter().map(|&(_, id)| id).collect();
         let from_flat = flat.graph.hessian(&flat_inputs).expect("output");
         let scale = old.iter().flatten().fold(1.0f64, |m, x| m.max(x.abs()));
@@ -266,7 +266,7 @@ proptest! {
 /// The command line's flat path must say exactly what the graph path says: the same
 /// error, or the same JSON to the last bit.
 fn flat_agrees(text: &str) -> Result<(), TestCaseError> {
-    match (parse(text), parse_flat(text)) {
+    match (parse(text), parse_tape(text)) {
         (Ok(graph), Ok(mut flat)) => {
             flat.graph.evaluate();
             prop_assert_eq!(grad_json(&graph), grad_json(&flat), "{}", text);

@@ -296,7 +296,7 @@ mod tests {
     fn agrees_with_the_graph_bit_for_bit() {
         let source = "x = 0.3\nw = -1.2\nc = (2)\nh = tanh(x*w) + x^c\nk = max(h, x) / (1 + w*w)\nz = 0 * log(x - 1)\ny = k * h + relu(w) + z";
         let graph_program = parse(source).expect("parses");
-        let flat_program = super::super::script::parse_flat(source).expect("parses");
+        let flat_program = super::super::script::parse_tape(source).expect("parses");
         let mut tape = flat_program.graph;
         tape.evaluate();
         for (name, id) in &graph_program.bindings {

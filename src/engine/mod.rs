@@ -25,6 +25,5 @@ pub use higher::{
 pub use node::{GraphError, NodeId};
 pub use op::Op;
 pub use script::{
-    ParseError, Position, Program, parse, parse_expression, parse_flat, parse_flat_borrowing,
-    parse_number, parse_without_evaluating,
+    ParseError, Position, Program, parse, parse_expression, parse_number, parse_tape,
 };

@@ -1,8 +1,9 @@
 //! The graph script language (`shared/spec/graph-script.md`): text to [`Program`].
 //!
-//! A hand-written lexer ([`lexer`]) and precedence-climbing parser ([`parser`]) that
-//! build graph nodes directly, into the editable [`Graph`] or the flat tape the command
-//! line's `grad` uses. Errors name a line and a column.
+//! One hand-written lexer ([`lexer`]) and one precedence-climbing parser ([`parser`]),
+//! which builds graph nodes directly: into the editable [`Graph`] ([`parse`], for the app)
+//! or into a [`FlatTape`] ([`parse_tape`], for the command line). Names are found
+//! through a hash map ([`scope`]). Errors name a line and a column.
 
 mod lexer;
 mod parser;
@@ -42,9 +43,9 @@ pub struct ParseError {
 }
 
 /// A parsed graph script: the graph, its named nodes, its inputs and its output. The
-/// graph is a [`Graph`] (the app's editable graph), or a [`FlatTape`] for one-shot work
-/// on very large programs ([`parse_flat`]). Names are owned `String`s, or `&str` borrowed
-/// from the source ([`parse_flat_borrowing`]: no allocation per name).
+/// graph is a [`Graph`] with owned names ([`parse`]), or a [`FlatTape`] with names
+/// borrowed from the source ([`parse_tape`]: no allocation per name, for programs of
+/// millions of statements).
 #[derive(Debug, Clone)]
 pub struct Program<G = Graph, N = String> {
     /// The graph (a [`Graph`] from [`parse`] is evaluated once: values and gradients are
@@ -94,114 +95,22 @@ impl<G, N: AsRef<str>> Program<G, N> {
     }
 }
 
-/// Parses a graph script and evaluates it once.
+/// Parses a graph script into the editable [`Graph`] and evaluates it once: values and
+/// gradients are ready.
 pub fn parse(source: &str) -> Result<Program, ParseError> {
-    let mut program = parse_without_evaluating(source)?;
+    let mut program = Parser::<Graph>::new(source)
+        .program()
+        .map_err(|e| *e)?
+        .into_owned();
     program.graph.evaluate();
     Ok(program)
 }
 
-/// Parses a graph script without running it: the caller evaluates (`program.graph.evaluate()`,
-/// or a first `set_input`). Lets a caller free the source text before the sweeps allocate.
-pub fn parse_without_evaluating(source: &str) -> Result<Program, ParseError> {
-    Ok(Parser::new(source).program().map_err(|e| *e)?.into_owned())
-}
-
-/// Parses a graph script into flat arrays only (no petgraph records, no names on nodes),
-/// not yet evaluated: the command line's `grad` on programs of millions of nodes.
-pub fn parse_flat(source: &str) -> Result<Program<FlatTape>, ParseError> {
-    Ok(parse_flat_borrowing(source)?.into_owned())
-}
-
-/// [`parse_flat`] with names borrowed from the source: no allocation per name, for the
-/// command line's `grad`, which writes its answer while the source is still at hand.
-pub fn parse_flat_borrowing(source: &str) -> Result<Program<FlatTape, &str>, ParseError> {
+/// Parses a graph script into a [`FlatTape`] (flat arrays: no petgraph records, no names
+/// on nodes), not yet evaluated, with names borrowed from the source: the command line's
+/// `grad`, `hessian` and `hvp` on programs of millions of statements.
+pub fn parse_tape(source: &str) -> Result<Program<FlatTape, &str>, ParseError> {
     Parser::new(source).program().map_err(|e| *e)
-}
-
-/// A program parsed for the command line's `grad`: the flat tape, and its names kept
-/// compactly so that the source text can be given back before the sweeps allocate.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) struct GradProgram {
-    pub(crate) graph: FlatTape,
-    pub(crate) output: NodeId,
-    pub(crate) output_name: String,
-    /// The inputs in order of declaration, only when asked for (`--at`).
-    pub(crate) inputs: Vec<(String, NodeId)>,
-    pub(crate) names: NameList,
-}
-
-/// Every name with its newest node, in order of first assignment: the names side by side
-/// in one string, each with its byte range and node (12 bytes a name).
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) struct NameList {
-    text: String,
-    bindings: Vec<scope::Binding>,
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl NameList {
-    /// Each name with its node, in order of first assignment.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, NodeId)> {
-        self.bindings.iter().map(|b| {
-            let (start, len) = (b.start as usize, b.len as usize);
-            (
-                self.text.get(start..start + len).unwrap_or_default(),
-                b.node,
-            )
-        })
-    }
-
-    /// The node a name is bound to now, if any.
-    pub(crate) fn node_named(&self, name: &str) -> Option<NodeId> {
-        self.iter().find(|&(n, _)| n == name).map(|(_, id)| id)
-    }
-}
-
-/// Parses a script for `grad`, taking its text: once parsed, the names are moved to the
-/// front of the text's own buffer and the rest is given back, so no second copy of the
-/// names is ever made. With `keep_inputs` false the program's `inputs` stay empty
-/// (nothing reads them when no `--at` is given; a program of a million weights saves
-/// 24 MB). Only the command line, which the web build leaves out, calls it.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn parse_flat_for_grad(
-    source: String,
-    keep_inputs: bool,
-) -> Result<GradProgram, ParseError> {
-    let mut parser = Parser::new(&source);
-    parser.keep_inputs = keep_inputs;
-    let parsed = parser.parse_program().map_err(|e| *e)?;
-    let output_name = parsed.output_name.to_string();
-    let inputs = parsed
-        .inputs
-        .iter()
-        .map(|&(name, id)| (name.to_string(), id))
-        .collect();
-    let (graph, output, mut bindings) = (parsed.graph, parsed.output, parsed.bindings);
-    // Bindings are in order of first assignment, and each keeps the place of its first
-    // assignment, after every earlier binding's: the names packed from the front never
-    // overtake the text still to be read.
-    let mut text = source.into_bytes();
-    let mut packed = 0usize;
-    for binding in &mut bindings {
-        let (start, len) = (binding.start as usize, binding.len as usize);
-        text.copy_within(start..start + len, packed);
-        // `packed` never passes `start`, an offset of a text under 4 GiB.
-        binding.start = packed as u32;
-        packed += len;
-    }
-    text.truncate(packed);
-    text.shrink_to_fit();
-    bindings.shrink_to_fit();
-    // Names are ASCII identifiers, so the packed text is UTF-8.
-    let text = String::from_utf8(text).unwrap_or_default();
-    Ok(GradProgram {
-        graph,
-        output,
-        output_name,
-        inputs,
-        names: NameList { text, bindings },
-    })
 }
 
 /// What the parser builds into: the editable [`Graph`] or a [`FlatTape`].
@@ -261,18 +170,20 @@ pub fn parse_expression(
 ) -> Result<(Graph, NodeId, Vec<NodeId>), ParseError> {
     let mut parser: Parser<'_, Graph> = Parser::new(source);
     let mut ids = Vec::new();
-    parser.function_named_variables = variables
-        .iter()
-        .any(|(name, _)| Op::from_function_name(name).is_some());
     for &(name, value) in variables {
         let id = parser.graph.add_input(value);
         parser.graph.add_name(id, name);
-        parser.bind_external(name, id);
+        // A variable named like a function cannot be used (its name calls the function,
+        // or is refused as a function not called), so it stays out of the scope: a name
+        // found there is always a variable.
+        if Op::from_function_name(name).is_none() {
+            parser.bind_external(name, id);
+        }
         ids.push(id);
     }
     let first = parser.peek();
     if matches!(first.kind, Tok::End | Tok::Newline | Tok::Semi) {
-        return Err(Lexer::new(source).error(first.offset(), "expected an expression"));
+        return Err(Lexer::new(source).error(first.start, "expected an expression"));
     }
     let result = parser.expression().map_err(|e| *e)?;
     let next = parser.peek();
@@ -300,14 +211,10 @@ pub fn parse_number(text: &str) -> Option<f64> {
     };
     let mut lexer = Lexer::new(digits);
     let token = lexer.next_token();
-    let scanned = lexer.number;
-    if token.kind != Tok::Number || lexer.next_token().kind != Tok::End {
-        return None;
+    match (token.kind, lexer.next_token().kind) {
+        (Tok::Number(value), Tok::End) => Some(sign * value),
+        _ => None,
     }
-    lexer
-        .number_value(token, scanned)
-        .ok()
-        .map(|value| sign * value)
 }
 
 #[cfg(test)]
@@ -349,28 +256,25 @@ mod tests {
     }
 
     #[test]
-    fn grad_keeps_every_name_packed_in_order() {
+    fn the_tape_has_the_graphs_names_and_inputs() {
         let source = "x = 2\n# a comment\nlong_name = x * 3\nx2 = long_name\nlong_name = x2 + 1\nz = long_name";
-        let reference = parse(source).expect("parses");
-        let program = parse_flat_for_grad(source.to_string(), true).expect("parses");
-        let names: Vec<(&str, NodeId)> = program.names.iter().collect();
-        let expected: Vec<(&str, NodeId)> = reference
+        let graph = parse(source).expect("parses");
+        let tape = parse_tape(source).expect("parses");
+        let names: Vec<(&str, NodeId)> = tape.bindings.clone();
+        let expected: Vec<(&str, NodeId)> = graph
             .bindings
             .iter()
             .map(|(n, id)| (n.as_str(), *id))
             .collect();
         assert_eq!(names, expected);
-        assert_eq!(program.names.node_named("x2"), reference.node_named("x2"));
-        assert_eq!(program.names.node_named("nobody"), None);
-        assert_eq!(program.output_name, "z");
-        assert_eq!(program.inputs, [("x".to_string(), reference.inputs[0].1)]);
-        let without_inputs = parse_flat_for_grad(source.to_string(), false).expect("parses");
-        assert!(without_inputs.inputs.is_empty());
+        assert_eq!(tape.node_named("x2"), graph.node_named("x2"));
+        assert_eq!(tape.node_named("nobody"), None);
+        assert_eq!(tape.output_name, "z");
+        assert_eq!(tape.inputs, [("x", graph.inputs[0].1)]);
     }
 
     #[test]
-    fn names_and_inputs_survive_the_table_growing() {
-        // 1,000 inputs and 1,000 inner names grow the name table from 64 slots to 4,096.
+    fn many_names_and_inputs() {
         let mut source = String::new();
         for i in 0..1000 {
             source.push_str(&format!("x{i} = {i}\nh{i} = x{i} * 2\n"));
@@ -484,5 +388,19 @@ mod tests {
         assert_eq!(g.value(out), 36.0);
         assert!(parse_expression("18x", &[("x", 1.0)]).is_err());
         assert!(parse_expression("", &[("x", 1.0)]).is_err());
+        // A variable named like a function: the name still means the function.
+        let variables = [("exp", 1.0), ("x", 0.0)];
+        let (g, out, _) = parse_expression("exp(x)", &variables).expect("ok");
+        assert_eq!(g.value(out), 1.0);
+        assert_eq!(
+            parse_expression("exp + x", &variables)
+                .map(|_| ())
+                .expect_err("refused")
+                .to_string(),
+            "1:1: 'exp' is a function: call it as exp(...)"
+        );
+        // A variable given twice: the later one.
+        let (g, out, _) = parse_expression("x", &[("x", 1.0), ("x", 2.0)]).expect("ok");
+        assert_eq!(g.value(out), 2.0);
     }
 }
