@@ -1,5 +1,5 @@
 //! The headless command line: `grad`, `hessian` and `hvp` (see
-//! `shared/spec/graph-script.md`), `check` for lesson files and `export` for pictures.
+//! `docs/graph-script.md`), `check` for lesson files and `export` for pictures.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;

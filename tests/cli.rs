@@ -1,4 +1,4 @@
-//! The command line against `shared/spec/graph-script.md`, rule by rule: `grad` and
+//! The command line against `docs/graph-script.md`, rule by rule: `grad` and
 //! `hessian` from a file, `-` or standard input; the JSON they print; `--at`; the
 //! derivative conventions; and every kind of error (one line, exit status 2, empty stdout).
 

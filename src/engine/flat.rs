@@ -8,6 +8,7 @@
 
 use super::node::{GraphError, NodeId};
 use super::op::Op;
+use super::second_order::forward_over_reverse as second;
 use super::sweep::REQUIRES_GRAD;
 
 /// Operations, operands and leaf values in program order, with the last evaluation's
@@ -249,21 +250,21 @@ impl FlatTape {
 
     /// The forward pass, then the first-order sweep that every H·v sweep starts from
     /// (`None` without an output).
-    fn second_order(&mut self) -> Option<super::second::SecondOrder<'_>> {
+    fn second_order(&mut self) -> Option<second::SecondOrder<'_>> {
         let out = self.output.map(|o| o as usize)?;
         self.forward();
-        super::second::SecondOrder::new(&self.ops, &self.args, &self.values, &self.flags, out)
+        second::SecondOrder::new(&self.ops, &self.args, &self.values, &self.flags, out)
     }
 
     /// The Hessian of the output with respect to `inputs` by forward-over-reverse (one
-    /// H·e_j per input, see [`super::second`]): `H[i][j]` is d/d(inputs\[j\]) of
+    /// H·e_j per input, see [`second`]): `H[i][j]` is d/d(inputs\[j\]) of
     /// d(output)/d(inputs\[i\]). Runs the forward pass first; `None` without an output, or
     /// when the tape holds the internal operations only a backward graph contains (their
-    /// second derivatives are not written in [`super::second`]).
+    /// second derivatives are not written in [`second`]).
     pub fn hessian(&mut self, inputs: &[NodeId]) -> Option<Vec<Vec<f64>>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;
-        Some(super::second::hessian(&second, &positions))
+        Some(second::hessian(&second, &positions))
     }
 
     /// The Hessian-vector product H·v with respect to `inputs` (one weight of `v` per
@@ -271,9 +272,7 @@ impl FlatTape {
     pub fn hessian_vector_product(&mut self, inputs: &[NodeId], v: &[f64]) -> Option<Vec<f64>> {
         let positions: Vec<usize> = inputs.iter().map(|id| id.index()).collect();
         let second = self.second_order()?;
-        Some(super::second::hessian_vector_product(
-            &second, &positions, v,
-        ))
+        Some(second::hessian_vector_product(&second, &positions, v))
     }
 
     /// A node's value from the last evaluation (NaN for an operation before it).

@@ -1,4 +1,4 @@
-//! The graph script language (`shared/spec/graph-script.md`): text to [`Program`].
+//! The graph script language (`docs/graph-script.md`): text to [`Program`].
 //!
 //! One hand-written lexer ([`lexer`]) and one precedence-climbing parser ([`parser`]),
 //! which builds graph nodes directly: into the editable [`Graph`] ([`parse`], for the app)

@@ -1,6 +1,6 @@
 //! Second order at first-order prices: forward-over-reverse on the flat arrays.
 //!
-//! One reverse sweep gives the gradient `g` (the same arithmetic as [`super::sweep`]) and
+//! One reverse sweep gives the gradient `g` (the same arithmetic as the first-order sweep) and
 //! keeps every node's local derivatives. Then, for a direction `v` over the inputs, a
 //! forward sweep carries tangents `ṫ` (how each value moves along `v`), and a reverse sweep
 //! carries the tangent of the gradient: `ġ[operand] += ġ[node]·local + g[node]·local̇`.
@@ -9,17 +9,17 @@
 //! few arrays the size of the tape.
 //!
 //! The rules are those of differentiating the backward pass itself (backprop through
-//! backprop, [`super::higher`]): a term whose operand does not depend on an input is
+//! backprop, [`super::backward_graph`]): a term whose operand does not depend on an input is
 //! skipped, not multiplied by zero, so a constant exponent's `ln` of a negative base
 //! (NaN) never reaches the answer; piecewise-linear operations have zero second
 //! derivatives.
 
-use super::op::Op;
-use super::sweep::{ON_PATH, REQUIRES_GRAD};
+use crate::engine::op::{Op, Tangents};
+use crate::engine::sweep::{self, ON_PATH, REQUIRES_GRAD};
 
 /// A tape's arrays, borrowed, with the gradient of its output and each node's local
 /// derivatives: what every H·v sweep reads.
-pub(super) struct SecondOrder<'t> {
+pub(in crate::engine) struct SecondOrder<'t> {
     ops: &'t [Op],
     args: &'t [[u32; 2]],
     values: &'t [f64],
@@ -39,7 +39,7 @@ impl<'t> SecondOrder<'t> {
     /// The first-order sweep from `out`, or `None` when the tape holds an operation whose
     /// second derivatives are not written here (the internal operations that only a
     /// backward graph contains) or `out` is not on the tape.
-    pub(super) fn new(
+    pub(in crate::engine) fn new(
         ops: &'t [Op],
         args: &'t [[u32; 2]],
         values: &'t [f64],
@@ -53,7 +53,7 @@ impl<'t> SecondOrder<'t> {
         if ops[..=out].iter().any(|op| op.is_internal()) {
             return None;
         }
-        let on_path = super::sweep::path_of(ops, args, out);
+        let on_path = sweep::path_of(ops, args, out);
         let active: Vec<bool> = on_path
             .iter()
             .zip(flags)
@@ -105,7 +105,7 @@ impl<'t> SecondOrder<'t> {
 
     /// H·v: `direction` gives the tangent of each input (by tape position); the answer is
     /// the tangent of every node's gradient, by tape position (read it at the inputs).
-    pub(super) fn hvp(&self, direction: &[(usize, f64)]) -> Vec<f64> {
+    pub(in crate::engine) fn hvp(&self, direction: &[(usize, f64)]) -> Vec<f64> {
         let n = self.ops.len();
         let out = self.out;
         // Forward: how each value moves along the direction.
@@ -166,68 +166,27 @@ impl<'t> SecondOrder<'t> {
     }
 
     /// How the local derivatives of the node at `pos` move along the direction, given
-    /// the tangents of its operands; `None` where a local derivative is a constant or
-    /// depends on no operand that varies (nothing to differentiate).
+    /// the tangents of its operands (each operation's rule, see [`Op::local_tangents`]).
     fn local_tangents(&self, pos: usize, tangent: &[f64]) -> [Option<f64>; 2] {
         let op = self.ops[pos];
         let [ia, ib] = self.args[pos];
         let (ia, ib) = (ia as usize, ib as usize);
-        let (a, b, out) = (self.values[ia], self.values[ib], self.values[pos]);
-        let (va, vb) = (self.varies[ia], self.varies[ib] && op.arity() == 2);
-        // c·ṫa and c·ṫb, or nothing when the operand does not vary.
-        let ta = |c: f64| va.then(|| c * tangent[ia]);
-        let tb = |c: f64| vb.then(|| c * tangent[ib]);
-        let sum = |x: Option<f64>, y: Option<f64>| match (x, y) {
-            (Some(x), Some(y)) => Some(x + y),
-            (x, None) => x,
-            (None, y) => y,
-        };
-        let needs_b = op.arity() == 2 && self.flags[ib] & REQUIRES_GRAD != 0;
-        use Op::*;
-        match op {
-            // Constant local derivatives (1, -1, 0): no tangent.
-            Input | Const | Add | Sub | Neg | Round | RoundSte => [None, None],
-            // Piecewise constant ones (a step, a sign): zero slope, but a slope.
-            Relu | Abs | Step | Sign => [ta(0.0), None],
-            Max | Min | TieStep => [sum(ta(0.0), tb(0.0)), sum(ta(0.0), tb(0.0))],
-            Mul => [tb(1.0), ta(1.0)],
-            Div => {
-                let bb = b * b;
-                let da = tb(-1.0 / bb);
-                let db = if needs_b {
-                    sum(ta(-1.0 / bb), tb(2.0 * a / (bb * b)))
-                } else {
-                    None
-                };
-                [da, db]
-            }
-            Pow => {
-                let [daa, dab] = PowGradBase.local_derivatives(a, b, f64::NAN);
-                let da = sum(ta(daa), tb(dab));
-                let db = if needs_b {
-                    let [dba, dbb] = PowGradExp.local_derivatives(a, b, f64::NAN);
-                    sum(ta(dba), tb(dbb))
-                } else {
-                    None
-                };
-                [da, db]
-            }
-            Exp => [ta(out), None],
-            Log => [ta(-1.0 / (a * a)), None],
-            Sqrt => [ta(-0.5 / (out * out) * (0.5 / out)), None],
-            Tanh => [ta(-2.0 * out * (1.0 - out * out)), None],
-            Sigmoid => [ta((1.0 - 2.0 * out) * (out * (1.0 - out))), None],
-            Sin | Cos => [ta(-out), None],
-            // Not reached: `new` refuses tapes holding them.
-            PowGradBase | PowGradExp => [Some(f64::NAN), Some(f64::NAN)],
-        }
+        let binary = op.arity() == 2;
+        op.local_tangents(&Tangents {
+            a: self.values[ia],
+            b: self.values[ib],
+            out: self.values[pos],
+            ta: self.varies[ia].then(|| tangent[ia]),
+            tb: (self.varies[ib] && binary).then(|| tangent[ib]),
+            needs_b: binary && self.flags[ib] & REQUIRES_GRAD != 0,
+        })
     }
 }
 
 /// The Hessian with respect to the inputs at tape positions `inputs`: column `j` is H·e_j,
 /// so `H[i][j]` is d/d(inputs[j]) of d(output)/d(inputs[i]), the entry backprop through
 /// backprop computes.
-pub(super) fn hessian(second: &SecondOrder<'_>, inputs: &[usize]) -> Vec<Vec<f64>> {
+pub(in crate::engine) fn hessian(second: &SecondOrder<'_>, inputs: &[usize]) -> Vec<Vec<f64>> {
     let k = inputs.len();
     let mut rows = vec![vec![0.0; k]; k];
     for (j, &xj) in inputs.iter().enumerate() {
@@ -241,7 +200,7 @@ pub(super) fn hessian(second: &SecondOrder<'_>, inputs: &[usize]) -> Vec<Vec<f64
 
 /// H·v with respect to the inputs at tape positions `inputs`, `v` giving one weight per
 /// input (missing weights are 0).
-pub(super) fn hessian_vector_product(
+pub(in crate::engine) fn hessian_vector_product(
     second: &SecondOrder<'_>,
     inputs: &[usize],
     v: &[f64],
