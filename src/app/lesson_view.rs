@@ -19,7 +19,7 @@ use super::quiz_view::QuizView;
 use super::reveal_view::RevealView;
 use super::saliency_view::SaliencyView;
 use super::second_order_view::SecondOrderView;
-use super::section::{LessonInfo, PageContext, Placement, Scores, SectionWidget};
+use super::section::{LessonEvent, LessonInfo, PageContext, Placement, Scores, SectionWidget};
 use super::stepper_view::StepperView;
 use super::style::{self, READING_WIDTH};
 use super::text_view::TextView;
