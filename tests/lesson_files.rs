@@ -1,6 +1,7 @@
 //! `backprop-lab check`: the built-in lessons pass, and broken lesson files are reported
 //! with their file, line and column.
 
+use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
 use backprop_lab::lesson::Section;
@@ -204,28 +205,106 @@ fn the_example_in_the_format_guide_passes_check() {
     let file = backprop_lab::lesson::load_text("example.ron", example);
     let lesson = file.lesson.expect("the example is valid");
     assert_eq!(lesson.question_count(), 4);
-    let kinds: std::collections::BTreeSet<&str> = lesson
-        .sections
-        .iter()
-        .map(|s| match s {
-            Section::Text(_) => "text",
-            Section::Formula(_) => "formula",
-            Section::Graph(_) => "graph",
-            Section::Plot(_) => "plot",
-            Section::Layers(_) => "layers",
-            Section::Backward(_) => "backward",
-            Section::Training(_) => "training",
-            Section::Cards(_) => "cards",
-            Section::ConceptMap(_) => "concept map",
-            Section::Code(_) => "code",
-            Section::Checkpoint(_) => "checkpoint",
-            Section::SecondOrder(_) => "second order",
-            Section::Saliency(_) => "saliency",
-            Section::Reveal(_) => "reveal",
-            Section::Quiz(_) => "quiz",
-        })
-        .collect();
-    assert_eq!(kinds.len(), 7, "every section kind is shown: {kinds:?}");
+    let kinds: BTreeSet<&str> = lesson.sections.iter().map(kind).collect();
+    let shown = BTreeSet::from([
+        "Formula", "Graph", "Layers", "Plot", "Quiz", "Reveal", "Text",
+    ]);
+    assert_eq!(kinds, shown, "the guide's example shows these kinds");
+}
+
+/// A section's kind, as lesson files write it. No catch-all arm: a new kind of section
+/// does not compile until it is named here.
+fn kind(section: &Section) -> &'static str {
+    match section {
+        Section::Text(_) => "Text",
+        Section::Formula(_) => "Formula",
+        Section::Graph(_) => "Graph",
+        Section::Plot(_) => "Plot",
+        Section::Layers(_) => "Layers",
+        Section::Reveal(_) => "Reveal",
+        Section::Backward(_) => "Backward",
+        Section::Training(_) => "Training",
+        Section::Cards(_) => "Cards",
+        Section::Code(_) => "Code",
+        Section::Checkpoint(_) => "Checkpoint",
+        Section::SecondOrder(_) => "SecondOrder",
+        Section::ConceptMap(_) => "ConceptMap",
+        Section::Saliency(_) => "Saliency",
+        Section::Quiz(_) => "Quiz",
+    }
+}
+
+/// Kinds of section deliberately absent from the shipped lessons (none today). Every
+/// other kind must be used by a shipped lesson, so the UI tests, which open every lesson,
+/// draw it.
+const NOT_IN_SHIPPED_LESSONS: &[&str] = &[];
+
+/// Every variant of `Section`, by name, as serde's derive lists them: a deserializer that
+/// records the variant list it is offered, then stops.
+fn section_variants() -> &'static [&'static str] {
+    use serde::de::{Deserialize, Visitor};
+
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    struct Names<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Names<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = variants;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct identifier ignored_any
+        }
+    }
+
+    let mut variants: &'static [&'static str] = &[];
+    let _ = Section::deserialize(Names(&mut variants));
+    variants
+}
+
+#[test]
+fn every_section_kind_is_named_and_used_by_a_shipped_lesson() {
+    let variants = section_variants();
+    assert!(variants.len() > 1, "serde lists the variants: {variants:?}");
+    let mut shipped = BTreeSet::new();
+    for file in backprop_lab::lesson::load_embedded() {
+        let lesson = file.lesson.expect("the shipped lessons load");
+        shipped.extend(lesson.sections.iter().map(kind));
+    }
+    for name in &shipped {
+        assert!(variants.contains(name), "kind() names a variant: {name}");
+    }
+    for variant in variants {
+        let listed = NOT_IN_SHIPPED_LESSONS.contains(variant);
+        assert!(
+            shipped.contains(variant) != listed,
+            "{variant}: every kind of section is used by a shipped lesson, or listed in \
+             NOT_IN_SHIPPED_LESSONS (and only then)"
+        );
+    }
 }
 
 /// The 1-based line and column of the first character after `marker` (a unique string).

@@ -3,9 +3,9 @@
 //! One small snapshot per lesson page (rendered on the CPU).
 
 use backprop_lab::app::format::number;
-use backprop_lab::app::graph_view::node_description;
 use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
+use backprop_lab::diagram::explain::node_description;
 use backprop_lab::lesson::{self, GraphSection, LiveGraph, Section};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -120,11 +120,11 @@ fn typing_an_input_moves_the_gradients_to_the_engines_numbers() {
         let mut expected = LiveGraph::new(section).expect("lessons are checked");
         let before_description = {
             let id = expected.node(&input.name).expect("input exists");
-            node_description(&expected.program.graph, id)
+            node_description(&mut expected.program.graph, id)
         };
         assert!(expected.set(&input.name, new_value));
         let id = expected.node(&input.name).expect("input exists");
-        let after_description = node_description(&expected.program.graph, id);
+        let after_description = node_description(&mut expected.program.graph, id);
         let gradient = number(expected.program.graph.grad(id));
 
         harness

@@ -6,7 +6,8 @@ use egui_commonmark::CommonMarkCache;
 
 use crate::lesson::{Card, CardsSection};
 
-use super::lesson_view::markdown_ui;
+use super::markdown::markdown_ui;
+use super::section::{LessonEvent, PageContext, Placement, SectionWidget};
 use super::style;
 
 /// The deck's state.
@@ -38,9 +39,12 @@ fn card_frame(ui: &egui::Ui) -> egui::Frame {
 }
 
 impl CardsView {
-    /// A deck at its first card; `first` numbers its cards within the lesson.
-    pub fn new(section: &CardsSection, first: u32) -> Self {
+    /// A deck at its first card; its cards are numbered within the lesson from
+    /// `place.cards_before`, which moves past them.
+    pub fn new(section: &CardsSection, place: &mut Placement<'_>) -> Self {
         let n = section.cards.len();
+        let first = place.cards_before;
+        place.cards_before = first.saturating_add(u32::try_from(n).unwrap_or(0));
         Self {
             section: section.clone(),
             first,
@@ -92,7 +96,7 @@ impl CardsView {
                 self.turning_card_ui(ui, turn);
             } else {
                 let response = card_frame(ui).show(ui, |ui| {
-                    ui.set_width(ui.available_width().min(super::style::READING_WIDTH));
+                    ui.set_width(ui.available_width().min(style::READING_WIDTH));
                     ui.set_min_height(140.0);
                     match card {
                         Card::Flash { question, answer } => {
@@ -207,5 +211,14 @@ impl CardsView {
             visuals.widgets.noninteractive.bg_stroke,
             egui::StrokeKind::Inside,
         );
+    }
+}
+
+impl SectionWidget for CardsView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
+        let answered = ui.push_id(id, |ui| Self::ui(self, ui, page.markdown)).inner;
+        if let Some((card, right)) = answered {
+            page.events.push(LessonEvent::Card { card, right });
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::lesson::CheckpointSection;
 use crate::lesson::layers;
 
 use super::plots::{self, KeyEntry};
+use super::section::{PageContext, SectionWidget};
 use super::style;
 
 /// One measured point: k, values held at the peak, operations recomputed.
@@ -187,5 +188,15 @@ impl CheckpointView {
                 style::caption(ui, caption);
             }
         });
+    }
+}
+
+impl SectionWidget for CheckpointView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
     }
 }

@@ -5,17 +5,36 @@ use egui::{Align2, FontId, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use crate::lesson::ConceptMapSection;
 
+use super::section::{LessonEvent, LessonInfo, PageContext, SectionWidget};
+
 const BOX: Vec2 = Vec2::new(200.0, 46.0);
 const GAP: Vec2 = Vec2::new(44.0, 16.0);
 
-/// What the map needs to know about the lessons.
-pub struct LessonInfo<'a> {
-    /// The lesson's file name.
-    pub file: &'a str,
-    /// Its title.
-    pub title: &'a str,
-    /// Whether the learner finished it.
-    pub finished: bool,
+/// A concept map section.
+pub struct ConceptMapView {
+    map: ConceptMapSection,
+}
+
+impl ConceptMapView {
+    /// The section's map.
+    pub fn new(map: &ConceptMapSection) -> Self {
+        Self { map: map.clone() }
+    }
+}
+
+impl SectionWidget for ConceptMapView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
+        let clicked = ui
+            .push_id(id, |ui| concept_map_ui(ui, &self.map, page.lessons))
+            .inner;
+        if let Some(file) = clicked {
+            page.events.push(LessonEvent::Open(file));
+        }
+    }
+
+    fn wide(&self) -> bool {
+        true
+    }
 }
 
 /// Draws the map; returns the lesson file the learner clicked.

@@ -1,4 +1,4 @@
-//! Typesetting of [`crate::math`] formulas with egui's painter: stacked fractions,
+//! Typesetting of [`crate::tex`] formulas with egui's painter: stacked fractions,
 //! raised and lowered scripts, square roots, italic variables.
 
 use std::sync::Arc;

@@ -7,14 +7,15 @@ use egui_plot::{Line, PlotPoints};
 
 use crate::lesson::{GraphSection, LiveGraph};
 
-use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
 use super::plots;
+use super::section::{BrokenSection, PageContext, SectionWidget};
 use super::style;
+use crate::format::number;
 
 /// A live graph section.
-pub(super) struct GraphState {
+pub struct GraphState {
     section: GraphSection,
     live: LiveGraph,
     editors: Vec<InputEditor>,
@@ -31,7 +32,15 @@ struct DescentState {
 }
 
 impl GraphState {
-    pub(super) fn new(section: &GraphSection) -> Result<Self, String> {
+    /// The section's widget: its live graph, or the reason its script does not run.
+    pub fn widget(section: &GraphSection) -> Box<dyn SectionWidget> {
+        match Self::new(section) {
+            Ok(state) => Box::new(state),
+            Err(message) => Box::new(BrokenSection(message)),
+        }
+    }
+
+    fn new(section: &GraphSection) -> Result<Self, String> {
         let live = LiveGraph::new(section).map_err(|e| format!("This graph cannot run: {e}"))?;
         let graph = &live.program.graph;
         let editors = if section.editable.is_empty() {
@@ -87,12 +96,7 @@ impl GraphState {
         })
     }
 
-    /// The section's live graph (for text that quotes its numbers).
-    pub(super) fn live(&self) -> &LiveGraph {
-        &self.live
-    }
-
-    pub(super) fn ui(&mut self, ui: &mut egui::Ui) {
+    fn ui(&mut self, ui: &mut egui::Ui) {
         style::section_frame(ui).show(ui, |ui| {
             legend_ui(ui);
             ui.horizontal_wrapped(|ui| {
@@ -316,5 +320,19 @@ impl GraphState {
             ))
             .monospace(),
         );
+    }
+}
+
+impl SectionWidget for GraphState {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
+    }
+
+    fn live_graph(&self) -> Option<&LiveGraph> {
+        Some(&self.live)
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::engine::{self, Graph, NodeId};
 
-use super::format::number;
+use crate::format::number;
 
 /// One editable input: its slider range and the text the learner is typing.
 #[derive(Debug, Clone)]

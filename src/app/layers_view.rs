@@ -7,9 +7,10 @@ use egui_plot::{Line, LineStyle, PlotPoints, Points};
 use crate::lesson::LayersSection;
 use crate::lesson::layers::{self, LayerRun};
 
-use super::format::number;
 use super::plots::{self, KeyEntry};
+use super::section::{PageContext, SectionWidget};
 use super::style;
+use crate::format::number;
 
 /// What a run depends on: the layer choice, the depth and the weight's bits.
 type RunKey = (usize, usize, u64);
@@ -208,5 +209,15 @@ impl LayersView {
                 "{zeros} layers receive a gradient of exactly 0 (not drawn on the log scale)."
             ));
         }
+    }
+}
+
+impl SectionWidget for LayersView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
     }
 }

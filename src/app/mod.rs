@@ -7,29 +7,36 @@ pub use crate::format;
 pub mod code_view;
 pub mod concept_map_view;
 pub mod formula;
+pub mod formula_view;
 pub mod graph_section;
 pub mod graph_view;
 pub mod input_editor;
 pub mod layers_view;
 pub mod lesson_view;
+pub mod markdown;
 pub mod navigator;
 pub mod playground;
+pub mod plot_view;
 pub mod plots;
 pub mod progress_page;
 pub mod quiz_view;
+pub mod reveal_view;
 pub mod saliency_view;
 pub mod second_order_view;
+pub mod section;
 pub mod stepper_view;
 pub mod style;
+pub mod text_view;
 pub mod training_view;
 
 use std::path::PathBuf;
 
 use crate::lesson::{self, LessonFile};
 use crate::progress::{MemoryStore, Progress, ProgressStore};
-use lesson_view::{LessonEvent, LessonView};
+use lesson_view::LessonView;
 use navigator::Page;
 use playground::{Playground, STARTER_SCRIPT};
+use section::{LessonEvent, LessonInfo};
 
 const SCRIPT_KEY: &str = "playground_script";
 const DARK_KEY: &str = "dark_mode";
@@ -292,9 +299,9 @@ impl BackpropApp {
                     .iter()
                     .map(|f| (f.file.clone(), f.title()))
                     .collect();
-                let infos: Vec<concept_map_view::LessonInfo<'_>> = titles
+                let infos: Vec<LessonInfo<'_>> = titles
                     .iter()
-                    .map(|(file, title)| concept_map_view::LessonInfo {
+                    .map(|(file, title)| LessonInfo {
                         file,
                         title,
                         finished: self.progress.is_finished(file),

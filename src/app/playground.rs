@@ -5,9 +5,9 @@ use egui::{Color32, RichText, Stroke};
 
 use crate::engine::{self, ParseError, Program};
 
-use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
+use crate::format::number;
 
 /// The script a first-time learner sees: the single neuron of the lessons.
 pub const STARTER_SCRIPT: &str = "# A single neuron: z = w*x + b, a = sigmoid(z), L = (a - y)^2\n\

@@ -1,20 +1,114 @@
-//! Quiz questions as a learner answers them: choose, type a number or a formula, or
-//! predict a gradient before the graph reveals it. Every right answer comes from the
-//! engine; every check gives feedback at once with this attempt's numbers.
+//! A quiz section, and its questions as a learner answers them: choose, type a number or
+//! a formula, or predict a gradient before the graph reveals it. Every right answer comes
+//! from the engine; every check gives feedback at once with this attempt's numbers.
 
 use egui::RichText;
 use egui_commonmark::CommonMarkCache;
 
-use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumericQuestion, PredictQuestion, Question};
+use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumberQuestion, Question, QuizSection};
 use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula, grade_number};
 use crate::quiz::params::{Attempt, draw_attempt};
+use crate::quiz::seed_for;
 use crate::random::Rng;
 
-use super::format::number;
 use super::graph_view::GraphView;
-use super::lesson_view::markdown_ui;
+use super::markdown::markdown_ui;
+use super::section::{LessonEvent, PageContext, Placement, Scores, SectionWidget};
 use super::style;
+use crate::format::number;
+
+/// A quiz section: its questions with the learner's work, and each one's last checked
+/// answer.
+pub struct QuizView {
+    title: String,
+    /// The lesson these questions test, if the author linked one.
+    lesson: Option<String>,
+    /// The number of this quiz's first question within the lesson.
+    first: u32,
+    /// The lesson's title and the section's index, which seed the questions' numbers.
+    lesson_title: String,
+    index: usize,
+    /// The author's questions, to draw them again for a retake.
+    source: Vec<Question>,
+    questions: Vec<QuestionView>,
+    /// Each question's last checked answer: right, wrong, or not checked yet.
+    results: Vec<Option<bool>>,
+}
+
+impl QuizView {
+    /// The quiz's questions drawn for the first time; they are numbered from
+    /// `place.questions_before`, which moves past them.
+    pub fn new(quiz: &QuizSection, place: &mut Placement<'_>) -> Self {
+        let first = place.questions_before;
+        place.questions_before = place
+            .questions_before
+            .saturating_add(u32::try_from(quiz.questions.len()).unwrap_or(0));
+        let mut view = Self {
+            title: quiz.title.clone(),
+            lesson: quiz.lesson.clone(),
+            first,
+            lesson_title: place.lesson_title.to_string(),
+            index: place.index,
+            source: quiz.questions.clone(),
+            questions: Vec::new(),
+            results: vec![None; quiz.questions.len()],
+        };
+        view.draw_questions(0);
+        view
+    }
+
+    fn draw_questions(&mut self, round: u64) {
+        self.questions = self
+            .source
+            .iter()
+            .enumerate()
+            .map(|(i, q)| QuestionView::new(q, seed_for(&self.lesson_title, self.index, i, round)))
+            .collect();
+    }
+}
+
+impl SectionWidget for QuizView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| {
+            if !self.title.is_empty() {
+                ui.heading(&self.title);
+            }
+            for (number, question) in self.questions.iter_mut().enumerate() {
+                ui.push_id(number, |ui| {
+                    style::section_frame(ui).show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.strong(format!("Question {}", number + 1));
+                        if let Some(right) = question.ui(ui, page.markdown) {
+                            if let Some(slot) = self.results.get_mut(number) {
+                                *slot = Some(right);
+                            }
+                            let offset = u32::try_from(number).unwrap_or(u32::MAX);
+                            page.events.push(LessonEvent::Answered {
+                                question: self.first.saturating_add(offset),
+                                right,
+                            });
+                        }
+                    });
+                });
+                ui.add_space(6.0);
+            }
+        });
+    }
+
+    fn scores(&self) -> Option<Scores<'_>> {
+        Some(Scores {
+            title: &self.title,
+            lesson: self.lesson.as_deref(),
+            results: &self.results,
+        })
+    }
+
+    fn retake(&mut self, round: u64) {
+        self.draw_questions(round);
+        self.results.iter_mut().for_each(|r| *r = None);
+    }
+}
 
 /// One question and the learner's work on it.
 pub struct QuestionView {
@@ -32,21 +126,18 @@ enum Kind {
         chosen: Vec<bool>,
         checked: bool,
     },
-    Numeric {
-        question: NumericQuestion,
-        attempt: Result<Attempt, String>,
+    /// A numeric question, or a prediction when `view` is set: the graph shown, without
+    /// its gradients until the learner commits.
+    Number {
+        question: NumberQuestion,
+        /// Boxed: an attempt holds a whole graph, and the other kinds are small.
+        attempt: Result<Box<Attempt>, String>,
+        view: Option<Box<GraphView>>,
         text: String,
         verdict: Option<Verdict>,
     },
     Formula {
         question: FormulaQuestion,
-        text: String,
-        verdict: Option<Verdict>,
-    },
-    Predict {
-        question: PredictQuestion,
-        attempt: Result<Attempt, String>,
-        view: Box<GraphView>,
         text: String,
         verdict: Option<Verdict>,
     },
@@ -56,6 +147,13 @@ impl QuestionView {
     /// A fresh question; `seed` makes its random numbers repeatable.
     pub fn new(question: &Question, seed: u64) -> Self {
         let mut rng = Rng::new(seed);
+        let number = |q: &NumberQuestion, predict: bool, rng: &mut Rng| Kind::Number {
+            attempt: draw(&q.script, &q.parameters, rng).map(Box::new),
+            question: q.clone(),
+            view: predict.then(hidden_view),
+            text: String::new(),
+            verdict: None,
+        };
         let kind = match question {
             Question::Choice(q) => Kind::Choice {
                 order: option_order(q.options.len(), q.fixed_order, &mut rng),
@@ -63,21 +161,10 @@ impl QuestionView {
                 question: q.clone(),
                 checked: false,
             },
-            Question::Numeric(q) => Kind::Numeric {
-                attempt: draw(&q.script, &q.parameters, &mut rng),
-                question: q.clone(),
-                text: String::new(),
-                verdict: None,
-            },
+            Question::Numeric(q) => number(q, false, &mut rng),
+            Question::Predict(q) => number(q, true, &mut rng),
             Question::Formula(q) => Kind::Formula {
                 question: q.clone(),
-                text: String::new(),
-                verdict: None,
-            },
-            Question::Predict(q) => Kind::Predict {
-                attempt: draw(&q.script, &q.parameters, &mut rng),
-                question: q.clone(),
-                view: hidden_view(),
                 text: String::new(),
                 verdict: None,
             },
@@ -106,38 +193,69 @@ impl QuestionView {
                 }
                 result
             }
-            Kind::Numeric {
+            Kind::Number {
                 question,
                 attempt,
+                view,
                 text,
                 verdict,
             } => {
-                let attempt = match attempt {
+                let drawn = match attempt {
                     Ok(a) => a,
                     Err(message) => {
                         ui.colored_label(ui.visuals().error_fg_color, message.as_str());
                         return None;
                     }
                 };
-                let prompt = fill(&question.prompt, attempt);
+                let prompt = fill(&question.prompt, drawn);
                 markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
-                let expected = attempt.quantity(&question.answer).ok();
-                let result = answer_row(ui, "Your answer:", text, verdict, |text| match expected {
+                if let Some(view) = view {
+                    let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
+                    view.hide_gradients = !committed;
+                    let graph = &mut drawn.program.graph;
+                    let height = view.preferred_height(graph, 400.0);
+                    view.ui_sized(ui, graph, height);
+                }
+                let predict = view.is_some();
+                let expected = drawn.quantity(&question.answer).ok();
+                let label = if predict {
+                    "Your prediction:"
+                } else {
+                    "Your answer:"
+                };
+                let result = answer_row(ui, label, text, verdict, |text| match expected {
                     Some(expected) => grade_number(text, expected, question.tolerance),
                     None => Verdict::Wrong,
+                });
+                let answer = expected.map(|expected| {
+                    if predict {
+                        format!(
+                            "You predicted {}; the engine's backward pass gives {}.",
+                            text.trim(),
+                            number(expected)
+                        )
+                    } else {
+                        format!("The engine's answer: {}", number(expected))
+                    }
                 });
                 let retry = feedback_ui(
                     ui,
                     cache,
                     verdict.as_ref(),
-                    expected.map(|e| format!("The engine's answer: {}", number(e))),
-                    &fill(&question.explanation, attempt),
+                    answer,
+                    &fill(&question.explanation, drawn),
                     true,
                 );
                 if retry {
-                    let (script, parameters) =
-                        (question.script.clone(), question.parameters.clone());
-                    self.new_attempt(&script, &parameters);
+                    // New numbers for the same question; the learner's text and verdict
+                    // are cleared, and a prediction's gradients hidden again.
+                    *attempt =
+                        draw(&question.script, &question.parameters, &mut self.rng).map(Box::new);
+                    text.clear();
+                    *verdict = None;
+                    if predict {
+                        *view = Some(hidden_view());
+                    }
                 }
                 result
             }
@@ -165,90 +283,6 @@ impl QuestionView {
                 }
                 result
             }
-            Kind::Predict {
-                question,
-                attempt,
-                view,
-                text,
-                verdict,
-            } => {
-                let attempt = match attempt {
-                    Ok(a) => a,
-                    Err(message) => {
-                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
-                        return None;
-                    }
-                };
-                let prompt = fill(&question.prompt, attempt);
-                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
-                let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
-                view.hide_gradients = !committed;
-                let graph = &mut attempt.program.graph;
-                let height = view.preferred_height(graph, 400.0);
-                view.ui_sized(ui, graph, height);
-                let expected = attempt.quantity(&question.answer).ok();
-                let result = answer_row(
-                    ui,
-                    "Your prediction:",
-                    text,
-                    verdict,
-                    |text| match expected {
-                        Some(expected) => grade_number(text, expected, question.tolerance),
-                        None => Verdict::Wrong,
-                    },
-                );
-                let reveal = expected.map(|expected| {
-                    format!(
-                        "You predicted {}; the engine's backward pass gives {}.",
-                        text.trim(),
-                        number(expected)
-                    )
-                });
-                let retry = feedback_ui(
-                    ui,
-                    cache,
-                    verdict.as_ref(),
-                    reveal,
-                    &fill(&question.explanation, attempt),
-                    true,
-                );
-                if retry {
-                    let (script, parameters) =
-                        (question.script.clone(), question.parameters.clone());
-                    self.new_attempt(&script, &parameters);
-                }
-                result
-            }
-        }
-    }
-
-    /// New numbers for the same question; the learner's text and verdict are cleared.
-    fn new_attempt(&mut self, script: &str, parameters: &[crate::random::Parameter]) {
-        let fresh = draw(script, parameters, &mut self.rng);
-        match &mut self.kind {
-            Kind::Numeric {
-                attempt,
-                text,
-                verdict,
-                ..
-            } => {
-                *attempt = fresh;
-                text.clear();
-                *verdict = None;
-            }
-            Kind::Predict {
-                attempt,
-                text,
-                verdict,
-                view,
-                ..
-            } => {
-                *attempt = fresh;
-                text.clear();
-                *verdict = None;
-                *view = hidden_view();
-            }
-            Kind::Choice { .. } | Kind::Formula { .. } => {}
         }
     }
 }

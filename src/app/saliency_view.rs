@@ -13,9 +13,10 @@ use crate::lesson::saliency::{
 };
 use crate::lesson::{SaliencyModel, SaliencySection};
 
-use super::format::number;
 use super::graph_view::GRAD_COLOR;
+use super::section::{PageContext, SectionWidget};
 use super::style;
+use crate::format::number;
 
 /// Screen pixels per photo pixel.
 /// The smallest and largest side of one pixel of the photo on screen, in points: the
@@ -594,4 +595,14 @@ fn cell_at(rect: Rect, pos: Pos2) -> Option<(usize, usize)> {
     let x = ((pos.x - rect.left()) / cell) as usize;
     let y = ((pos.y - rect.top()) / cell) as usize;
     (x < SIDE && y < SIDE).then_some((x, y))
+}
+
+impl SectionWidget for SaliencyView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
+    }
 }

@@ -9,11 +9,12 @@ use crate::engine::{self, GradientGraph};
 use crate::lesson::SecondOrderSection;
 use crate::lesson::second_order::TwoInputs;
 
-use super::format::number;
 use super::graph_view::GraphView;
-use super::lesson_view::READING_WIDTH;
 use super::plots::{self, KeyEntry};
+use super::section::{PageContext, SectionWidget};
 use super::style;
+use super::style::READING_WIDTH;
+use crate::format::number;
 
 /// The widget's state.
 pub struct SecondOrderView {
@@ -303,4 +304,14 @@ fn visible_path(path: &[[f64; 2]], bounds: [f64; 4]) -> Vec<[f64; 2]> {
         break;
     }
     shown
+}
+
+impl SectionWidget for SecondOrderView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
+    }
 }

@@ -7,9 +7,10 @@ use crate::engine;
 use crate::lesson::BackwardSection;
 use crate::lesson::stepper::{Phase, Stepper};
 
-use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
+use super::section::{PageContext, SectionWidget};
 use super::style;
+use crate::format::number;
 
 /// Seconds between steps while playing.
 const PLAY_INTERVAL_SECS: f64 = 0.8;
@@ -140,5 +141,15 @@ impl StepperView {
                 grads.join(", ")
             ));
         });
+    }
+}
+
+impl SectionWidget for StepperView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
     }
 }

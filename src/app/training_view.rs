@@ -6,10 +6,11 @@ use crate::engine;
 use crate::lesson::TrainingSection;
 use crate::lesson::training::{self, TrainingRun};
 
-use super::format::number;
 use super::graph_view::{GraphView, legend_ui};
 use super::plots;
+use super::section::{PageContext, SectionWidget};
 use super::style;
+use crate::format::number;
 
 /// The section's state.
 pub struct TrainingView {
@@ -155,5 +156,15 @@ impl TrainingView {
                     plot.line(plots::keyed_line(entry, points));
                 }
             });
+    }
+}
+
+impl SectionWidget for TrainingView {
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
+        ui.push_id(id, |ui| Self::ui(self, ui));
+    }
+
+    fn wide(&self) -> bool {
+        true
     }
 }

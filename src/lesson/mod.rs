@@ -20,7 +20,7 @@ pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
     BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
     CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,
-    LayerChoice, LayersSection, Lesson, NumericQuestion, PlotSection, PredictQuestion, Question,
-    QuizSection, RevealSection, SaliencyModel, SaliencySection, SecondOrderSection, Section,
-    TrainingSection, TrainingVariant,
+    LayerChoice, LayersSection, Lesson, NumberQuestion, PlotSection, Question, QuizSection,
+    RevealSection, SaliencyModel, SaliencySection, SecondOrderSection, Section, TrainingSection,
+    TrainingVariant,
 };

@@ -482,30 +482,32 @@ pub enum Question {
     /// Pick the correct option(s).
     Choice(ChoiceQuestion),
     /// Type a number; the engine computes the right one from a graph script.
-    Numeric(NumericQuestion),
+    Numeric(NumberQuestion),
     /// Type an expression; graded by evaluating it against a reference at random points.
     Formula(FormulaQuestion),
-    /// Predict a gradient before the graph shows it, then see the engine's value.
-    Predict(PredictQuestion),
+    /// Predict a gradient before the graph shows it, then see the engine's value: the
+    /// graph is shown without its gradients until the learner commits to a prediction.
+    /// Its `answer` is a gradient, `grad NAME`.
+    Predict(NumberQuestion),
 }
 
 fn default_tolerance() -> f64 {
     0.01
 }
 
-/// A numeric question whose answer the engine computes from `script`, with parameters
-/// drawn at random on every attempt.
+/// A question whose answer is a number the engine computes from `script`, with
+/// parameters drawn at random on every attempt: a numeric question, or a prediction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NumericQuestion {
+pub struct NumberQuestion {
     /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
     pub prompt: String,
-    /// The graph script the answer comes from.
+    /// The graph script the answer comes from (a prediction shows its graph).
     pub script: String,
     /// Inputs of the script drawn at random per attempt.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
-    /// `grad NAME` (d(output)/d(NAME)) or `value NAME`.
+    /// `grad NAME` (d(output)/d(NAME)) or `value NAME`; a prediction's is a gradient.
     pub answer: String,
     /// How far from the engine's answer still counts as right (absolute).
     #[serde(default = "default_tolerance")]
@@ -526,28 +528,6 @@ pub struct FormulaQuestion {
     /// A correct expression; equivalent ones pass.
     pub reference: String,
     /// The worked explanation (Markdown).
-    #[serde(default)]
-    pub explanation: String,
-}
-
-/// Predict, then reveal: the graph is shown without its gradients until the learner
-/// commits to a prediction of one of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PredictQuestion {
-    /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
-    pub prompt: String,
-    /// The graph shown.
-    pub script: String,
-    /// Inputs of the script drawn at random per attempt.
-    #[serde(default)]
-    pub parameters: Vec<Parameter>,
-    /// The gradient to predict: `grad NAME`.
-    pub answer: String,
-    /// How far from the engine's value still counts as right (absolute).
-    #[serde(default = "default_tolerance")]
-    pub tolerance: f64,
-    /// The worked explanation (Markdown, with this attempt's numbers).
     #[serde(default)]
     pub explanation: String,
 }

@@ -8,7 +8,7 @@ use crate::engine::{self, NodeId};
 
 use super::error::LessonError;
 use super::live::{LiveGraph, LiveGraphError};
-use super::model::{Card, GraphSection, Lesson, PlotSection, Question, Section};
+use super::model::{Card, GraphSection, Lesson, NumberQuestion, PlotSection, Question, Section};
 use super::template::{self, Piece};
 
 /// Every problem of a parsed lesson; empty when it is fine.
@@ -530,41 +530,8 @@ impl Validator<'_> {
                     self.error_at(at, "no option is marked correct".into());
                 }
             }
-            Question::Numeric(q) => {
-                let at = self.find_text(&q.prompt);
-                self.check_drawn(
-                    at,
-                    &q.prompt,
-                    &q.script,
-                    &q.parameters,
-                    &q.answer,
-                    q.tolerance,
-                );
-                let at = self.find_text(&q.explanation);
-                self.check_attempt_text(at, &q.explanation, &q.script);
-            }
-            Question::Predict(q) => {
-                let at = self.find_text(&q.prompt);
-                self.check_drawn(
-                    at,
-                    &q.prompt,
-                    &q.script,
-                    &q.parameters,
-                    &q.answer,
-                    q.tolerance,
-                );
-                if !q.answer.trim_start().starts_with("grad") {
-                    self.error_at(
-                        at,
-                        format!(
-                            "a prediction is of a gradient ('grad NAME'), not '{}'",
-                            q.answer
-                        ),
-                    );
-                }
-                let at = self.find_text(&q.explanation);
-                self.check_attempt_text(at, &q.explanation, &q.script);
-            }
+            Question::Numeric(q) => self.check_number_question(q, false),
+            Question::Predict(q) => self.check_number_question(q, true),
             Question::Formula(q) => {
                 let at = self.find_text(&q.prompt);
                 if q.variables.is_empty() {
@@ -582,17 +549,29 @@ impl Validator<'_> {
         }
     }
 
+    /// A numeric question, or a prediction (`predict`), whose answer must then be a
+    /// gradient.
+    fn check_number_question(&mut self, q: &NumberQuestion, predict: bool) {
+        let at = self.find_text(&q.prompt);
+        self.check_drawn(at, q);
+        if predict && !q.answer.trim_start().starts_with("grad") {
+            self.error_at(
+                at,
+                format!(
+                    "a prediction is of a gradient ('grad NAME'), not '{}'",
+                    q.answer
+                ),
+            );
+        }
+        let at = self.find_text(&q.explanation);
+        self.check_attempt_text(at, &q.explanation, &q.script);
+    }
+
     /// A numeric or predict question: the script runs with its parameters drawn, the
     /// answer names a node, the tolerance is sane, and the prompt's numbers exist.
-    fn check_drawn(
-        &mut self,
-        at: usize,
-        prompt: &str,
-        script: &str,
-        parameters: &[crate::random::Parameter],
-        answer: &str,
-        tolerance: f64,
-    ) {
+    fn check_drawn(&mut self, at: usize, q: &NumberQuestion) {
+        let (prompt, script, parameters) = (&q.prompt, &q.script, &q.parameters);
+        let (answer, tolerance) = (&q.answer, q.tolerance);
         let script_at = self.find_text_from(at, script);
         match engine::parse(script) {
             Err(error) => {

@@ -1,0 +1,258 @@
+//! Where the picture sits in the view: zoom levels, pan, fitting the whole graph, the
+//! first placement, the toolbar that drives them, and the backward-pass animation.
+
+use std::collections::{HashMap, HashSet};
+
+use egui::{Color32, Pos2, Rect, Vec2};
+
+use crate::diagram::{self, Direction};
+use crate::engine::{Graph, NodeId};
+
+use super::GraphView;
+use crate::app::style::ZOOM_LEVELS;
+
+/// The index of 100% in [`ZOOM_LEVELS`].
+pub(super) const ZOOM_100: usize = 5;
+/// Seconds between two layers of the backward-pass animation.
+const ANIMATION_STEP_SECS: f64 = 0.7;
+/// Height of the toolbar above the graph.
+pub(super) const TOOLBAR_HEIGHT: f32 = 26.0;
+
+/// The mapping of one frame from the picture's points (at 100%) to the screen.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Camera {
+    /// The part of the screen the graph is drawn in.
+    pub viewport: Rect,
+    /// The picture's point shown at the viewport's top-left corner.
+    pub pan: Vec2,
+    pub zoom: f32,
+}
+
+impl Camera {
+    pub fn to_screen(self, p: diagram::Point) -> Pos2 {
+        self.viewport.min + (Vec2::new(p.x, p.y) - self.pan) * self.zoom
+    }
+
+    pub fn to_screen_rect(self, r: diagram::Rect) -> Rect {
+        Rect::from_min_size(
+            self.to_screen(diagram::Point { x: r.x, y: r.y }),
+            Vec2::new(r.w, r.h) * self.zoom,
+        )
+    }
+}
+
+impl GraphView {
+    /// The current zoom factor.
+    pub fn zoom(&self) -> f32 {
+        ZOOM_LEVELS[self.zoom_index.min(ZOOM_LEVELS.len() - 1)]
+    }
+
+    /// This frame's camera over `viewport`.
+    pub(super) fn camera(&self, viewport: Rect) -> Camera {
+        Camera {
+            viewport,
+            pan: self.pan,
+            zoom: self.zoom(),
+        }
+    }
+
+    pub(super) fn toolbar_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        graph: &mut Graph,
+        direction: Direction,
+    ) {
+        ui.horizontal(|ui| {
+            ui.set_height(TOOLBAR_HEIGHT - 4.0);
+            let size = {
+                let p = self.picture(graph, direction);
+                Vec2::new(p.size.w, p.size.h)
+            };
+            if ui
+                .button("Fit")
+                .on_hover_text("Show the whole graph (or double-click it)")
+                .clicked()
+            {
+                self.fit(
+                    ui.available_rect_before_wrap()
+                        .size()
+                        .max(Vec2::new(200.0, 100.0)),
+                    size,
+                );
+            }
+            if ui.button("100%").on_hover_text("Actual size").clicked() {
+                self.zoom_index = ZOOM_100;
+                self.placed = false;
+            }
+            if ui.button("−").on_hover_text("Zoom out").clicked() {
+                self.zoom_index = self.zoom_index.saturating_sub(1);
+                self.placed = false;
+            }
+            if ui.button("+").on_hover_text("Zoom in").clicked() {
+                self.zoom_index = (self.zoom_index + 1).min(ZOOM_LEVELS.len() - 1);
+                self.placed = false;
+            }
+            ui.label(format!("{:.0}%", self.zoom() * 100.0));
+            let playing = self.animation_start.is_some();
+            let label = if playing {
+                "Stop the animation"
+            } else {
+                "Play the backward pass"
+            };
+            if ui
+                .button(label)
+                .on_hover_text(
+                    "Reveal the gradients layer by layer, from the output back to the inputs",
+                )
+                .clicked()
+            {
+                self.animation_start = if playing {
+                    None
+                } else {
+                    Some(ui.input(|i| i.time))
+                };
+            }
+            // The longest hint that fits on the toolbar's line, never a clipped one.
+            let hints = [
+                "Drag to pan · Ctrl+wheel or + − to zoom · double-click to fit",
+                "Drag to pan · double-click to fit",
+            ];
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let room = ui.available_width();
+            let fitting = hints.into_iter().find(|hint| {
+                ui.fonts_mut(|f| {
+                    f.layout_no_wrap((*hint).to_owned(), font.clone(), Color32::PLACEHOLDER)
+                        .size()
+                        .x
+                }) <= room
+            });
+            if let Some(hint) = fitting {
+                ui.label(egui::RichText::new(hint).color(ui.visuals().weak_text_color()));
+            }
+        });
+    }
+
+    /// The nodes whose gradients the animation has reached (None: not animating).
+    pub(super) fn animation_reveal(
+        &mut self,
+        ui: &egui::Ui,
+        graph: &mut Graph,
+    ) -> Option<HashSet<NodeId>> {
+        let start = self.animation_start?;
+        let output = graph.output()?;
+        // Distance from the output, counted backwards along consumers.
+        let order = graph.topological_order().to_vec();
+        let mut distance: HashMap<NodeId, usize> = Default::default();
+        distance.insert(output, 0);
+        for &id in order.iter().rev() {
+            if let Some(&d) = distance.get(&id) {
+                for operand in graph.operands(id) {
+                    let e = distance.entry(operand).or_insert(d + 1);
+                    *e = (*e).min(d + 1);
+                }
+            }
+        }
+        let elapsed = ui.input(|i| i.time) - start;
+        let reached = (elapsed / ANIMATION_STEP_SECS).floor() as usize;
+        let deepest = distance.values().copied().max().unwrap_or(0);
+        if reached > deepest + 1 {
+            self.animation_start = None;
+            return None;
+        }
+        ui.ctx().request_repaint();
+        Some(
+            distance
+                .into_iter()
+                .filter(|&(_, d)| d <= reached)
+                .map(|(id, _)| id)
+                .collect(),
+        )
+    }
+
+    pub(super) fn place_at_start(&mut self, viewport: Rect, picture: Vec2) {
+        self.placed = true;
+        let zoom = self.zoom();
+        let shown = picture * zoom;
+        // Centred when it fits; otherwise starting from the inputs' side.
+        let x = if shown.x < viewport.width() {
+            -(viewport.width() - shown.x) / 2.0 / zoom
+        } else {
+            0.0
+        };
+        let y = if shown.y < viewport.height() {
+            -(viewport.height() - shown.y) / 2.0 / zoom
+        } else {
+            0.0
+        };
+        self.pan = Vec2::new(x, y);
+    }
+
+    fn fit(&mut self, viewport: Vec2, picture: Vec2) {
+        let scale = (viewport.x / picture.x.max(1.0)).min(viewport.y / picture.y.max(1.0));
+        self.zoom_index = ZOOM_LEVELS
+            .iter()
+            .rposition(|&z| z <= scale)
+            .unwrap_or(0)
+            .min(ZOOM_LEVELS.len() - 1);
+        self.placed = false;
+    }
+
+    /// Double-click fits; dragging the background pans; Ctrl + wheel (or a pinch) zooms
+    /// about the pointer; the wheel pans where the view is allowed to take it.
+    pub(super) fn handle_view_input(
+        &mut self,
+        ui: &egui::Ui,
+        background: &egui::Response,
+        viewport: Rect,
+        picture: Vec2,
+    ) {
+        if background.double_clicked() {
+            self.fit(viewport.size(), picture);
+            self.place_at_start(viewport, picture);
+            return;
+        }
+        if background.dragged() {
+            self.pan -= background.drag_delta() / self.zoom();
+            self.moved_by_hand = true;
+        }
+        if !background.contains_pointer() {
+            return;
+        }
+        let (zoom_delta, pointer) = ui.input(|i| (i.zoom_delta(), i.pointer.hover_pos()));
+        if zoom_delta != 1.0 {
+            let before = self.zoom();
+            self.zoom_index = if zoom_delta > 1.0 {
+                (self.zoom_index + 1).min(ZOOM_LEVELS.len() - 1)
+            } else {
+                self.zoom_index.saturating_sub(1)
+            };
+            self.moved_by_hand = true;
+            // Keep the point under the pointer where it is.
+            if let Some(p) = pointer {
+                let offset = p - viewport.min;
+                self.pan += offset / before - offset / self.zoom();
+            }
+            ui.ctx().input_mut(|i| i.smooth_scroll_delta = Vec2::ZERO);
+        } else if self.wheel_pans {
+            let delta = ui
+                .ctx()
+                .input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
+            self.pan -= delta / self.zoom();
+        }
+    }
+
+    /// Keeps part of the picture in view whatever the pan: the graph is never lost.
+    pub(super) fn clamp_pan(&mut self, viewport: Rect, picture: Vec2) {
+        let zoom = self.zoom();
+        let keep = 80.0 / zoom;
+        let view = viewport.size() / zoom;
+        self.pan.x = self
+            .pan
+            .x
+            .clamp((-view.x + keep).min(0.0), (picture.x - keep).max(0.0));
+        self.pan.y = self
+            .pan
+            .y
+            .clamp((-view.y + keep).min(0.0), (picture.y - keep).max(0.0));
+    }
+}

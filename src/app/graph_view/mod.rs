@@ -1,0 +1,274 @@
+//! The computation-graph widget. It paints the [`Picture`] of a graph (a layered layout
+//! made once per structure) at the view's zoom: positions *and font sizes* are scaled
+//! before the text is laid out, so every glyph is rasterised at the size it is shown and
+//! no stroke (a minus sign) is shrunk away afterwards by a transform.
+//!
+//! Each box shows its expression (`B = 2·A + 1`), its forward value (`val`, blue) and its
+//! gradient (`grad`, orange). Each edge carries a plate with its local derivative and the
+//! blame it passes back (upstream gradient × local); the edge's colour and width show
+//! that amount, and a cut chain (local derivative 0) is dashed.
+//!
+//! This module keeps the view's state and draws one frame; [`camera`] places the picture
+//! (zoom, pan, fit, the backward-pass animation), [`paint`] draws it, and [`interact`]
+//! turns the learner's pointer and keys into selection and scrubbing.
+
+mod camera;
+mod interact;
+mod paint;
+
+use std::ops::RangeInclusive;
+
+use egui::{Sense, Vec2};
+
+use crate::diagram::{self, Direction, Picture};
+use crate::engine::{Graph, NodeId};
+
+use super::style::MIN_GRAPH_TEXT_PX;
+pub use super::style::{GRAD_COLOR, VALUE_COLOR};
+use camera::{TOOLBAR_HEIGHT, ZOOM_100};
+pub use paint::legend_ui;
+use paint::{BoxStyle, Shown};
+
+/// The state a graph view keeps between frames.
+#[derive(Debug, Clone)]
+pub struct GraphView {
+    /// Pictures by direction (left to right, top to bottom), made when needed.
+    pictures: [Option<Picture>; 2],
+    zoom_index: usize,
+    /// The picture's point shown at the viewport's top-left corner.
+    pan: Vec2,
+    /// Whether the view has been placed for the current picture.
+    placed: bool,
+    /// Whether the learner moved or zoomed the view (until then it follows the window:
+    /// centred, or from the inputs' side).
+    moved_by_hand: bool,
+    /// The width the view had last frame (to choose a direction before drawing).
+    last_width: f32,
+    /// When the backward-pass animation started (seconds of egui's clock).
+    animation_start: Option<f64>,
+    /// The node whose chain-rule arithmetic is shown.
+    pub selected: Option<NodeId>,
+    /// Nodes the lesson points at, drawn with a thick outer ring.
+    pub highlighted: Vec<NodeId>,
+    /// Hide every gradient (drawn as `grad ?`) until the learner has made a prediction.
+    pub hide_gradients: bool,
+    /// Gradients to show instead of the graph's own, by node index (`None`: not yet
+    /// known, drawn `grad ?`), for a backward pass in progress.
+    pub shown_grads: Option<Vec<Option<f64>>>,
+    /// Values to show instead of the graph's own, by node index (`None`: not computed
+    /// yet, drawn `val ?`), for a forward pass in progress.
+    pub shown_values: Option<Vec<Option<f64>>>,
+    /// Whether the mouse wheel pans the graph. Off on scrolling pages, where the wheel
+    /// must scroll the page (drag still pans, Ctrl + wheel still zooms).
+    pub wheel_pans: bool,
+    /// Inputs that may be dragged on their box, with the range each may take.
+    pub scrub_ranges: Vec<(NodeId, RangeInclusive<f64>)>,
+    /// When set, only these nodes are the forward pass; every other box belongs to the
+    /// backward pass built as a graph, and is drawn with a dashed border.
+    pub forward_part: Option<Vec<NodeId>>,
+    /// Whether an input was changed on the graph itself during the last frame.
+    pub input_changed: bool,
+    /// Whether the toolbar (zoom buttons, animation) is shown.
+    pub toolbar: bool,
+    /// Whether short unnamed intermediates are folded into their consumer's box (off
+    /// where every operation must have its own box, as in a step-by-step backward pass).
+    pub fold_intermediates: bool,
+}
+
+impl Default for GraphView {
+    fn default() -> Self {
+        Self {
+            pictures: [None, None],
+            zoom_index: ZOOM_100,
+            pan: Vec2::ZERO,
+            placed: false,
+            moved_by_hand: false,
+            last_width: 900.0,
+            animation_start: None,
+            selected: None,
+            highlighted: Vec::new(),
+            hide_gradients: false,
+            shown_grads: None,
+            shown_values: None,
+            wheel_pans: true,
+            scrub_ranges: Vec::new(),
+            forward_part: None,
+            input_changed: false,
+            toolbar: true,
+            fold_intermediates: true,
+        }
+    }
+}
+
+impl GraphView {
+    /// Forgets the layout (call when the graph is replaced by another one).
+    pub fn reset(&mut self) {
+        self.pictures = [None, None];
+        self.placed = false;
+        self.moved_by_hand = false;
+        self.zoom_index = ZOOM_100;
+        self.selected = None;
+        self.highlighted.clear();
+        self.animation_start = None;
+    }
+
+    fn picture(&mut self, graph: &mut Graph, direction: Direction) -> &Picture {
+        let slot = direction_slot(direction);
+        if !self.pictures[slot].as_ref().is_some_and(|p| p.fits(graph)) {
+            if self.pictures.iter().flatten().any(|p| !p.fits(graph)) {
+                self.pictures = [None, None];
+                self.placed = false;
+            }
+            self.pictures[slot] = Some(Picture::with_options(
+                graph,
+                direction,
+                self.fold_intermediates,
+                &diagram::layout::Options::default(),
+            ));
+        }
+        self.pictures[slot].get_or_insert_with(Picture::default)
+    }
+
+    /// Left to right when that fits the width at 100%, else top to bottom when that is
+    /// narrower (deep chains read down the page instead of shrinking).
+    fn choose_direction(&mut self, graph: &mut Graph, width: f32) -> Direction {
+        let wide = self.picture(graph, Direction::LeftToRight).size.w;
+        if wide <= width {
+            return Direction::LeftToRight;
+        }
+        let tall = self.picture(graph, Direction::TopToBottom).size.w;
+        if tall < wide {
+            Direction::TopToBottom
+        } else {
+            Direction::LeftToRight
+        }
+    }
+
+    /// The height that shows the whole graph at 100%, within `max`.
+    pub fn preferred_height(&mut self, graph: &mut Graph, max: f32) -> f32 {
+        // The same width `ui` will decide with, so the height fits the drawn direction.
+        let direction = self.choose_direction(graph, self.last_width - 8.0);
+        let height = self.picture(graph, direction).size.h * self.zoom();
+        let toolbar = if self.toolbar { TOOLBAR_HEIGHT } else { 0.0 };
+        (height + toolbar + 4.0).clamp(120.0, max.max(120.0))
+    }
+
+    /// Draws the graph in a box of the given height (toolbar included).
+    pub fn ui_sized(
+        &mut self,
+        ui: &mut egui::Ui,
+        graph: &mut Graph,
+        height: f32,
+    ) -> Option<NodeId> {
+        let size = Vec2::new(ui.available_width(), height);
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+        self.ui(&mut child, graph)
+    }
+
+    /// Draws the graph in all the space given; clicking a node selects it. Returns the
+    /// node under the pointer.
+    pub fn ui(&mut self, ui: &mut egui::Ui, graph: &mut Graph) -> Option<NodeId> {
+        self.input_changed = false;
+        let width = ui.available_width();
+        self.last_width = width;
+        let direction = self.choose_direction(graph, width - 8.0);
+        if self.toolbar {
+            self.toolbar_ui(ui, graph, direction);
+        }
+        let viewport = ui.available_rect_before_wrap();
+        if viewport.width() < 10.0 || viewport.height() < 10.0 {
+            return None;
+        }
+        let background = ui.interact(
+            viewport,
+            ui.scope_id().with("graph background"),
+            Sense::click_and_drag(),
+        );
+        let picture_size = {
+            let p = self.picture(graph, direction);
+            Vec2::new(p.size.w, p.size.h)
+        };
+        if !self.placed || !self.moved_by_hand {
+            self.place_at_start(viewport, picture_size);
+        }
+        self.handle_view_input(ui, &background, viewport, picture_size);
+        self.clamp_pan(viewport, picture_size);
+
+        let camera = self.camera(viewport);
+        let dark = ui.visuals().dark_mode;
+        let painter = ui.painter_at(viewport);
+        painter.rect_filled(viewport, 4.0, ui.visuals().faint_bg_color);
+        let draw_text = camera.zoom * diagram::text::PLATE_FONT_PX >= MIN_GRAPH_TEXT_PX;
+        let revealed = self.animation_reveal(ui, graph);
+
+        // Edges, then plates, then boxes: plates never cover a box (the layout keeps
+        // them apart), and a box is never crossed by an edge. The picture is taken out
+        // while the boxes, which are widgets that change the view, are drawn.
+        let picture = self.pictures[direction_slot(direction)].take()?;
+        let (visible, largest) = paint::visible_edges(graph, &picture, &camera);
+        let shown_grads = self.shown_grads.take();
+        let shown_values = self.shown_values.take();
+        let shown = Shown {
+            hide_gradients: self.hide_gradients,
+            grads: shown_grads.as_deref(),
+            values: shown_values.as_deref(),
+            revealed: revealed.as_ref(),
+        };
+        paint::edges(&painter, &camera, &visible, largest, &shown, dark);
+        paint::plates(&painter, ui.visuals(), &camera, &visible, &shown, draw_text);
+
+        let mut hovered = None;
+        for node in &picture.nodes {
+            let rect = camera.to_screen_rect(node.rect);
+            if !rect.intersects(viewport) {
+                continue;
+            }
+            let response = self.node_response(ui, graph, node, rect, viewport);
+            if response.hovered() {
+                hovered = Some(node.id);
+            }
+            let style = BoxStyle {
+                selected: self.selected == Some(node.id),
+                highlighted: self.highlighted.contains(&node.id),
+                focused: response.has_focus(),
+                backward: self
+                    .forward_part
+                    .as_ref()
+                    .is_some_and(|f| !f.contains(&node.id)),
+                value: shown.value(graph, node.id),
+                grad: shown.grad(graph, node.id),
+                draw_text,
+                zoom: camera.zoom,
+                dark,
+            };
+            paint::draw_box(&painter, ui.visuals(), node, rect, style);
+        }
+        if !draw_text {
+            paint::zoom_hint(&painter, ui.visuals(), viewport);
+        }
+        self.shown_grads = shown_grads;
+        self.shown_values = shown_values;
+        self.pictures[direction_slot(direction)] = Some(picture);
+        ui.advance_cursor_after_rect(viewport);
+        hovered
+    }
+
+    /// The chain-rule arithmetic of node `id` (one line per use, then the sum), with the
+    /// names its boxes show; the picture made for drawing is reused, not rebuilt.
+    pub fn chain_rule_lines(&mut self, graph: &mut Graph, id: NodeId) -> Vec<String> {
+        let direction = match self.pictures.iter().flatten().next() {
+            Some(picture) if picture.fits(graph) => picture.direction,
+            _ => Direction::LeftToRight,
+        };
+        let picture = self.picture(graph, direction);
+        diagram::explain::chain_rule_lines(graph, picture, id)
+    }
+}
+
+fn direction_slot(direction: Direction) -> usize {
+    match direction {
+        Direction::LeftToRight => 0,
+        Direction::TopToBottom => 1,
+    }
+}

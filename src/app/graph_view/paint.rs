@@ -1,0 +1,368 @@
+//! Painting the picture at the camera's zoom: edges (colour and width by the blame they
+//! pass back, dashed when cut), their plates (local derivative and what they send), and
+//! the boxes (title, value, gradient); and the legend that explains them.
+
+use std::collections::HashSet;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Vec2};
+
+use crate::diagram::export::edge_width;
+use crate::diagram::text::{
+    BOX_PADDING, EdgeFlow, NODE_FONT_PX, PLATE_FONT_PX, PLATE_PADDING, grad_line, line_height,
+    value_line,
+};
+use crate::diagram::{self, EdgeShape};
+use crate::engine::{Graph, NodeId};
+
+use super::camera::Camera;
+use crate::app::style::{grad_color, passes_color, value_color};
+
+/// Which numbers the learner may see this frame.
+pub(super) struct Shown<'a> {
+    /// Every gradient hidden until a prediction is made.
+    pub hide_gradients: bool,
+    /// Gradients of a backward pass in progress, by node index (`None`: not yet known).
+    pub grads: Option<&'a [Option<f64>]>,
+    /// Values of a forward pass in progress, by node index (`None`: not computed yet).
+    pub values: Option<&'a [Option<f64>]>,
+    /// The nodes the backward-pass animation has reached (None: not animating).
+    pub revealed: Option<&'a HashSet<NodeId>>,
+}
+
+impl Shown<'_> {
+    /// Whether the gradient flowing into `to` is known (an edge's blame is drawn).
+    fn gradients_known(&self, to: NodeId) -> bool {
+        !self.hide_gradients
+            && self.grads.is_none()
+            && self.revealed.is_none_or(|r| r.contains(&to))
+    }
+
+    /// Whether `id`'s forward value is computed.
+    fn value_known(&self, id: NodeId) -> bool {
+        self.values
+            .is_none_or(|v| v.get(id.index()).copied().flatten().is_some())
+    }
+
+    /// The value a box shows (None: not computed yet).
+    pub fn value(&self, graph: &Graph, id: NodeId) -> Option<f64> {
+        match self.values {
+            Some(values) => values.get(id.index()).copied().flatten(),
+            None => Some(graph.value(id)),
+        }
+    }
+
+    /// The gradient a box shows (None: hidden or not known yet).
+    pub fn grad(&self, graph: &Graph, id: NodeId) -> Option<f64> {
+        if self.hide_gradients {
+            None
+        } else if let Some(grads) = self.grads {
+            grads.get(id.index()).copied().flatten()
+        } else if self.revealed.is_some_and(|r| !r.contains(&id)) {
+            None
+        } else {
+            Some(graph.grad(id))
+        }
+    }
+}
+
+/// The edges in view with what each carries, and the largest blame any edge of the
+/// picture passes (edges' widths are relative to it).
+pub(super) fn visible_edges<'p>(
+    graph: &Graph,
+    picture: &'p diagram::Picture,
+    camera: &Camera,
+) -> (Vec<(&'p EdgeShape, EdgeFlow)>, f64) {
+    let flows: Vec<EdgeFlow> = picture
+        .edges
+        .iter()
+        .map(|e| diagram::picture::edge_flow(graph, e))
+        .collect();
+    let largest = flows
+        .iter()
+        .map(|f| f.passes.abs())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let in_view = |edge: &EdgeShape| {
+        let mut bounds = camera.to_screen_rect(edge.plate);
+        for &p in &edge.points {
+            bounds.extend_with(camera.to_screen(p));
+        }
+        bounds.intersects(camera.viewport)
+    };
+    let visible = picture
+        .edges
+        .iter()
+        .zip(flows)
+        .filter(|(edge, _)| in_view(edge))
+        .collect();
+    (visible, largest)
+}
+
+/// The edges' lines and arrow heads.
+pub(super) fn edges(
+    painter: &egui::Painter,
+    camera: &Camera,
+    visible: &[(&EdgeShape, EdgeFlow)],
+    largest: f64,
+    shown: &Shown<'_>,
+    dark: bool,
+) {
+    let zoom = camera.zoom;
+    for &(edge, flow) in visible {
+        let known = shown.gradients_known(edge.to);
+        let points: Vec<Pos2> = edge.points.iter().map(|&p| camera.to_screen(p)).collect();
+        let (color, width) = if known {
+            (
+                passes_color(flow.passes, dark),
+                edge_width(flow.passes, largest) * zoom,
+            )
+        } else {
+            (passes_color(0.0, dark), 1.5 * zoom)
+        };
+        let stroke = Stroke::new(width.max(1.0), color);
+        if flow.is_cut() {
+            for pair in points.windows(2) {
+                painter.extend(Shape::dashed_line(
+                    &[pair[0], pair[1]],
+                    stroke,
+                    8.0 * zoom,
+                    5.0 * zoom,
+                ));
+            }
+        } else {
+            painter.add(Shape::line(points.clone(), stroke));
+        }
+        if let [.., before, last] = points.as_slice() {
+            arrow_head(painter, *before, *last, color, zoom);
+        }
+    }
+}
+
+/// The edges' plates: the local derivative and the blame sent back, when the zoom
+/// leaves them readable.
+pub(super) fn plates(
+    painter: &egui::Painter,
+    visuals: &egui::Visuals,
+    camera: &Camera,
+    visible: &[(&EdgeShape, EdgeFlow)],
+    shown: &Shown<'_>,
+    draw_text: bool,
+) {
+    let zoom = camera.zoom;
+    for &(edge, flow) in visible {
+        let rect = camera.to_screen_rect(edge.plate);
+        painter.rect(
+            rect,
+            4.0 * zoom,
+            visuals.extreme_bg_color,
+            Stroke::new(1.0, visuals.widgets.noninteractive.bg_stroke.color),
+            StrokeKind::Inside,
+        );
+        if draw_text {
+            let [mut local, passes] = flow.plate_lines(shown.gradients_known(edge.to));
+            // A local derivative needs the forward values: unknown until they are.
+            if !shown.value_known(edge.to) {
+                local = "local ?".to_string();
+            }
+            let font = FontId::monospace(PLATE_FONT_PX * zoom);
+            let left = rect.left() + PLATE_PADDING * zoom;
+            let top = rect.top() + PLATE_PADDING * zoom;
+            painter.text(
+                Pos2::new(left, top),
+                Align2::LEFT_TOP,
+                local,
+                font.clone(),
+                visuals.text_color(),
+            );
+            let passes_colour = if shown.gradients_known(edge.to) {
+                passes_color(flow.passes, visuals.dark_mode)
+            } else {
+                visuals.weak_text_color()
+            };
+            painter.text(
+                Pos2::new(left, top + line_height(PLATE_FONT_PX) * zoom),
+                Align2::LEFT_TOP,
+                passes,
+                font,
+                passes_colour,
+            );
+        }
+    }
+}
+
+/// Asks for a closer zoom where the numbers would be too small to read.
+pub(super) fn zoom_hint(painter: &egui::Painter, visuals: &egui::Visuals, viewport: Rect) {
+    painter.text(
+        viewport.left_bottom() + Vec2::new(8.0, -6.0),
+        Align2::LEFT_BOTTOM,
+        "Zoom in (+) to read the numbers.",
+        FontId::proportional(13.0),
+        visuals.text_color(),
+    );
+}
+
+fn arrow_head(painter: &egui::Painter, from: Pos2, to: Pos2, color: Color32, zoom: f32) {
+    let direction = (to - from).normalized();
+    if !direction.x.is_finite() {
+        return;
+    }
+    let size = 7.0 * zoom;
+    let normal = Vec2::new(-direction.y, direction.x);
+    let base = to - direction * size;
+    painter.add(Shape::convex_polygon(
+        vec![to, base + normal * size * 0.5, base - normal * size * 0.5],
+        color,
+        Stroke::NONE,
+    ));
+}
+
+/// How one box is drawn this frame.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct BoxStyle {
+    pub selected: bool,
+    pub highlighted: bool,
+    pub focused: bool,
+    pub backward: bool,
+    /// The value to show (None: not computed yet).
+    pub value: Option<f64>,
+    /// The gradient to show (None: hidden or not known yet).
+    pub grad: Option<f64>,
+    pub draw_text: bool,
+    pub zoom: f32,
+    pub dark: bool,
+}
+
+pub(super) fn draw_box(
+    painter: &egui::Painter,
+    visuals: &egui::Visuals,
+    node: &diagram::NodeShape,
+    rect: Rect,
+    style: BoxStyle,
+) {
+    let zoom = style.zoom;
+    let border = visuals.strong_text_color();
+    if style.highlighted {
+        painter.rect_stroke(
+            rect.expand(4.0 * zoom),
+            8.0 * zoom,
+            Stroke::new(3.0 * zoom, visuals.selection.bg_fill),
+            StrokeKind::Outside,
+        );
+    }
+    if style.focused {
+        painter.rect_stroke(
+            rect.expand(2.0),
+            7.0 * zoom,
+            Stroke::new(2.0, visuals.selection.stroke.color),
+            StrokeKind::Outside,
+        );
+    }
+    let width = if style.selected || node.is_output {
+        3.0
+    } else {
+        1.2
+    };
+    painter.rect_filled(rect, 6.0 * zoom, visuals.extreme_bg_color);
+    if style.backward {
+        let points = [
+            rect.left_top(),
+            rect.right_top(),
+            rect.right_bottom(),
+            rect.left_bottom(),
+            rect.left_top(),
+        ];
+        painter.extend(Shape::dashed_line(
+            &points,
+            Stroke::new(width * zoom.max(0.75), border),
+            6.0 * zoom,
+            4.0 * zoom,
+        ));
+    } else {
+        painter.rect_stroke(
+            rect,
+            6.0 * zoom,
+            Stroke::new(width * zoom.max(0.75), border),
+            StrokeKind::Inside,
+        );
+    }
+    if !style.draw_text {
+        return;
+    }
+    let font = FontId::monospace(NODE_FONT_PX * zoom);
+    let line = line_height(NODE_FONT_PX) * zoom;
+    let left = rect.left() + BOX_PADDING * zoom;
+    let top = rect.top() + BOX_PADDING * zoom;
+    painter.text(
+        Pos2::new(left, top),
+        Align2::LEFT_TOP,
+        node.title.as_str(),
+        font.clone(),
+        visuals.strong_text_color(),
+    );
+    painter.text(
+        Pos2::new(left, top + line),
+        Align2::LEFT_TOP,
+        value_line(style.value),
+        font.clone(),
+        value_color(style.dark),
+    );
+    painter.text(
+        Pos2::new(left, top + 2.0 * line),
+        Align2::LEFT_TOP,
+        grad_line(style.grad),
+        font.clone(),
+        grad_color(style.dark),
+    );
+    if node.is_output {
+        painter.text(
+            Pos2::new(left, top + 3.0 * line),
+            Align2::LEFT_TOP,
+            "output",
+            font,
+            visuals.strong_text_color(),
+        );
+    }
+}
+
+/// The legend shared by every graph: what each line of a box and each edge says, in
+/// words as well as colour and shape.
+pub fn legend_ui(ui: &mut egui::Ui) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new("val")
+                .monospace()
+                .color(value_color(dark)),
+        );
+        ui.label("forward value ·");
+        ui.label(
+            egui::RichText::new("grad")
+                .monospace()
+                .color(grad_color(dark)),
+        );
+        ui.label("d(output)/d(box) from the backward pass ·");
+        ui.label(egui::RichText::new("local").monospace());
+        ui.label("the edge's local derivative ·");
+        ui.label(egui::RichText::new("sends").monospace());
+        ui.label("the blame it hands back (grad above × local):");
+        edge_sample(ui, passes_color(1.0, dark), false);
+        ui.label("positive,");
+        edge_sample(ui, passes_color(-1.0, dark), false);
+        ui.label("negative, wider = more;");
+        edge_sample(ui, passes_color(0.0, dark), true);
+        ui.label("cut (local 0).");
+    });
+}
+
+fn edge_sample(ui: &mut egui::Ui, color: Color32, dashed: bool) {
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(28.0, 14.0), Sense::hover());
+    let a = rect.left_center();
+    let b = rect.right_center();
+    let stroke = Stroke::new(3.0, color);
+    if dashed {
+        ui.painter()
+            .extend(Shape::dashed_line(&[a, b], stroke, 5.0, 3.0));
+    } else {
+        ui.painter().line_segment([a, b], stroke);
+    }
+}
