@@ -35,7 +35,7 @@ impl<'a, B: Builder> Parser<'a, B> {
             lexer,
             current,
             graph: B::default(),
-            scope: Scope::default(),
+            scope: Scope::for_source(source),
             inputs: Vec::new(),
             depth: 0,
         }

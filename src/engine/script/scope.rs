@@ -31,6 +31,17 @@ pub(super) struct Scope<'a> {
 pub(super) struct InputAssigned;
 
 impl<'a> Scope<'a> {
+    /// An empty scope with room for one name per line of `source`: a statement binds at
+    /// most one new name, and a script is mostly one statement a line, so the table is
+    /// sized once instead of rehashing every name at each doubling.
+    pub(super) fn for_source(source: &str) -> Self {
+        let lines = source.bytes().filter(|&b| b == b'\n').count() + 1;
+        Self {
+            bindings: Vec::with_capacity(lines),
+            places: HashMap::with_capacity_and_hasher(lines, FxBuildHasher),
+        }
+    }
+
     /// The newest node of `name`.
     pub(super) fn get(&self, name: &str) -> Option<NodeId> {
         let place = self.places.get(name)?;
