@@ -250,7 +250,7 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
         Some(dir) => match lesson::load_folder(dir) {
             Ok(files) => files,
             Err(error) => {
-                eprintln!("error: {error}");
+                say_on_stderr(&format!("error: {error}"));
                 return (
                     "checked 0 lessons: 0 sections, 0 questions, 1 errors\n".into(),
                     1,
@@ -268,7 +268,7 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
             }
             Err(problems) => {
                 for problem in problems {
-                    eprintln!("error: {problem}");
+                    say_on_stderr(&format!("error: {problem}"));
                 }
                 errors += problems.len();
             }
@@ -365,10 +365,21 @@ fn unbuffered_stdout() -> Option<std::fs::File> {
     None
 }
 
-/// Prints an error as its one line on stderr; returns the exit status 2.
+/// Prints an error as its one line on stderr; returns the exit status 2, or 1 when stderr
+/// cannot take the line (full or closed: the failure is then only in the status).
 fn report(error: &CliError) -> i32 {
-    eprintln!("error: {}", error.to_string().replace('\n', " "));
-    2
+    if say_on_stderr(&format!("error: {}", error.to_string().replace('\n', " "))) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Writes one line on stderr; false when it could not be written. `eprintln!` would panic
+/// on a full or closed stderr (`2>/dev/full`).
+pub fn say_on_stderr(line: &str) -> bool {
+    use std::io::Write as _;
+    writeln!(std::io::stderr().lock(), "{line}").is_ok()
 }
 
 /// The exit status after writing the answer: 0 when it was written, or when the reader
@@ -379,7 +390,7 @@ fn output_status(written: std::io::Result<()>) -> i32 {
         Ok(()) => 0,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            eprintln!("error: cannot write the output: {error}");
+            say_on_stderr(&format!("error: cannot write the output: {error}"));
             1
         }
     }

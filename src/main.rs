@@ -6,20 +6,25 @@
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use backprop_lab::app::LessonSource;
-    use backprop_lab::cli::{Cli, main_with, one_line_usage_error};
+    use backprop_lab::cli::{Cli, main_with, one_line_usage_error, say_on_stderr};
     use clap::Parser as _;
 
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout as clap writes them.
         Err(error) if !error.use_stderr() => {
-            let _ = error.print();
-            std::process::exit(error.exit_code());
+            // Help that cannot be written (`--help >/dev/full`) is a failure, not a success.
+            let status = if error.print().is_ok() {
+                error.exit_code()
+            } else {
+                1
+            };
+            std::process::exit(status);
         }
         // A usage error is one line on stderr, exit status 2, like every other error.
         Err(error) => {
-            eprintln!("{}", one_line_usage_error(&error));
-            std::process::exit(2);
+            let written = say_on_stderr(&one_line_usage_error(&error));
+            std::process::exit(if written { 2 } else { 1 });
         }
     };
     let status = match &cli.command {
@@ -32,7 +37,7 @@ fn main() {
             match backprop_lab::app::run(source) {
                 Ok(()) => 0,
                 Err(error) => {
-                    eprintln!("error: cannot open the window: {error}");
+                    say_on_stderr(&format!("error: cannot open the window: {error}"));
                     1
                 }
             }

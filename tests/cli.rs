@@ -658,6 +658,35 @@ fn a_failed_write_of_the_output_is_an_error() {
     }
 }
 
+/// An error that cannot be written (stderr full) is still a failure: exit status 1, never
+/// a panic (101); help that cannot be written is not a success either.
+#[test]
+fn a_full_stderr_or_stdout_is_status_1_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // Not Linux: no device that is always full.
+    };
+    for args in [
+        &["grad", "no-such-file.txt"][..],
+        &["grad", "--no-such-flag"][..],
+        &["check", "no-such-folder"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(full.try_clone().expect("clone")))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    let help = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .arg("--help")
+        .stdout(Stdio::from(full.try_clone().expect("clone")))
+        .output()
+        .expect("runs");
+    assert_eq!(help.status.code(), Some(1));
+}
+
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     // A large answer, so the write certainly meets the closed pipe.
