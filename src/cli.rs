@@ -376,10 +376,24 @@ fn report(error: &CliError) -> i32 {
 }
 
 /// Writes one line on stderr; false when it could not be written. `eprintln!` would panic
-/// on a full or closed stderr (`2>/dev/full`).
+/// on a full or closed stderr (`2>/dev/full`). Line breaks become spaces, so an error is
+/// always one line, and other control characters (which a file name or an argument may
+/// carry) are written escaped, so they never reach the terminal raw.
 pub fn say_on_stderr(line: &str) -> bool {
+    use std::fmt::Write as _;
     use std::io::Write as _;
-    writeln!(std::io::stderr().lock(), "{line}").is_ok()
+    let mut safe = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\n' | '\r' => safe.push(' '),
+            '\t' => safe.push(c),
+            c if c.is_control() => {
+                let _ = write!(safe, "{}", c.escape_unicode());
+            }
+            c => safe.push(c),
+        }
+    }
+    writeln!(std::io::stderr().lock(), "{safe}").is_ok()
 }
 
 /// The exit status after writing the answer: 0 when it was written, or when the reader

@@ -687,6 +687,35 @@ fn a_full_stderr_or_stdout_is_status_1_not_a_panic() {
     assert_eq!(help.status.code(), Some(1));
 }
 
+/// Errors are one line, and control characters from a file name or an argument are
+/// written escaped, never raw to the terminal.
+#[test]
+fn errors_are_one_line_with_control_characters_escaped() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["check", "/nonexistent/a\nb"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains("/nonexistent/a b"), "{stderr:?}");
+    let out = run_bytes(
+        &["grad", "-", "--at", "\u{1b}[31mx=1", "--at", "\u{7}y=2"],
+        b"x = 1\ny = x * 2\n",
+        Stdio::piped(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.contains(&0x1b) && !out.stderr.contains(&0x07));
+    assert!(
+        text(&out.stderr).contains("\\u{1b}[31mx"),
+        "{:?}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     // A large answer, so the write certainly meets the closed pipe.
