@@ -289,16 +289,14 @@ pub fn worksheet(args: &WorksheetArgs) -> Result<String, CliError> {
         Some(path) if path.is_dir() => {
             lesson::load_folder(path).map_err(|e| CliError::Lesson(e.to_string()))?
         }
+        // A single file through the same gate as a folder's: a FIFO or /dev/zero is refused
+        // in one line instead of blocking or filling memory.
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+            std::fs::metadata(path).map_err(|source| CliError::Read {
                 what: path.display().to_string(),
                 source,
             })?;
-            let name = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into(),
-            );
-            vec![lesson::load_text(&name, &text)]
+            vec![lesson::load::load_file(path)]
         }
     };
     let mut sheets = Vec::with_capacity(files.len());

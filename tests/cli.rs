@@ -716,6 +716,38 @@ fn errors_are_one_line_with_control_characters_escaped() {
     );
 }
 
+/// `worksheet` on one file reads it as the lesson folder's files are read: a device or a
+/// FIFO is refused in one line at once, never read without end or waited on.
+#[cfg(unix)]
+#[test]
+fn worksheet_refuses_what_is_not_a_regular_file() {
+    let dir = std::env::temp_dir().join(format!("worksheet-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let fifo = dir.join("lesson.ron");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut paths = vec![std::path::PathBuf::from("/dev/zero")];
+    if made.is_ok_and(|s| s.success()) {
+        paths.push(fifo);
+    }
+    for path in &paths {
+        let out = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+            .arg("worksheet")
+            .arg(path)
+            .args(["--seed", "0"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {stderr:?}");
+        assert!(
+            stderr.contains("not a regular file"),
+            "{path:?}: {stderr:?}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     // A large answer, so the write certainly meets the closed pipe.

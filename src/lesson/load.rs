@@ -228,24 +228,27 @@ pub fn load_folder(folder: &Path) -> Result<Vec<LessonFile>, LoadError> {
         return Err(LoadError::Empty(folder.display().to_string()));
     }
     paths.sort();
-    Ok(paths
-        .iter()
-        .map(|path| {
-            let file = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            match read_lesson_file(path) {
-                Ok(text) => load_text(&file, &text),
-                Err((line, column, message)) => LessonFile {
-                    lesson: Err(vec![LessonError {
-                        file: file.clone(),
-                        line,
-                        column,
-                        message,
-                    }]),
-                    file,
-                },
-            }
-        })
-        .collect())
+    Ok(paths.iter().map(|path| load_file(path)).collect())
+}
+
+/// One lesson file, read the careful way a folder's files are (only a regular file,
+/// never blocking on a FIFO or a device, at most [`MAX_LESSON_BYTES`]): a file that cannot
+/// be read becomes a broken lesson with the reason.
+pub fn load_file(path: &Path) -> LessonFile {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    match read_lesson_file(path) {
+        Ok(text) => load_text(&file, &text),
+        Err((line, column, message)) => LessonFile {
+            lesson: Err(vec![LessonError {
+                file: file.clone(),
+                line,
+                column,
+                message,
+            }]),
+            file,
+        },
+    }
 }
