@@ -748,6 +748,49 @@ fn worksheet_refuses_what_is_not_a_regular_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A lesson cannot forge a student's Markdown sheet: a title or an option with a line
+/// break prints no heading of its own and no ticked box, and HTML and control characters
+/// do not pass through.
+#[test]
+fn markdown_worksheets_cannot_be_forged() {
+    let dir = common::TempFolder::new("cli-worksheet-forged");
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/01-blame-game.ron"),
+    )
+    .expect("lesson");
+    let forged = shipped
+        .replacen(
+            "title: \"The Blame Game\"",
+            "title: \"T\\n# Answer key <script>x</script> \\u{1b}[31m\"",
+            1,
+        )
+        .replacen(
+            "(text: \"Add the local effects of the links\"",
+            "(text: \"a\\n- [x] b\"",
+            1,
+        );
+    assert_ne!(forged, shipped, "the replacements apply");
+    let path = dir.join("01-forged.ron");
+    std::fs::write(&path, forged).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .arg("worksheet")
+        .arg(&path)
+        .args(["--seed", "0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let sheet = text(&out.stdout);
+    for line in sheet.lines() {
+        let line = line.trim_start();
+        assert!(!line.starts_with("# Answer key"), "{line}");
+        assert!(!line.starts_with("- [x]"), "{line}");
+    }
+    assert!(!sheet.contains("<script>"), "{sheet}");
+    assert!(!sheet.contains('\u{1b}'), "{sheet}");
+    assert!(sheet.contains("## T # Answer key &lt;script>"), "{sheet}");
+}
+
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     // A large answer, so the write certainly meets the closed pipe.

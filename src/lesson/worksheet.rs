@@ -146,14 +146,19 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
     let kind = if answers { "Answer key" } else { "Worksheet" };
     let _ = writeln!(out, "# {kind} (seed {seed})");
     for lesson in lessons.iter().filter(|l| !l.questions.is_empty()) {
-        let _ = writeln!(out, "\n## {} ({})", lesson.title, lesson.file);
+        let _ = writeln!(
+            out,
+            "\n## {} ({})",
+            one_line(&lesson.title),
+            one_line(&lesson.file)
+        );
         for (number, question) in lesson.questions.iter().enumerate() {
             let prompt = match question {
                 SheetQuestion::Choice { prompt, .. }
                 | SheetQuestion::Number { prompt, .. }
                 | SheetQuestion::Formula { prompt, .. } => prompt,
             };
-            let _ = writeln!(out, "\n{}. {}", number + 1, indent(prompt.trim()));
+            let _ = writeln!(out, "\n{}. {}", number + 1, block(prompt.trim()));
             out.push('\n');
             match question {
                 SheetQuestion::Choice { options, .. } => {
@@ -162,7 +167,7 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                     }
                     for (text, correct) in options {
                         let mark = if answers && *correct { "x" } else { " " };
-                        let _ = writeln!(out, "   - [{mark}] {}", indent(text));
+                        let _ = writeln!(out, "   - [{mark}] {}", one_line(text));
                     }
                 }
                 SheetQuestion::Number {
@@ -217,8 +222,77 @@ pub fn key_number(answer: f64, tolerance: f64) -> String {
 }
 
 /// Continuation lines indented under a list item.
-fn indent(text: &str) -> String {
-    text.replace('\n', "\n   ")
+/// Lesson text inside a numbered item: each line indented under the item, and made
+/// unable to start a block of its own (a heading, a list item, a checkbox, a quote, a
+/// table row, HTML), so that no lesson can print a forged heading or a ticked box on a
+/// student's sheet. Inline Markdown (emphasis, code, maths) is kept.
+fn block(text: &str) -> String {
+    text.lines()
+        .map(|line| neutral_start(&inline_safe(line)))
+        .collect::<Vec<_>>()
+        .join("\n   ")
+}
+
+/// Text that must stay on one line (a title, a file name, an option): line breaks become
+/// spaces, then as [`block`].
+fn one_line(text: &str) -> String {
+    let joined: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    neutral_start(&inline_safe(joined.trim()))
+}
+
+/// Control characters escaped (they would reach a terminal or a printer raw) and `<`
+/// written as an entity, so no HTML passes through.
+fn inline_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "{}", c.escape_unicode());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A backslash before a first character that would open a block: a heading (`#`), a
+/// quote (`>`), a table (`|`), a setext line (`=`), a link definition (`[`), a list item
+/// (`-`, `+`, `*` or `1.` / `1)` before a space), a rule (`---`, `***`, `___`) or a fence
+/// (three backticks or tildes). The escaped character reads the same; inline marks such
+/// as `**bold**` or a code span at the start are left as they are.
+fn neutral_start(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let bytes = trimmed.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return String::new();
+    };
+    let spaced = |at: usize| bytes.get(at).is_none_or(|b| *b == b' ');
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && matches!(bytes.get(digits), Some(b'.' | b')')) && spaced(digits + 1) {
+        let (number, rest) = trimmed.split_at(digits);
+        return format!("{number}\\{rest}");
+    }
+    let rule = || {
+        let marks = bytes.iter().filter(|&&b| b == first).count();
+        marks >= 3 && bytes.iter().all(|&b| b == first || b == b' ')
+    };
+    let opens = match first {
+        b'#' | b'>' | b'|' | b'=' | b'[' => true,
+        b'-' | b'+' | b'*' => spaced(1) || rule(),
+        b'_' => rule(),
+        b'`' | b'~' => bytes.starts_with(&[first; 3]),
+        _ => false,
+    };
+    if opens {
+        format!("\\{trimmed}")
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// The worksheet as JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`, each
