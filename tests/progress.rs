@@ -273,3 +273,58 @@ fn a_file_from_a_newer_version_is_never_overwritten() {
         "(version: 7, lessons: 12)"
     );
 }
+
+/// A large progress file (several MB) is written compactly, so it stays under the read
+/// limit: ten saves and a restart keep it whole, and nothing is set aside.
+#[test]
+fn a_large_progress_file_survives_saves_and_a_restart() {
+    let dir = folder("large");
+    let mut progress = Progress::default();
+    for lesson in 0..48_000 {
+        let file = format!("lesson-{lesson:05}.ron");
+        progress.open(&file);
+        for question in 0..12 {
+            progress.answer(&file, question, 12, question % 3 != 0);
+        }
+        progress.finish(&file);
+    }
+    let size = backprop_lab::progress::store::to_ron(&progress).len();
+    assert!(size > 5_000_000, "{size} bytes");
+    for _ in 0..10 {
+        FileStore::new(&*dir).save(&progress).expect("saves");
+    }
+    let loaded = FileStore::new(&*dir).load();
+    assert_eq!(loaded.notice, None);
+    assert_eq!(loaded.progress, progress);
+    let set_aside = std::fs::read_dir(&*dir)
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
+        .count();
+    assert_eq!(set_aside, 0);
+    assert_eq!(leftover_temporaries(&dir), 0);
+}
+
+/// A save that would write a file over the read limit refuses: the file on disk and its
+/// backup stay as they were.
+#[test]
+fn a_save_over_the_read_limit_keeps_the_file_and_its_backup() {
+    let dir = folder("over-limit");
+    let mut store = FileStore::new(&*dir);
+    store.save(&Progress::default()).expect("first save");
+    store.save(&sample()).expect("second save");
+    let before = std::fs::read(store.path()).expect("file");
+    let backup_before = std::fs::read(store.backup_path()).expect("backup");
+    let mut huge = Progress::default();
+    let name = "x".repeat(1000);
+    for lesson in 0..20_000 {
+        huge.open(&format!("{name}{lesson}.ron"));
+    }
+    let error = store.save(&huge).expect_err("refused");
+    assert!(error.to_string().contains("more than"), "{error}");
+    assert_eq!(std::fs::read(store.path()).expect("file"), before);
+    assert_eq!(
+        std::fs::read(store.backup_path()).expect("backup"),
+        backup_before
+    );
+}

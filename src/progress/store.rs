@@ -359,11 +359,21 @@ impl FileStore {
             }
             OnDisk::Failed(source) => return Err(error(&path)(source)),
         }
-        if let Some(text) = previous {
-            let backup = self.backup_path();
-            write_replacing(&self.folder, &backup, &text).map_err(error(&backup))?;
+        // A file the next start could not read is not written: the file and its backup
+        // stay as they were, and the learner is told.
+        let text = to_ron(&merged);
+        if text.len() as u64 > MAX_PROGRESS_BYTES {
+            return Err(error(&path)(std::io::Error::other(format!(
+                "the progress would take {} bytes, more than the {MAX_PROGRESS_BYTES} a \
+                 progress file may have; the file and its backup are kept as they were",
+                text.len()
+            ))));
         }
-        write_replacing(&self.folder, &path, &to_ron(&merged)).map_err(error(&path))?;
+        if let Some(previous) = previous {
+            let backup = self.backup_path();
+            write_replacing(&self.folder, &backup, &previous).map_err(error(&backup))?;
+        }
+        write_replacing(&self.folder, &path, &text).map_err(error(&path))?;
         sync_folder(&self.folder).map_err(error(&self.folder))?;
         if merged.lessons != progress.lessons {
             self.merged = Some(merged);
@@ -379,8 +389,9 @@ pub fn from_ron(text: &str) -> Result<Progress, ron::error::SpannedError> {
 
 /// Writes progress as RON text.
 pub fn to_ron(progress: &Progress) -> String {
-    ron::ser::to_string_pretty(progress, ron::ser::PrettyConfig::default())
-        .unwrap_or_else(|_| String::from("(version: 1)"))
+    // Compact: pretty-printing made a large file three to four times larger, past the
+    // limit the next start reads.
+    ron::ser::to_string(progress).unwrap_or_else(|_| String::from("(version: 1)"))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
