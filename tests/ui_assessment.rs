@@ -115,3 +115,25 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     assert_eq!(harness.state().page(), Page::Lesson(1));
     assert!(shows(&harness, "Alpha body text."));
 }
+
+/// An answer field takes at most a stated number of characters and says so: a burst of
+/// typing past it is cut, not laid out whole every frame.
+#[test]
+fn an_answer_field_takes_a_bounded_number_of_characters() {
+    let lessons = TempFolder::new("ui-answer-limit-lessons");
+    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
+    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
+    let data = TempFolder::new("ui-answer-limit-data");
+    let mut harness = app(&lessons, &data);
+    let limit = backprop_lab::app::quiz_view::MAX_ANSWER_CHARS;
+    let note = format!("(at most {limit} characters)");
+    assert!(!shows(&harness, &note));
+    let field = harness.get_by_label("Your answer:");
+    field.focus();
+    field.type_text(&"1".repeat(limit + 300));
+    harness.run();
+    assert!(shows(&harness, &note));
+    let field = harness.get_by_label("Your answer:");
+    let value = field.value().unwrap_or_default();
+    assert_eq!(value.chars().count(), limit, "{}", value.len());
+}

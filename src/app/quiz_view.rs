@@ -307,6 +307,10 @@ fn fill(text: &str, attempt: &Attempt) -> String {
     crate::lesson::worksheet::fill(text, attempt)
 }
 
+/// The longest answer a field takes: a formula a learner writes is far shorter, and a
+/// burst of pasted or typed text (10,000 characters) must not cost gigabytes of layout.
+pub const MAX_ANSWER_CHARS: usize = 200;
+
 /// The text field and its Check button; grades on Check or Enter.
 fn answer_row(
     ui: &mut egui::Ui,
@@ -319,10 +323,17 @@ fn answer_row(
     ui.horizontal(|ui| {
         let label = ui.label(label);
         let response = ui
-            .add(egui::TextEdit::singleline(text).desired_width(160.0))
+            .add(
+                egui::TextEdit::singleline(text)
+                    .desired_width(160.0)
+                    .char_limit(MAX_ANSWER_CHARS),
+            )
             .labelled_by(label.id);
         if response.changed() {
             *verdict = None;
+        }
+        if text.chars().count() >= MAX_ANSWER_CHARS {
+            ui.weak(format!("(at most {MAX_ANSWER_CHARS} characters)"));
         }
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let button = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("Check answer"));
