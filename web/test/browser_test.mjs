@@ -93,7 +93,7 @@ try {
   await page.reload();
   await waitForTitle(page, "Backprop Lab: The Chain Rule");
   const stored = await page.evaluate(() => localStorage.getItem("backprop_lab_progress") ?? "");
-  check(/"02-chain-rule\.ron":\s*\(\s*opened: true/.test(stored), "after a reload, the progress is still there");
+  check(/"02-chain-rule\.ron":\s*\(\s*opened:\s*true/.test(stored), "after a reload, the progress is still there");
 
   // A damaged progress entry is set aside under its own key and the app starts clean.
   const damaged = "(version: 1, lessons: {";
