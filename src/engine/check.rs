@@ -1,6 +1,7 @@
 //! Finite-difference gradient check: the analytic gradient against a central difference.
 
-use super::graph::{Graph, NodeId};
+use super::graph::Graph;
+use super::node::NodeId;
 
 /// The result of checking one node's gradient.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,7 +3,8 @@
 //! passing gradients through it. It counts what it holds and what it recomputes, and its
 //! gradients equal the plain backward pass's exactly (same operations, same order).
 
-use super::graph::{Graph, NodeId};
+use super::graph::Graph;
+use super::node::NodeId;
 use super::sweep::{ON_PATH, REQUIRES_GRAD};
 
 /// What a checkpointed run cost, and what it computed.

@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::graph::{Graph, NodeId};
+use super::graph::Graph;
+use super::node::NodeId;
 use super::op::{Code, Op};
 use super::script::Program;
 use super::sweep::REQUIRES_GRAD;

@@ -11,7 +11,7 @@ use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use super::flat::FlatTape;
-pub use super::node::{GraphError, NodeId};
+use super::node::{GraphError, NodeId};
 use super::op::Op;
 
 /// Marks a node index absent from the tape.

@@ -12,7 +12,8 @@ mod scope;
 use std::fmt;
 
 use super::flat::FlatTape;
-use super::graph::{Graph, NodeId};
+use super::graph::Graph;
+use super::node::NodeId;
 use super::op::Op;
 use lexer::{Lexer, Tok};
 use parser::Parser;

@@ -8,7 +8,7 @@
 use super::lexer::{Lexer, Tok, Token};
 use super::scope::Scope;
 use super::{Builder, ParseError, Program};
-use crate::engine::graph::NodeId;
+use crate::engine::node::NodeId;
 use crate::engine::op::Op;
 
 /// How deeply parentheses, calls and exponents may nest.

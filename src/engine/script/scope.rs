@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxBuildHasher;
 
-use crate::engine::graph::NodeId;
+use crate::engine::node::NodeId;
 
 /// Where a name's binding is in the list, and whether its node is an input.
 #[derive(Clone, Copy)]

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::engine::graph::{Graph, NodeId};
+use crate::engine::graph::Graph;
+use crate::engine::node::NodeId;
 use crate::engine::op::{Builder, Local, Op, Operands};
 use crate::engine::sweep::{self, ON_PATH, REQUIRES_GRAD};
 

@@ -14,7 +14,8 @@ pub use backward_graph::{
     GradientGraph, build_gradient_graph, hessian_through_backward_graph, hvp_through_backward_graph,
 };
 
-use super::graph::{Graph, NodeId};
+use super::graph::Graph;
+use super::node::NodeId;
 use forward_over_reverse::SecondOrder;
 
 /// The Hessian of the output with respect to `inputs`: row `i` is the gradient of
