@@ -32,7 +32,7 @@ pub enum Command {
     Hvp(HvpArgs),
     /// Validate lesson files (the built-in ones, or every *.ron file of DIR).
     Check(CheckArgs),
-    /// Draw the graph as the app does at 100% zoom, to SVG and/or Graphviz DOT files.
+    /// Draw the graph as the app does (at 100%, or fitted to --width), to SVG and/or DOT files.
     Export(ExportArgs),
     /// Print the lessons' questions as the app draws them for a seed: a handout, or its key.
     Worksheet(WorksheetArgs),
@@ -77,6 +77,13 @@ pub struct ExportArgs {
     /// Write the Graphviz DOT here.
     #[arg(long, value_name = "OUT.dot")]
     pub dot: Option<PathBuf>,
+    /// Draw the SVG as the app shows the graph after Fit in a canvas this many pixels
+    /// wide: the direction and zoom that show it whole, text never below 12 px.
+    #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub width: Option<u32>,
+    /// The canvas's height in pixels, for --width (or alone).
+    #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub height: Option<u32>,
 }
 
 /// Which lessons `check` reads.
@@ -224,7 +231,13 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
 /// Writes the files `export` asks for; returns what goes to stdout (the SVG when no file
 /// was named, else nothing).
 fn export(program: &mut Program, args: &ExportArgs) -> Result<String, CliError> {
-    use crate::diagram::export::{to_dot, to_svg};
+    use crate::diagram::export::{to_dot, to_svg_fitted};
+    let to_svg = |program: &mut Program| match (args.width, args.height) {
+        (None, None) => crate::diagram::export::to_svg(program),
+        (width, height) => {
+            to_svg_fitted(program, width.map(|w| w as f32), height.map(|h| h as f32))
+        }
+    };
     let write = |path: &PathBuf, text: String| {
         std::fs::write(path, text).map_err(|source| CliError::Write {
             what: path.display().to_string(),

@@ -1361,3 +1361,78 @@ fn hessian_refuses_more_inputs_than_the_limit_and_points_at_hvp() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("\"hessian\": [["));
 }
+
+/// The `width`/`height` attributes of an SVG's root and the sizes of its fonts.
+fn svg_size_and_fonts(svg: &str) -> (f32, f32, Vec<f32>) {
+    let attribute = |name: &str| -> f32 {
+        let head = svg.lines().next().unwrap_or_default();
+        let start = head.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        let rest = &head[start..];
+        rest[..rest.find('"').expect("closing quote")]
+            .parse()
+            .expect("a number")
+    };
+    let fonts = svg
+        .split("font-size=\"")
+        .skip(1)
+        .map(|rest| {
+            let size = &rest[..rest.find("px\"").expect("font sizes are in px")];
+            size.parse().expect("a number")
+        })
+        .collect();
+    (attribute("width"), attribute("height"), fonts)
+}
+
+fn chain(boxes: usize) -> String {
+    let mut script = String::from("x0 = 0.5\n");
+    for i in 1..boxes {
+        script.push_str(&format!("x{i} = sin(x{}) * 2\n", i - 1));
+    }
+    script
+}
+
+#[test]
+fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
+    // A four-box chain fits 980 × 540, left to right, shrunk but with text at 12 px or more.
+    let out = run(
+        &["export", "-", "--width", "980", "--height", "540"],
+        &chain(4),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let svg = text(&out.stdout);
+    let (w, h, fonts) = svg_size_and_fonts(&svg);
+    assert!(w <= 980.0 && h <= 540.0, "{w} × {h}");
+    assert!(
+        !fonts.is_empty() && fonts.iter().all(|&f| f >= 12.0),
+        "{fonts:?}"
+    );
+    assert!(fonts.iter().any(|&f| f < 14.0), "shrunk to fit: {fonts:?}");
+    let x_of = |name: &str| {
+        let group = svg.find(&format!("id=\"node-{name}\"")).expect(name);
+        let rest = &svg[group..];
+        let x = rest.find(" x=\"").expect("the box's x") + 4;
+        rest[x..x + rest[x..].find('"').expect("quote")]
+            .parse::<f32>()
+            .expect("a number")
+    };
+    assert!(
+        x_of("x0") < x_of("x1") && x_of("x2") < x_of("x3"),
+        "left to right"
+    );
+    // Twenty boxes cannot fit: the text stays readable and the picture overflows the
+    // canvas in one dimension only.
+    let out = run(
+        &["export", "-", "--width", "980", "--height", "540"],
+        &chain(20),
+    );
+    let (w, h, fonts) = svg_size_and_fonts(&text(&out.stdout));
+    assert!(fonts.iter().all(|&f| f >= 12.0), "{fonts:?}");
+    assert!((w > 980.0) != (h > 540.0), "{w} × {h}");
+    // Without a canvas, the picture is drawn at 100%.
+    let out = run(&["export", "-"], &chain(4));
+    let (_, _, fonts) = svg_size_and_fonts(&text(&out.stdout));
+    assert!(fonts.iter().all(|&f| f == 14.0), "{fonts:?}");
+    // A canvas of no pixels is a usage error.
+    let out = run(&["export", "-", "--width", "0"], &chain(4));
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -21,6 +21,19 @@ pub struct GraphState {
     editors: Vec<InputEditor>,
     view: GraphView,
     descent: Option<DescentState>,
+    /// The widest input editor drawn last frame, to lay the editors out in rows.
+    editor_width: f32,
+}
+
+/// Space between two input editors of a row.
+const EDITOR_GAP: f32 = 16.0;
+/// An input editor's width before one is drawn (a slider, its value and name).
+const FIRST_EDITOR_WIDTH: f32 = 300.0;
+
+/// How many editors `width` wide fit side by side in `available` (at least one).
+fn editors_per_row(available: f32, width: f32) -> usize {
+    let per_row = (available + EDITOR_GAP) / (width.max(1.0) + EDITOR_GAP);
+    (per_row.floor() as usize).max(1)
 }
 
 /// Gradient descent under a graph: the step size and the output after each step.
@@ -93,20 +106,32 @@ impl GraphState {
             editors,
             view,
             descent,
+            editor_width: FIRST_EDITOR_WIDTH,
         })
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
         style::section_frame(ui).show(ui, |ui| {
             legend_ui(ui);
-            ui.horizontal_wrapped(|ui| {
-                for editor in &mut self.editors {
-                    ui.vertical(|ui| {
-                        editor.ui(ui, &mut self.live.program.graph);
-                    });
-                    ui.add_space(16.0);
-                }
-            });
+            // Rows of as many editors as fit: a wrapping layout cannot wrap a column whose
+            // width it learns only after drawing it, so the widest editor of the last
+            // frame decides.
+            let per_row = editors_per_row(ui.available_width(), self.editor_width);
+            let mut widest: f32 = 0.0;
+            for row in self.editors.chunks_mut(per_row) {
+                ui.horizontal(|ui| {
+                    for editor in row {
+                        let drawn = ui.vertical(|ui| {
+                            editor.ui(ui, &mut self.live.program.graph);
+                        });
+                        widest = widest.max(drawn.response.rect.width());
+                        ui.add_space(EDITOR_GAP);
+                    }
+                });
+            }
+            if widest > 0.0 {
+                self.editor_width = widest;
+            }
             // Every input with a slider can also be dragged on its box.
             self.view.scrub_ranges = self.editors.iter().map(|e| (e.id, e.range())).collect();
             let graph = &mut self.live.program.graph;
@@ -334,5 +359,18 @@ impl SectionWidget for GraphState {
 
     fn live_graph(&self) -> Option<&LiveGraph> {
         Some(&self.live)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editors_per_row;
+
+    #[test]
+    fn editors_wrap_into_rows_that_fit() {
+        assert_eq!(editors_per_row(1000.0, 300.0), 3);
+        assert_eq!(editors_per_row(1264.0, 300.0), 4);
+        assert_eq!(editors_per_row(200.0, 300.0), 1);
+        assert_eq!(editors_per_row(0.0, 0.0), 1);
     }
 }

@@ -1,5 +1,5 @@
-//! The picture as a file for teachers: SVG (the layout the app draws at 100% zoom, in
-//! absolute coordinates) and Graphviz DOT.
+//! The picture as a file for teachers: SVG (the layout the app draws, at 100% zoom or
+//! fitted to a canvas as the app fits it, in absolute pixel coordinates) and Graphviz DOT.
 
 use std::fmt::Write as _;
 
@@ -70,14 +70,45 @@ fn named_ids(program: &Program) -> std::collections::HashMap<NodeId, String> {
 }
 
 /// The program's graph as SVG: boxes, edges and plates where the app draws them at
-/// 100% zoom, with the numbers as the app writes them.
+/// 100% zoom, left to right, with the numbers as the app writes them.
 pub fn to_svg(program: &mut Program) -> String {
     let picture = Picture::new(&mut program.graph, Direction::LeftToRight);
+    svg_of(program, &picture, 1.0)
+}
+
+/// The program's graph as SVG, laid out and zoomed as the app shows it after Fit in a
+/// canvas `width` wide and at most `height` tall (`None`: unbounded). Its `width` and
+/// `height` are the drawing's size in pixels, and every font size is in pixels.
+pub fn to_svg_fitted(program: &mut Program, width: Option<f32>, height: Option<f32>) -> String {
+    let graph = &mut program.graph;
+    let mut pictures: Vec<Picture> = Vec::new();
+    let fit = super::fit::fit(
+        |direction| {
+            let picture = Picture::new(graph, direction);
+            let size = picture.size;
+            pictures.push(picture);
+            size
+        },
+        width.unwrap_or(f32::INFINITY),
+        height.unwrap_or(f32::INFINITY),
+    );
+    let picture = match pictures.into_iter().find(|p| p.direction == fit.direction) {
+        Some(picture) => picture,
+        None => Picture::new(&mut program.graph, fit.direction),
+    };
+    svg_of(program, &picture, fit.zoom)
+}
+
+/// The SVG of `picture` drawn at `zoom`: every coordinate and size scaled, so the file's
+/// pixels are the screen's.
+fn svg_of(program: &Program, picture: &Picture, zoom: f32) -> String {
     let ids = named_ids(program);
     let graph = &program.graph;
-    let largest = largest_flow(graph, &picture);
+    let largest = largest_flow(graph, picture);
     let mut out = String::new();
-    let (w, h) = (picture.size.w.ceil(), picture.size.h.ceil());
+    let z = |v: f32| v * zoom;
+    let (w, h) = (z(picture.size.w).ceil(), z(picture.size.h).ceil());
+    let (node_px, plate_px) = (tenths(z(NODE_FONT_PX)), tenths(z(PLATE_FONT_PX)));
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Hack, DejaVu Sans Mono, monospace">"#
@@ -103,9 +134,9 @@ pub fn to_svg(program: &mut Program) -> String {
         let _ = writeln!(
             out,
             r#"<path class="edge" d="{}" fill="none" stroke="{}" stroke-width="{:.1}"{dash}/>"#,
-            path_data(&edge.points),
+            path_data(&edge.points, zoom),
             rgb(colour),
-            edge_width(flow.passes, largest)
+            z(edge_width(flow.passes, largest))
         );
     }
     for edge in &picture.edges {
@@ -114,18 +145,21 @@ pub fn to_svg(program: &mut Program) -> String {
         let _ = writeln!(
             out,
             r##"<rect class="edge-label" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="4" fill="#ffffff" stroke="#b0b0b0"/>"##,
-            p.x, p.y, p.w, p.h
+            z(p.x),
+            z(p.y),
+            z(p.w),
+            z(p.h)
         );
         let [local, passes] = flow.plate_lines(true);
-        let line = line_height(PLATE_FONT_PX);
+        let line = z(line_height(PLATE_FONT_PX));
         let _ = writeln!(
             out,
-            r##"<text class="edge-label" x="{:.1}" y="{:.1}" font-size="{PLATE_FONT_PX}px" fill="#202020"><tspan x="{:.1}" dy="0">{}</tspan><tspan x="{:.1}" dy="{line:.1}">{}</tspan></text>"##,
-            p.x + PLATE_PADDING,
-            p.y + PLATE_PADDING + PLATE_FONT_PX,
-            p.x + PLATE_PADDING,
+            r##"<text class="edge-label" x="{:.1}" y="{:.1}" font-size="{plate_px}px" fill="#202020"><tspan x="{:.1}" dy="0">{}</tspan><tspan x="{:.1}" dy="{line:.1}">{}</tspan></text>"##,
+            z(p.x + PLATE_PADDING),
+            z(p.y + PLATE_PADDING + PLATE_FONT_PX),
+            z(p.x + PLATE_PADDING),
             escape(&local),
-            p.x + PLATE_PADDING,
+            z(p.x + PLATE_PADDING),
             escape(&passes)
         );
     }
@@ -136,11 +170,14 @@ pub fn to_svg(program: &mut Program) -> String {
             None => r#"<g class="intermediate">"#.to_string(),
         };
         let _ = writeln!(out, "{group}");
-        let stroke = if node.is_output { 3.0 } else { 1.2 };
+        let stroke = z(if node.is_output { 3.0 } else { 1.2 });
         let _ = writeln!(
             out,
-            r##"  <rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="#ffffff" stroke="#202020" stroke-width="{stroke}"/>"##,
-            r.x, r.y, r.w, r.h
+            r##"  <rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="#ffffff" stroke="#202020" stroke-width="{stroke:.1}"/>"##,
+            z(r.x),
+            z(r.y),
+            z(r.w),
+            z(r.h)
         );
         let mut lines: Vec<(String, [u8; 3], &str)> = vec![
             (node.title.clone(), [32, 32, 32], "title"),
@@ -158,9 +195,9 @@ pub fn to_svg(program: &mut Program) -> String {
         for (i, (text, colour, class)) in lines.iter().enumerate() {
             let _ = writeln!(
                 out,
-                r#"  <text class="{class}" x="{:.1}" y="{:.1}" font-size="{NODE_FONT_PX}px" fill="{}">{}</text>"#,
-                r.x + BOX_PADDING,
-                r.y + BOX_PADDING + NODE_FONT_PX + i as f32 * line,
+                r#"  <text class="{class}" x="{:.1}" y="{:.1}" font-size="{node_px}px" fill="{}">{}</text>"#,
+                z(r.x + BOX_PADDING),
+                z(r.y + BOX_PADDING + NODE_FONT_PX + i as f32 * line),
                 rgb(*colour),
                 escape(text)
             );
@@ -171,15 +208,24 @@ pub fn to_svg(program: &mut Program) -> String {
     out
 }
 
-fn path_data(points: &[Point]) -> String {
+/// A size to a tenth of a pixel, without a trailing `.0` (`14`, `12.6`).
+fn tenths(v: f32) -> String {
+    let text = format!("{v:.1}");
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_string(),
+        None => text,
+    }
+}
+
+fn path_data(points: &[Point], zoom: f32) -> String {
     let mut d = String::new();
     for (i, p) in points.iter().enumerate() {
         let _ = write!(
             d,
             "{}{:.1} {:.1}",
             if i == 0 { "M" } else { " L" },
-            p.x,
-            p.y
+            p.x * zoom,
+            p.y * zoom
         );
     }
     d

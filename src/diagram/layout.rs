@@ -144,7 +144,7 @@ impl Default for Spacing {
             between_boxes: 26.0,
             dummy_thickness: 10.0,
             min_layer_gap: 48.0,
-            plate_margin: 16.0,
+            plate_margin: 10.0,
             between_plates: 6.0,
             margin: 12.0,
         }

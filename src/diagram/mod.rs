@@ -8,9 +8,11 @@
 pub mod explain;
 pub mod export;
 pub mod expr;
+pub mod fit;
 pub mod layout;
 pub mod picture;
 pub mod text;
 
+pub use fit::{Fit, fit, readable_zoom};
 pub use layout::{Direction, Point, Rect, Size};
 pub use picture::{EdgeShape, NodeShape, Picture};

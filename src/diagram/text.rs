@@ -19,8 +19,9 @@ pub fn box_number(value: f64) -> String {
 
 /// Size of the text in boxes, in pixels at 100% zoom (never below 12 px).
 pub const NODE_FONT_PX: f32 = 14.0;
-/// Size of the text on edge plates, in pixels at 100% zoom.
-pub const PLATE_FONT_PX: f32 = 12.0;
+/// Size of the text on edge plates, in pixels at 100% zoom: the boxes' size, so that a
+/// graph fitted to a small canvas keeps every number at 12 px or more.
+pub const PLATE_FONT_PX: f32 = 14.0;
 /// Advance of one character of the monospace face, as a fraction of the font size
 /// (Hack: 1233 / 2048).
 pub const ADVANCE_EM: f32 = 0.602;

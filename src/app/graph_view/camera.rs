@@ -5,14 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use egui::{Color32, Pos2, Rect, Vec2};
 
-use crate::diagram::{self, Direction};
+use crate::diagram;
 use crate::engine::{Graph, NodeId};
 
 use super::GraphView;
 use crate::app::style::ZOOM_LEVELS;
 
-/// The index of 100% in [`ZOOM_LEVELS`].
-pub(super) const ZOOM_100: usize = 5;
 /// Seconds between two layers of the backward-pass animation.
 const ANIMATION_STEP_SECS: f64 = 0.7;
 /// Height of the toolbar above the graph.
@@ -44,7 +42,26 @@ impl Camera {
 impl GraphView {
     /// The current zoom factor.
     pub fn zoom(&self) -> f32 {
-        ZOOM_LEVELS[self.zoom_index.min(ZOOM_LEVELS.len() - 1)]
+        self.zoom
+    }
+
+    /// Zooms by hand to the next level of [`ZOOM_LEVELS`] above (`in`) or below the
+    /// current zoom, which fitting may have left between two levels.
+    fn step_zoom(&mut self, zoom_in: bool) {
+        let now = self.zoom;
+        let next = if zoom_in {
+            ZOOM_LEVELS.iter().copied().find(|&z| z > now + 1e-3)
+        } else {
+            ZOOM_LEVELS.iter().rev().copied().find(|&z| z < now - 1e-3)
+        };
+        self.zoom = next.unwrap_or(now);
+        self.moved_by_hand = true;
+    }
+
+    /// Shows the whole graph again, as at the start: the view follows the window.
+    fn fit(&mut self) {
+        self.moved_by_hand = false;
+        self.placed = false;
     }
 
     /// This frame's camera over `viewport`.
@@ -56,40 +73,27 @@ impl GraphView {
         }
     }
 
-    pub(super) fn toolbar_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        graph: &mut Graph,
-        direction: Direction,
-    ) {
+    pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.set_height(TOOLBAR_HEIGHT - 4.0);
-            let size = {
-                let p = self.picture(graph, direction);
-                Vec2::new(p.size.w, p.size.h)
-            };
             if ui
                 .button("Fit")
                 .on_hover_text("Show the whole graph (or double-click it)")
                 .clicked()
             {
-                self.fit(
-                    ui.available_rect_before_wrap()
-                        .size()
-                        .max(Vec2::new(200.0, 100.0)),
-                    size,
-                );
+                self.fit();
             }
             if ui.button("100%").on_hover_text("Actual size").clicked() {
-                self.zoom_index = ZOOM_100;
+                self.zoom = 1.0;
+                self.moved_by_hand = true;
                 self.placed = false;
             }
             if ui.button("−").on_hover_text("Zoom out").clicked() {
-                self.zoom_index = self.zoom_index.saturating_sub(1);
+                self.step_zoom(false);
                 self.placed = false;
             }
             if ui.button("+").on_hover_text("Zoom in").clicked() {
-                self.zoom_index = (self.zoom_index + 1).min(ZOOM_LEVELS.len() - 1);
+                self.step_zoom(true);
                 self.placed = false;
             }
             ui.label(format!("{:.0}%", self.zoom() * 100.0));
@@ -187,16 +191,6 @@ impl GraphView {
         self.pan = Vec2::new(x, y);
     }
 
-    fn fit(&mut self, viewport: Vec2, picture: Vec2) {
-        let scale = (viewport.x / picture.x.max(1.0)).min(viewport.y / picture.y.max(1.0));
-        self.zoom_index = ZOOM_LEVELS
-            .iter()
-            .rposition(|&z| z <= scale)
-            .unwrap_or(0)
-            .min(ZOOM_LEVELS.len() - 1);
-        self.placed = false;
-    }
-
     /// Double-click fits; dragging the background pans; Ctrl + wheel (or a pinch) zooms
     /// about the pointer; the wheel pans where the view is allowed to take it.
     pub(super) fn handle_view_input(
@@ -204,11 +198,9 @@ impl GraphView {
         ui: &egui::Ui,
         background: &egui::Response,
         viewport: Rect,
-        picture: Vec2,
     ) {
         if background.double_clicked() {
-            self.fit(viewport.size(), picture);
-            self.place_at_start(viewport, picture);
+            self.fit();
             return;
         }
         if background.dragged() {
@@ -221,12 +213,7 @@ impl GraphView {
         let (zoom_delta, pointer) = ui.input(|i| (i.zoom_delta(), i.pointer.hover_pos()));
         if zoom_delta != 1.0 {
             let before = self.zoom();
-            self.zoom_index = if zoom_delta > 1.0 {
-                (self.zoom_index + 1).min(ZOOM_LEVELS.len() - 1)
-            } else {
-                self.zoom_index.saturating_sub(1)
-            };
-            self.moved_by_hand = true;
+            self.step_zoom(zoom_delta > 1.0);
             // Keep the point under the pointer where it is.
             if let Some(p) = pointer {
                 let offset = p - viewport.min;

@@ -25,7 +25,7 @@ use crate::engine::{Graph, NodeId};
 
 use super::style::MIN_GRAPH_TEXT_PX;
 pub use super::style::{GRAD_COLOR, VALUE_COLOR};
-use camera::{TOOLBAR_HEIGHT, ZOOM_100};
+use camera::TOOLBAR_HEIGHT;
 pub use paint::legend_ui;
 use paint::{BoxStyle, Shown};
 
@@ -34,16 +34,23 @@ use paint::{BoxStyle, Shown};
 pub struct GraphView {
     /// Pictures by direction (left to right, top to bottom), made when needed.
     pictures: [Option<Picture>; 2],
-    zoom_index: usize,
+    /// The zoom (1.0: the picture's own size).
+    zoom: f32,
+    /// The direction drawn (chosen by fitting while the view follows the window).
+    direction: Direction,
     /// The picture's point shown at the viewport's top-left corner.
     pan: Vec2,
     /// Whether the view has been placed for the current picture.
     placed: bool,
-    /// Whether the learner moved or zoomed the view (until then it follows the window:
-    /// centred, or from the inputs' side).
+    /// Whether the learner moved or zoomed the view. Until then, and again after Fit or a
+    /// double-click, it follows the window: fitted (direction and zoom) and centred, or
+    /// from the inputs' side.
     moved_by_hand: bool,
     /// The width the view had last frame (to choose a direction before drawing).
     last_width: f32,
+    /// The most height the page gives the graph this frame, below the toolbar (set by
+    /// [`GraphView::preferred_height`]; otherwise the height left in the `Ui`).
+    height_budget: Option<f32>,
     /// When the backward-pass animation started (seconds of egui's clock).
     animation_start: Option<f64>,
     /// The node whose chain-rule arithmetic is shown.
@@ -79,11 +86,13 @@ impl Default for GraphView {
     fn default() -> Self {
         Self {
             pictures: [None, None],
-            zoom_index: ZOOM_100,
+            zoom: 1.0,
+            direction: Direction::LeftToRight,
             pan: Vec2::ZERO,
             placed: false,
             moved_by_hand: false,
             last_width: 900.0,
+            height_budget: None,
             animation_start: None,
             selected: None,
             highlighted: Vec::new(),
@@ -106,7 +115,7 @@ impl GraphView {
         self.pictures = [None, None];
         self.placed = false;
         self.moved_by_hand = false;
-        self.zoom_index = ZOOM_100;
+        self.zoom = 1.0;
         self.selected = None;
         self.highlighted.clear();
         self.animation_start = None;
@@ -129,27 +138,39 @@ impl GraphView {
         self.pictures[slot].get_or_insert_with(Picture::default)
     }
 
-    /// Left to right when that fits the width at 100%, else top to bottom when that is
-    /// narrower (deep chains read down the page instead of shrinking).
-    fn choose_direction(&mut self, graph: &mut Graph, width: f32) -> Direction {
-        let wide = self.picture(graph, Direction::LeftToRight).size.w;
-        if wide <= width {
-            return Direction::LeftToRight;
+    /// The direction and zoom that show the whole graph in `width` × `max_height` (see
+    /// [`diagram::fit`]).
+    fn fitted(&mut self, graph: &mut Graph, width: f32, max_height: f32) -> diagram::Fit {
+        diagram::fit(
+            |direction| self.picture(graph, direction).size,
+            width,
+            max_height,
+        )
+    }
+
+    /// This frame's direction and zoom: fitted while the view follows the window, else
+    /// as the learner left them.
+    fn frame_fit(&mut self, graph: &mut Graph, width: f32, max_height: f32) -> diagram::Fit {
+        if !self.moved_by_hand {
+            let fit = self.fitted(graph, width, max_height);
+            self.direction = fit.direction;
+            self.zoom = fit.zoom;
         }
-        let tall = self.picture(graph, Direction::TopToBottom).size.w;
-        if tall < wide {
-            Direction::TopToBottom
-        } else {
-            Direction::LeftToRight
+        diagram::Fit {
+            direction: self.direction,
+            zoom: self.zoom,
         }
     }
 
-    /// The height that shows the whole graph at 100%, within `max`.
+    /// The height that shows the whole graph at the zoom it will be drawn at, within
+    /// `max` (toolbar included): the canvas follows the graph's height.
     pub fn preferred_height(&mut self, graph: &mut Graph, max: f32) -> f32 {
-        // The same width `ui` will decide with, so the height fits the drawn direction.
-        let direction = self.choose_direction(graph, self.last_width - 8.0);
-        let height = self.picture(graph, direction).size.h * self.zoom();
         let toolbar = if self.toolbar { TOOLBAR_HEIGHT } else { 0.0 };
+        let budget = (max - toolbar - 4.0).max(60.0);
+        self.height_budget = Some(budget);
+        // The same width `ui` will decide with, so the height fits the drawn direction.
+        let fit = self.frame_fit(graph, self.last_width - 8.0, budget);
+        let height = self.picture(graph, fit.direction).size.h * fit.zoom;
         (height + toolbar + 4.0).clamp(120.0, max.max(120.0))
     }
 
@@ -172,9 +193,14 @@ impl GraphView {
         self.input_changed = false;
         let width = ui.available_width();
         self.last_width = width;
-        let direction = self.choose_direction(graph, width - 8.0);
+        let toolbar = if self.toolbar { TOOLBAR_HEIGHT } else { 0.0 };
+        let budget = self
+            .height_budget
+            .take()
+            .unwrap_or(ui.available_height() - toolbar - 4.0);
+        let direction = self.frame_fit(graph, width - 8.0, budget).direction;
         if self.toolbar {
-            self.toolbar_ui(ui, graph, direction);
+            self.toolbar_ui(ui);
         }
         let viewport = ui.available_rect_before_wrap();
         if viewport.width() < 10.0 || viewport.height() < 10.0 {
@@ -192,7 +218,7 @@ impl GraphView {
         if !self.placed || !self.moved_by_hand {
             self.place_at_start(viewport, picture_size);
         }
-        self.handle_view_input(ui, &background, viewport, picture_size);
+        self.handle_view_input(ui, &background, viewport);
         self.clamp_pan(viewport, picture_size);
 
         let camera = self.camera(viewport);

@@ -1,0 +1,152 @@
+//! How a picture fits the canvas it gets: the direction its layers run and the zoom it is
+//! shown at. The app's graph view and `backprop-lab export --width --height` choose with
+//! the same rule, so an exported picture is the one a learner sees after Fit.
+
+use super::Direction;
+use super::layout::Size;
+use super::text::{NODE_FONT_PX, PLATE_FONT_PX};
+
+/// The smallest size, in pixels, that a graph's text is drawn at by fitting.
+pub const MIN_TEXT_PX: f32 = 12.0;
+
+/// The largest zoom fitting chooses: the size the layout is made for. Beyond it a small
+/// graph only gets bigger, not more legible.
+pub const MAX_FIT_ZOOM: f32 = 1.0;
+
+/// The smallest zoom at which every number of a graph reads: its smallest text at
+/// [`MIN_TEXT_PX`].
+pub fn readable_zoom() -> f32 {
+    MIN_TEXT_PX / NODE_FONT_PX.min(PLATE_FONT_PX)
+}
+
+/// A direction and a zoom for a picture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// The direction the layers run.
+    pub direction: Direction,
+    /// The zoom (1.0: the picture's own size).
+    pub zoom: f32,
+}
+
+impl Fit {
+    /// Whether a picture of `size` drawn at this fit lies inside `width` × `height`.
+    pub fn shows_whole(&self, size: Size, width: f32, height: f32) -> bool {
+        size.w * self.zoom <= width + 0.5 && size.h * self.zoom <= height + 0.5
+    }
+}
+
+/// The direction and zoom for a canvas `width` wide and at most `max_height` tall, given
+/// the picture's size in each direction (asked for only when needed: a picture is a
+/// layout).
+///
+/// The graph is shown whole at the largest zoom up to [`MAX_FIT_ZOOM`], left to right
+/// when that fits at a readable zoom, else top to bottom when that does. When neither
+/// fits, the zoom stays at [`readable_zoom`] and the picture overflows in one direction
+/// only: left to right if its height fits (the canvas scrolls sideways), else top to
+/// bottom if its width fits (it scrolls down), else left to right.
+pub fn fit(mut size_of: impl FnMut(Direction) -> Size, width: f32, max_height: f32) -> Fit {
+    let floor = readable_zoom();
+    let zoom_for = |size: Size| {
+        (width / size.w.max(1.0))
+            .min(max_height / size.h.max(1.0))
+            .min(MAX_FIT_ZOOM)
+    };
+    let wide = size_of(Direction::LeftToRight);
+    let wide_zoom = zoom_for(wide);
+    if wide_zoom >= floor {
+        return Fit {
+            direction: Direction::LeftToRight,
+            zoom: wide_zoom,
+        };
+    }
+    let tall = size_of(Direction::TopToBottom);
+    let tall_zoom = zoom_for(tall);
+    if tall_zoom >= floor {
+        return Fit {
+            direction: Direction::TopToBottom,
+            zoom: tall_zoom,
+        };
+    }
+    let direction = if wide.h * floor <= max_height || tall.w * floor > width {
+        Direction::LeftToRight
+    } else {
+        Direction::TopToBottom
+    };
+    Fit {
+        direction,
+        zoom: floor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Direction, Fit, MAX_FIT_ZOOM, Size, fit, readable_zoom};
+
+    fn sizes(wide: (f32, f32), tall: (f32, f32)) -> impl FnMut(Direction) -> Size {
+        move |direction| match direction {
+            Direction::LeftToRight => Size {
+                w: wide.0,
+                h: wide.1,
+            },
+            Direction::TopToBottom => Size {
+                w: tall.0,
+                h: tall.1,
+            },
+        }
+    }
+
+    #[test]
+    fn a_graph_that_fits_is_left_to_right_at_its_own_size() {
+        let chosen = fit(sizes((800.0, 200.0), (200.0, 800.0)), 900.0, 500.0);
+        assert_eq!(
+            chosen,
+            Fit {
+                direction: Direction::LeftToRight,
+                zoom: MAX_FIT_ZOOM
+            }
+        );
+    }
+
+    #[test]
+    fn a_slightly_wide_graph_is_shrunk_but_never_below_readable() {
+        let chosen = fit(sizes((1000.0, 200.0), (200.0, 1000.0)), 900.0, 500.0);
+        assert_eq!(chosen.direction, Direction::LeftToRight);
+        assert!((chosen.zoom - 0.9).abs() < 1e-6);
+        assert!(chosen.zoom >= readable_zoom());
+    }
+
+    #[test]
+    fn a_deep_graph_turns_top_to_bottom_when_that_fits() {
+        let chosen = fit(sizes((2000.0, 150.0), (300.0, 480.0)), 900.0, 500.0);
+        assert_eq!(
+            chosen,
+            Fit {
+                direction: Direction::TopToBottom,
+                zoom: 1.0
+            }
+        );
+    }
+
+    #[test]
+    fn a_graph_too_big_either_way_overflows_in_one_direction_only() {
+        let floor = readable_zoom();
+        // Long and flat: scrolls sideways.
+        let chosen = fit(sizes((4000.0, 150.0), (300.0, 3000.0)), 900.0, 500.0);
+        assert_eq!(chosen.direction, Direction::LeftToRight);
+        assert_eq!(chosen.zoom, floor);
+        assert!(150.0 * chosen.zoom <= 500.0);
+        // Tall in both: the direction whose width fits, scrolling down.
+        let chosen = fit(sizes((4000.0, 900.0), (800.0, 3000.0)), 900.0, 500.0);
+        assert_eq!(chosen.direction, Direction::TopToBottom);
+        assert!(800.0 * chosen.zoom <= 900.0);
+    }
+
+    #[test]
+    fn readable_zoom_keeps_every_text_at_twelve_pixels() {
+        use crate::diagram::text::{NODE_FONT_PX, PLATE_FONT_PX};
+        let zoom = readable_zoom();
+        assert!(NODE_FONT_PX * zoom >= 12.0 - 1e-4);
+        assert!(PLATE_FONT_PX * zoom >= 12.0 - 1e-4);
+        assert!(zoom < 1.0, "fitting can shrink a graph a little");
+    }
+}

@@ -1,0 +1,114 @@
+//! Graphs fit the window they are shown in: lesson 1's valve chain reads left to right,
+//! whole, with every number drawn, in the app's default window and on a 1280 × 800
+//! laptop; Fit brings a zoomed graph back to that picture.
+
+use backprop_lab::app::BackpropApp;
+use backprop_lab::app::LessonSource;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn harness(width: f32, height: f32) -> Harness<'static, BackpropApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
+        });
+    harness.run();
+    harness
+}
+
+/// The on-screen rectangle of the box whose description starts with `title`.
+fn box_rect(harness: &Harness<'static, BackpropApp>, title: &str) -> egui::Rect {
+    harness
+        .query_all_by_label_contains(title)
+        .map(|node| node.rect())
+        .find(|rect| rect.width() > 40.0 && rect.height() > 30.0)
+        .unwrap_or_else(|| panic!("no box '{title}' on screen"))
+}
+
+/// The four valves are on screen, in one row from A on the left to T on the right, inside
+/// the window, and no number is replaced by the zoom-in hint.
+fn assert_chain_whole(harness: &Harness<'static, BackpropApp>, width: f32) {
+    let boxes = ["A (input)", "B = 2·A + 1", "C = B^2 / 4", "T = 90 − 4·C"]
+        .map(|title| (title, box_rect(harness, title)));
+    for (title, rect) in &boxes {
+        assert!(
+            rect.min.x >= 0.0 && rect.max.x <= width,
+            "{title} at {rect:?} is cut at {width} px"
+        );
+    }
+    for pair in boxes.windows(2) {
+        let ((left, a), (right, b)) = (pair[0], pair[1]);
+        assert!(a.max.x < b.min.x, "{left} is left of {right}");
+        assert!((a.center().y - b.center().y).abs() < 20.0, "one row");
+    }
+    assert!(
+        harness
+            .query_by_label_contains("Zoom in (+) to read")
+            .is_none()
+    );
+}
+
+#[test]
+fn lesson_one_reads_left_to_right_and_whole_on_a_laptop() {
+    for (width, height) in [(1200.0, 800.0), (1280.0, 800.0)] {
+        let harness = harness(width, height);
+        assert_chain_whole(&harness, width);
+    }
+}
+
+#[test]
+fn fit_brings_back_the_whole_graph() {
+    let mut harness = harness(1200.0, 800.0);
+    let zoom_in = |harness: &mut Harness<'static, BackpropApp>| {
+        for _ in 0..4 {
+            harness.get_all_by_label("+").next().expect("+").click();
+            harness.run();
+        }
+        // Zoomed in, the output's box has left the canvas.
+        let output_shown = harness
+            .query_all_by_label_contains("T = 90 − 4·C")
+            .any(|node| node.rect().max.x <= 1200.0 && node.rect().width() > 40.0);
+        assert!(!output_shown, "zoomed in, T no longer fits");
+    };
+    zoom_in(&mut harness);
+    harness.get_all_by_label("Fit").next().expect("Fit").click();
+    harness.run();
+    assert_chain_whole(&harness, 1200.0);
+    // A double-click on the canvas calls the same fit (checked by hand under Xvfb: from
+    // 150% back to the whole chain at 90%).
+}
+
+/// Widgets that pass the window's right edge on a page, with their labels.
+fn overflowing(harness: &Harness<'static, BackpropApp>, width: f32) -> Vec<String> {
+    harness
+        .query_all_by(|_| true)
+        .filter(|node| node.accesskit_node().bounding_box().is_some())
+        .filter(|node| {
+            let rect = node.rect();
+            rect.width() > 0.0 && rect.max.x > width + 1.0 && rect.min.x < width
+        })
+        .map(|node| format!("{:?} {:?}", node.accesskit_node().label(), node.rect()))
+        .collect()
+}
+
+#[test]
+fn no_lesson_page_overflows_the_window() {
+    let lessons = backprop_lab::lesson::load_embedded().len();
+    let mut found = Vec::new();
+    // The app's default window. (At the 640 × 420 minimum the top bar, plots and the
+    // saliency pictures still pass the edge: not yet asserted.)
+    for (width, height) in [(1200.0, 800.0)] {
+        let mut harness = harness(width, height);
+        for index in 0..lessons {
+            harness
+                .state_mut()
+                .open(backprop_lab::app::navigator::Page::Lesson(index));
+            harness.run();
+            for widget in overflowing(&harness, width) {
+                found.push(format!("{width}: lesson {}: {widget}", index + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
