@@ -92,6 +92,15 @@ fn a_broken_script_shows_its_error_with_the_position() {
         harness.query_by_label_contains(&position).is_some(),
         "{position}"
     );
+    // The graph shown is the last script that parsed, and its header says so.
+    let last_good = format!(
+        "Output L = {}, from the last script that worked (line {line} has an error)",
+        engine_output_with_x(1.5)
+    );
+    assert!(
+        harness.query_by_label(&last_good).is_some(),
+        "the header reads: {last_good}"
+    );
 }
 
 #[test]

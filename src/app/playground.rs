@@ -175,11 +175,20 @@ impl Playground {
         legend_ui(ui);
         let output = program.output;
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
+            let output_line = format!(
                 "Output {} = {}",
                 program.output_name,
                 number(program.graph.value(output))
-            ));
+            );
+            // While the text does not parse, the graph is the last script that did: say
+            // so, rather than pair a name being typed with a value it never had.
+            match &self.error {
+                Some(error) => ui.label(format!(
+                    "{output_line}, from the last script that worked (line {} has an error)",
+                    error.position.line
+                )),
+                None => ui.label(output_line),
+            };
             if ui
                 .button("Copy SVG")
                 .on_hover_text("Copy this graph as an SVG picture, to paste into a worksheet")
