@@ -110,7 +110,8 @@ impl GraphState {
         })
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Draws the section; `page_hides`: a prediction above is unanswered.
+    fn ui(&mut self, ui: &mut egui::Ui, page_hides: bool) {
         style::section_frame(ui).show(ui, |ui| {
             legend_ui(ui);
             // Rows of as many editors as fit: a wrapping layout cannot wrap a column whose
@@ -134,6 +135,9 @@ impl GraphState {
             }
             // Every input with a slider can also be dragged on its box.
             self.view.scrub_ranges = self.editors.iter().map(|e| (e.id, e.range())).collect();
+            // A prediction above is unanswered: this graph would give it away.
+            self.view.hide_gradients = page_hides;
+            self.view.hide_locals = page_hides;
             let graph = &mut self.live.program.graph;
             let max_height = (ui.ctx().content_rect().height() * 0.7).max(300.0);
             let height = self.view.preferred_height(graph, max_height);
@@ -147,6 +151,10 @@ impl GraphState {
                 style::caption(ui, caption);
             }
             let focus = hovered.or(self.view.selected);
+            if page_hides {
+                ui.label("Make your prediction above first: this graph's gradients and local derivatives appear once you have checked it.");
+                return;
+            }
             match focus {
                 Some(id) => {
                     for line in self.view.chain_rule_lines(&mut self.live.program.graph, id) {
@@ -349,8 +357,9 @@ impl GraphState {
 }
 
 impl SectionWidget for GraphState {
-    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, _page: &mut PageContext<'_>) {
-        ui.push_id(id, |ui| Self::ui(self, ui));
+    fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
+        let hides = page.prediction_pending;
+        ui.push_id(id, |ui| Self::ui(self, ui, hides));
     }
 
     fn wide(&self) -> bool {

@@ -314,12 +314,14 @@ impl LessonView {
             return;
         };
         let graph = above.and_then(|i| before.get(i)?.0.live_graph());
+        let prediction_pending = before.iter().any(|(s, _)| s.prediction_pending());
         let id = ui.scope_id().with(("section", index));
         let mut page = PageContext {
             graph,
             markdown: &mut self.markdown,
             lessons,
             events,
+            prediction_pending,
         };
         section.ui(ui, id, &mut page);
     }

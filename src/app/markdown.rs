@@ -23,10 +23,14 @@ pub fn markdown_ui(ui: &mut egui::Ui, cache: &mut CommonMarkCache, id: egui::Id,
     });
 }
 
-/// Replaces `{{value NAME}}` and `{{grad NAME}}` with the graph's current numbers.
-pub fn fill_live(text: &str, graph: Option<&LiveGraph>) -> String {
+/// Replaces `{{value NAME}}` and `{{grad NAME}}` with the graph's current numbers; with
+/// `hide_gradients` (a prediction above is unanswered), everything but a value is `?`.
+pub fn fill_live(text: &str, graph: Option<&LiveGraph>, hide_gradients: bool) -> String {
     template::fill(text, |kind, name| {
         let value = graph?.live_number(kind, name)?;
+        if hide_gradients && kind != template::LiveKind::Value {
+            return Some("**?**".to_string());
+        }
         Some(format!("**{}**", number(value)))
     })
 }

@@ -108,6 +108,10 @@ impl SectionWidget for QuizView {
         self.draw_questions(round);
         self.results.iter_mut().for_each(|r| *r = None);
     }
+
+    fn prediction_pending(&self) -> bool {
+        self.questions.iter().any(QuestionView::prediction_pending)
+    }
 }
 
 /// One question and the learner's work on it.
@@ -144,6 +148,15 @@ enum Kind {
 }
 
 impl QuestionView {
+    /// Whether it is a prediction not yet checked (right or wrong).
+    fn prediction_pending(&self) -> bool {
+        matches!(
+            &self.kind,
+            Kind::Number { view: Some(_), verdict, .. }
+                if !matches!(verdict, Some(Verdict::Correct | Verdict::Wrong))
+        )
+    }
+
     /// A fresh question; `seed` makes its random numbers repeatable.
     pub fn new(question: &Question, seed: u64) -> Self {
         let mut rng = Rng::new(seed);
@@ -212,6 +225,7 @@ impl QuestionView {
                 if let Some(view) = view {
                     let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
                     view.hide_gradients = !committed;
+                    view.hide_locals = !committed;
                     let graph = &mut drawn.program.graph;
                     let height = view.preferred_height(graph, 400.0);
                     view.ui_sized(ui, graph, height);
@@ -290,6 +304,7 @@ impl QuestionView {
 fn hidden_view() -> Box<GraphView> {
     let mut view = GraphView::default();
     view.hide_gradients = true;
+    view.hide_locals = true;
     view.wheel_pans = false;
     Box::new(view)
 }

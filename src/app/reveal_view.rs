@@ -53,7 +53,12 @@ impl SectionWidget for RevealView {
             // The buttons stay above the steps, so "Next step" does not move as they
             // appear.
             for (i, step) in section.steps.iter().take(*shown).enumerate() {
-                markdown_ui(ui, page.markdown, id.with(i), &fill_live(step, page.graph));
+                markdown_ui(
+                    ui,
+                    page.markdown,
+                    id.with(i),
+                    &fill_live(step, page.graph, page.prediction_pending),
+                );
             }
         });
     }

@@ -68,6 +68,10 @@ pub struct PageContext<'a> {
     pub lessons: &'a [LessonInfo<'a>],
     /// What the learner did that the app must record.
     pub events: &'a mut Vec<LessonEvent>,
+    /// A prediction above this section is not answered yet: every gradient, blame and
+    /// local derivative this section would show is hidden (`?`), so nothing below a
+    /// "predict first" gives its answer away.
+    pub prediction_pending: bool,
 }
 
 /// A section's scored questions, for an assessment's score and its results page.
@@ -105,6 +109,11 @@ pub trait SectionWidget {
     /// Draws its questions again with new numbers, nothing answered (an assessment's
     /// retake; `round` counts the retakes).
     fn retake(&mut self, _round: u64) {}
+
+    /// Whether it asks for a prediction the learner has not made yet.
+    fn prediction_pending(&self) -> bool {
+        false
+    }
 }
 
 /// A section that cannot be shown, with the reason (a graph whose script does not run:

@@ -19,7 +19,7 @@ impl TextView {
 
 impl SectionWidget for TextView {
     fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
-        let filled = fill_live(&self.text, page.graph);
+        let filled = fill_live(&self.text, page.graph, page.prediction_pending);
         markdown_ui(ui, page.markdown, id, &filled);
     }
 }

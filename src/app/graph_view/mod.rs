@@ -59,6 +59,9 @@ pub struct GraphView {
     pub highlighted: Vec<NodeId>,
     /// Hide every gradient (drawn as `grad ?`) until the learner has made a prediction.
     pub hide_gradients: bool,
+    /// Hide every local derivative (drawn as `local ?`): a prediction of a gradient asks
+    /// for their product.
+    pub hide_locals: bool,
     /// Gradients to show instead of the graph's own, by node index (`None`: not yet
     /// known, drawn `grad ?`), for a backward pass in progress.
     pub shown_grads: Option<Vec<Option<f64>>>,
@@ -97,6 +100,7 @@ impl Default for GraphView {
             selected: None,
             highlighted: Vec::new(),
             hide_gradients: false,
+            hide_locals: false,
             shown_grads: None,
             shown_values: None,
             wheel_pans: true,
@@ -237,6 +241,7 @@ impl GraphView {
         let shown_values = self.shown_values.take();
         let shown = Shown {
             hide_gradients: self.hide_gradients,
+            hide_locals: self.hide_locals,
             grads: shown_grads.as_deref(),
             values: shown_values.as_deref(),
             revealed: revealed.as_ref(),

@@ -21,6 +21,8 @@ use crate::app::style::{grad_color, passes_color, value_color};
 pub(super) struct Shown<'a> {
     /// Every gradient hidden until a prediction is made.
     pub hide_gradients: bool,
+    /// Every local derivative hidden too (their product is what a prediction asks).
+    pub hide_locals: bool,
     /// Gradients of a backward pass in progress, by node index (`None`: not yet known).
     pub grads: Option<&'a [Option<f64>]>,
     /// Values of a forward pass in progress, by node index (`None`: not computed yet).
@@ -120,7 +122,8 @@ pub(super) fn edges(
             (passes_color(0.0, dark), 1.5 * zoom)
         };
         let stroke = Stroke::new(width.max(1.0), color);
-        if flow.is_cut() {
+        // A cut chain is a local derivative of 0: hidden with the others.
+        if flow.is_cut() && !shown.hide_locals {
             for pair in points.windows(2) {
                 painter.extend(Shape::dashed_line(
                     &[pair[0], pair[1]],
@@ -161,7 +164,7 @@ pub(super) fn plates(
         if draw_text {
             let [mut local, passes] = flow.plate_lines(shown.gradients_known(edge.to));
             // A local derivative needs the forward values: unknown until they are.
-            if !shown.value_known(edge.to) {
+            if !shown.value_known(edge.to) || shown.hide_locals {
                 local = "local ?".to_string();
             }
             let font = FontId::monospace(PLATE_FONT_PX * zoom);

@@ -1,0 +1,103 @@
+//! "Predict first" means hidden: while lesson 2's prediction is unanswered, neither its
+//! own graph nor the live graph below it shows a gradient, a blame or a local derivative
+//! (their product is the answer), and the chain-rule readout waits; once the prediction
+//! is checked, everything is shown.
+
+use backprop_lab::app::navigator::Page;
+use backprop_lab::app::{BackpropApp, LessonSource};
+use egui::epaint::Shape;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn lesson_two() -> Harness<'static, BackpropApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1600.0))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
+        });
+    let index = backprop_lab::lesson::load_embedded()
+        .iter()
+        .position(|file| file.file.starts_with("02-"))
+        .expect("lesson 2 is built in");
+    harness.state_mut().open(Page::Lesson(index));
+    harness.run();
+    harness
+}
+
+/// Every text painted this frame.
+fn painted_texts(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack: Vec<Shape> = harness
+        .output()
+        .shapes
+        .iter()
+        .map(|clipped| clipped.shape.clone())
+        .collect();
+    while let Some(shape) = stack.pop() {
+        match shape {
+            Shape::Text(text) => found.push(text.galley.text().to_string()),
+            Shape::Vec(shapes) => stack.extend(shapes),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A plate's line with a number: `local 3`, `sends −12` (not `local ?`, nor the words
+/// "local gradient" in the lesson's text).
+fn plate_number(text: &str) -> bool {
+    ["local ", "sends "].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_digit() || c == '−' || c == 'N' || c == 'I')
+    })
+}
+
+#[test]
+fn nothing_below_an_unanswered_prediction_gives_it_away() {
+    let mut harness = lesson_two();
+    let texts = painted_texts(&harness);
+    let numbers_on_plates: Vec<&String> = texts.iter().filter(|t| plate_number(t)).collect();
+    assert!(numbers_on_plates.is_empty(), "{numbers_on_plates:?}");
+    assert!(
+        texts
+            .iter()
+            .filter(|t| t.starts_with("grad "))
+            .all(|t| t == "grad ?"),
+        "{texts:?}"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("Make your prediction above first")
+            .next()
+            .is_some()
+    );
+    // The learner predicts (wrongly: the point is to commit), and everything appears.
+    let field = harness.get_by_label("Your prediction:");
+    field.focus();
+    field.type_text("5");
+    harness.run();
+    harness
+        .get_all_by_label("Check answer")
+        .next()
+        .expect("the prediction's button")
+        .click();
+    harness.run();
+    let texts = painted_texts(&harness);
+    assert!(
+        texts.iter().any(|t| plate_number(t)),
+        "local derivatives shown: {texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("grad ") && t != "grad ?"),
+        "gradients shown"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("Make your prediction above first")
+            .next()
+            .is_none()
+    );
+}
