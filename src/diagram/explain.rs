@@ -5,7 +5,8 @@ use crate::engine::{Graph, NodeId};
 use crate::format::number;
 
 use super::Picture;
-use super::expr::Titles;
+use super::expr::{Titles, short_number};
+use super::picture::edge_flow;
 use super::text;
 
 /// The first line of a node's box, as the graph view shows it (cut to fit).
@@ -25,8 +26,11 @@ pub fn node_description(graph: &mut Graph, id: NodeId) -> String {
     )
 }
 
-/// The chain-rule arithmetic of one node, with live numbers: one line per use of the
-/// node, then the sum. Nodes are named as in `picture`'s titles.
+/// The chain-rule arithmetic of one drawn box, with live numbers: one line per edge that
+/// leaves it, then the sum. It speaks only of what `picture` draws: boxes by their names,
+/// each edge's local derivative as its plate shows it (combined along the operations
+/// folded into the box it enters, `local dT/dC = −4` for `T = 90 − 4·C`), the upstream
+/// gradient as the box above shows it, and what the edge sends as its plate does.
 pub fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<String> {
     let name_of = |n: NodeId| {
         let reference = picture.reference(n);
@@ -44,52 +48,68 @@ pub fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<Str
     if id == output {
         return vec![format!("d{out}/d{out} = 1: the backward pass starts here.")];
     }
-    let mut consumers = graph.consumers(id);
-    consumers.sort_unstable();
-    consumers.dedup();
-    let mut paths = Vec::new();
-    for consumer in consumers {
-        for (slot, operand) in graph.operands(consumer).into_iter().enumerate() {
-            if operand == id {
-                paths.push((
-                    name_of(consumer),
-                    graph.grad(consumer),
-                    graph.local_derivative(consumer, slot),
-                ));
-            }
-        }
-    }
-    let grad = number(graph.grad(id));
-    match paths.as_slice() {
+    let grad = text::box_number(graph.grad(id));
+    let leaving: Vec<_> = picture.edges.iter().filter(|e| e.from == id).collect();
+    let line = |edge: &super::EdgeShape| {
+        let flow = edge_flow(graph, edge);
+        let c = name_of(edge.to);
+        // The box's own formula, when it folds operations the edge passes through.
+        let formula = picture.full_title(edge.to);
+        let since = if formula.contains(" = ") && edge.paths.iter().any(|p| p.len() > 1) {
+            format!(" (from {formula})")
+        } else {
+            String::new()
+        };
+        (
+            c,
+            text::box_number(graph.grad(edge.to)),
+            format!("{}{since}", short_number(flow.local)),
+            short_number(flow.passes),
+        )
+    };
+    match leaving.as_slice() {
         [] => vec![format!(
             "The output does not depend on {me}: d{out}/d{me} = 0."
         )],
-        [(c, upstream, local)] => {
-            let (u, l) = (number(*upstream), number(*local));
+        [edge] => {
+            let (c, u, l, sends) = line(edge);
             vec![format!(
-                "upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, so d{out}/d{me} = {u} × {l} = {grad}"
+                "upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, so d{out}/d{me} = {u} × {} = {sends}",
+                short_number(edge_flow(graph, edge).local)
             )]
         }
         several => {
             let mut lines: Vec<String> = several
                 .iter()
-                .map(|(c, upstream, local)| {
-                    let (u, l) = (number(*upstream), number(*local));
+                .map(|edge| {
+                    let (c, u, l, sends) = line(edge);
                     format!(
-                        "path through {c}: upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, giving {u} × {l} = {}",
-                        number(upstream * local)
+                        "edge to {c}: upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, sends {sends}"
                     )
                 })
                 .collect();
-            let terms: Vec<String> = several.iter().map(|(_, u, l)| number(u * l)).collect();
+            let terms: Vec<String> = several
+                .iter()
+                .map(|edge| short_number(edge_flow(graph, edge).passes))
+                .collect();
             lines.push(format!(
-                "{me} is used {} times, so its gradients add up: d{out}/d{me} = {} = {grad}",
-                several.len(),
+                "{me} feeds {} boxes, so what their edges send adds up: d{out}/d{me} = {} = {grad}",
+                count_in_words(several.len()),
                 terms.join(" + ")
             ));
             lines
         }
     }
+}
+
+/// A small count in words (a readout's every numeral stands on the picture).
+fn count_in_words(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| "many".to_string(), |w| (*w).to_string())
 }
 
 #[cfg(test)]
@@ -129,14 +149,29 @@ mod tests {
     }
 
     #[test]
+    fn a_folded_step_is_read_through_its_edge() {
+        // T = 90 - 4*C is one box: the edge C -> T carries local -4, and the readout
+        // says so, never naming the undrawn 4·C.
+        let mut p = program("A = 1\nB = 2*A + 1\nC = B^2 / 4\nT = 90 - 4*C");
+        let text = lines(&mut p, "C");
+        assert_eq!(
+            text,
+            ["upstream dT/dT = 1, local dT/dC = −4 (from T = 90 − 4·C), so dT/dC = 1 × −4 = −4"]
+        );
+        let text = lines(&mut p, "B").join(" ");
+        assert!(!text.contains("d(B^2)"), "no undrawn box is named: {text}");
+        assert!(text.contains("local dC/dB = 1.5"), "{text}");
+    }
+
+    #[test]
     fn several_uses_add_up() {
         let mut p = program("x = 3\ny = x*2\nz = y + x");
         let text = lines(&mut p, "x");
         assert_eq!(text.len(), 3, "{text:?}");
-        assert!(text[0].starts_with("path through "), "{text:?}");
+        assert!(text[0].starts_with("edge to "), "{text:?}");
         assert_eq!(
             text[2],
-            "x is used 2 times, so its gradients add up: dz/dx = 2 + 1 = 3"
+            "x feeds two boxes, so what their edges send adds up: dz/dx = 2 + 1 = 3"
         );
     }
 
