@@ -214,3 +214,40 @@ fn an_input_box_is_a_slider_for_the_keyboard_and_screen_readers() {
     harness.run();
     assert!((harness.state().graph.value(x_input) - 5.2).abs() < 1e-9);
 }
+
+/// A step-by-step backward pass: an edge shows what it sends once the box it enters has
+/// passed its blame back, and the box being stepped is tagged in words.
+#[test]
+fn a_stepped_pass_shows_the_sends_of_the_boxes_that_passed_back() {
+    let mut harness = harness(false);
+    let count = harness.state().graph.node_count() + 4;
+    let output = harness.state().graph.output().expect("output");
+    {
+        let state = harness.state_mut();
+        state.view.shown_grads = Some(vec![None; count]);
+        state.view.passed_back = Some(vec![false; count]);
+        state.view.current = Some(output);
+    }
+    harness.run();
+    let sends = |harness: &Harness<'static, State>| {
+        texts(harness)
+            .into_iter()
+            .map(|t| t.galley.text().to_string())
+            .filter(|t| t.starts_with("sends "))
+            .collect::<Vec<_>>()
+    };
+    assert!(sends(&harness).iter().all(|t| t == "sends ?"));
+    assert!(
+        texts(&harness)
+            .iter()
+            .any(|t| t.galley.text() == "this step")
+    );
+    // Every box has passed back: every plate shows a number.
+    harness.state_mut().view.passed_back = Some(vec![true; count]);
+    harness.run();
+    let shown = sends(&harness);
+    assert!(
+        !shown.is_empty() && shown.iter().all(|t| t != "sends ?"),
+        "{shown:?}"
+    );
+}

@@ -336,9 +336,17 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
         _ => None,
     })
     .expect("a lesson with a backward stepper");
-    let mut expected = backprop_lab::lesson::stepper::Stepper::new(
-        backprop_lab::engine::parse(&section.script).expect("parses"),
-    );
+    // The log names boxes as they are titled on screen.
+    let mut program = backprop_lab::engine::parse(&section.script).expect("parses");
+    let titles = backprop_lab::diagram::expr::Titles::new(&mut program.graph);
+    let mut expected = backprop_lab::lesson::stepper::Stepper::with_names(program, |_, id| {
+        let reference = titles.reference(id);
+        if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            reference.to_string()
+        } else {
+            format!("({reference})")
+        }
+    });
     let mut harness = harness();
     open(&mut harness, index, &lesson.title);
     // Through the forward pass and two backward steps.
@@ -360,12 +368,34 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
     }
     let text = expected.last.clone().expect("a step").text;
     assert!(text.starts_with("Backward: pop "), "{text}");
+    assert!(!text.contains("(×)") && !text.contains("(−)"), "{text}");
     assert_shows(&harness, &text);
+    // The box being stepped is tagged in words, not only by colour.
+    assert!(painted(&harness).iter().any(|t| t == "this step"));
     let cache = format!("Cache: {} values held.", expected.cache().len());
     assert!(
         harness.query_all_by_label(&cache).next().is_some(),
         "{cache}"
     );
+}
+
+/// Every text painted this frame.
+fn painted(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack: Vec<egui::epaint::Shape> = harness
+        .output()
+        .shapes
+        .iter()
+        .map(|clipped| clipped.shape.clone())
+        .collect();
+    while let Some(shape) = stack.pop() {
+        match shape {
+            egui::epaint::Shape::Text(text) => found.push(text.galley.text().to_string()),
+            egui::epaint::Shape::Vec(shapes) => stack.extend(shapes),
+            _ => {}
+        }
+    }
+    found
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use egui::RichText;
 
+use crate::diagram::expr::Titles;
 use crate::engine;
 use crate::lesson::BackwardSection;
 use crate::lesson::stepper::{Phase, Stepper};
@@ -28,7 +29,18 @@ impl StepperView {
     /// A walk over the section's graph, before the forward pass.
     pub fn new(section: &BackwardSection) -> Self {
         let stepper = engine::parse(&section.script)
-            .map(Stepper::new)
+            .map(|mut program| {
+                // The log names each box as it is titled on screen (`(w·x)`, not `(×)`).
+                let titles = Titles::new(&mut program.graph);
+                Stepper::with_names(program, |_, id| {
+                    let reference = titles.reference(id);
+                    if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        reference.to_string()
+                    } else {
+                        format!("({reference})")
+                    }
+                })
+            })
             .map_err(|e| format!("This graph cannot run: {e}"));
         let mut view = GraphView::default();
         // Every operation keeps its own box: the steps visit each one.
@@ -100,7 +112,12 @@ impl StepperView {
                     .map(|i| stepper.computed(engine::NodeId::new(i)))
                     .collect(),
             );
-            self.view.selected = stepper.current();
+            self.view.passed_back = Some(
+                (0..stepper.program.graph.node_count() + 8)
+                    .map(|i| stepper.passed_back(engine::NodeId::new(i)))
+                    .collect(),
+            );
+            self.view.current = stepper.current();
             let graph = &mut stepper.program.graph;
             let height = self.view.preferred_height(graph, 480.0);
             self.view.ui_sized(ui, graph, height);

@@ -26,6 +26,9 @@ const fn colour(rgb: [u8; 3]) -> Color32 {
 pub const VALUE_COLOR: Color32 = colour(palette::VALUE);
 /// Colour of gradients everywhere in the app.
 pub const GRAD_COLOR: Color32 = colour(palette::GRAD);
+/// The ring around the box a step-by-step pass is at: crimson, unlike the values' blue,
+/// the gradients' orange and the edges' green and purple, and strong on light and dark.
+pub const CURRENT_STEP_COLOR: Color32 = Color32::from_rgb(220, 20, 60);
 
 /// Lesson text stays this wide at most, so lines stay readable on wide windows; graphs
 /// and other wide figures may use the whole width.

@@ -46,9 +46,12 @@ pub struct Stepper {
     pub passes: u32,
     /// The last step's record.
     pub last: Option<StepRecord>,
+    /// Each node's name in the log, by node index.
+    names: Vec<String>,
 }
 
-fn name_of(program: &Program, id: NodeId) -> String {
+/// A node's name by default: its own, or its operation's symbol in parentheses.
+fn default_name(program: &Program, id: NodeId) -> String {
     let graph = &program.graph;
     match graph.node(id) {
         Some(node) => match node.display_name() {
@@ -60,8 +63,15 @@ fn name_of(program: &Program, id: NodeId) -> String {
 }
 
 impl Stepper {
-    /// A walk over an evaluated program, before its first step.
-    pub fn new(mut program: Program) -> Self {
+    /// A walk over an evaluated program, before its first step; nodes are named by their
+    /// names, or their operations' symbols.
+    pub fn new(program: Program) -> Self {
+        Self::with_names(program, default_name)
+    }
+
+    /// A walk whose log names each node as `name_of` says (the app: as its box is titled,
+    /// `(w·x)` rather than `(×)`).
+    pub fn with_names(mut program: Program, name_of: impl Fn(&Program, NodeId) -> String) -> Self {
         let all: Vec<NodeId> = program.graph.topological_order().to_vec();
         let order: Vec<NodeId> = all
             .into_iter()
@@ -69,6 +79,9 @@ impl Stepper {
             .collect();
         let bound = order.iter().map(|id| id.index() + 1).max().unwrap_or(0);
         let accumulated = program.inputs.iter().map(|&(_, id)| (id, 0.0)).collect();
+        let names = (0..program.graph.node_count())
+            .map(|i| name_of(&program, NodeId::new(i)))
+            .collect();
         Self {
             program,
             order,
@@ -78,7 +91,22 @@ impl Stepper {
             accumulated,
             passes: 0,
             last: None,
+            names,
         }
+    }
+
+    /// A node's name in the log.
+    fn name_of(&self, id: NodeId) -> String {
+        self.names
+            .get(id.index())
+            .cloned()
+            .unwrap_or_else(|| default_name(&self.program, id))
+    }
+
+    /// Whether the backward pass has processed `id` (its edges have sent their share).
+    pub fn passed_back(&self, id: NodeId) -> bool {
+        let start = self.order.len().saturating_sub(self.backward_done);
+        self.order[start..].contains(&id)
     }
 
     /// The phase the next step belongs to.
@@ -99,7 +127,7 @@ impl Stepper {
         let held = self.forward_done.saturating_sub(self.backward_done);
         self.order[..held]
             .iter()
-            .map(|&id| (name_of(&self.program, id), self.program.graph.value(id)))
+            .map(|&id| (self.name_of(id), self.program.graph.value(id)))
             .collect()
     }
 
@@ -143,7 +171,7 @@ impl Stepper {
     pub fn accumulated(&self) -> Vec<(String, f64)> {
         self.accumulated
             .iter()
-            .map(|&(id, g)| (name_of(&self.program, id), g))
+            .map(|&(id, g)| (self.name_of(id), g))
             .collect()
     }
 
@@ -158,7 +186,7 @@ impl Stepper {
             Phase::Forward => {
                 let id = self.order[self.forward_done];
                 self.forward_done += 1;
-                let name = name_of(&self.program, id);
+                let name = self.name_of(id);
                 let value = self.program.graph.value(id);
                 let text = if self.program.graph.operands(id).is_empty() {
                     format!(
@@ -206,8 +234,8 @@ impl Stepper {
     /// One backward step at `id`: pop its cached value, take each local gradient, multiply
     /// by the incoming gradient, add the product to the parent.
     fn pass_back(&mut self, id: NodeId) -> String {
+        let name = self.name_of(id);
         let graph = &self.program.graph;
-        let name = name_of(&self.program, id);
         let is_output = graph.output() == Some(id);
         if is_output && self.this_pass(id).is_none() {
             // The seed: the output's gradient with respect to itself.
@@ -244,7 +272,7 @@ impl Stepper {
             }
             let local = graph.local_derivative(id, slot);
             let contribution = incoming * local;
-            let parent = name_of(&self.program, *operand);
+            let parent = self.name_of(*operand);
             let total = self
                 .received
                 .get(operand.index())
@@ -310,6 +338,30 @@ impl Stepper {
 mod tests {
     use super::*;
     use crate::engine::parse;
+
+    #[test]
+    fn every_box_has_passed_back_when_the_pass_is_done() {
+        let mut program = parse("x = 3\ny = x * x + x\n").expect("parses");
+        let ids: Vec<NodeId> = program.graph.topological_order().to_vec();
+        let mut stepper = Stepper::new(program);
+        let output = stepper.program.graph.output().expect("an output");
+        assert!(ids.iter().all(|&id| !stepper.passed_back(id)));
+        while stepper.phase() != Phase::Backward {
+            stepper.step();
+        }
+        stepper.step();
+        assert!(stepper.passed_back(output), "the output goes first");
+        while stepper.step() {}
+        let walked = ids.iter().filter(|&&id| {
+            stepper
+                .program
+                .graph
+                .node(id)
+                .is_some_and(|n| n.op != Op::Const)
+        });
+        assert!(walked.clone().count() >= 3);
+        assert!(walked.into_iter().all(|&id| stepper.passed_back(id)));
+    }
 
     #[test]
     fn stepping_gives_the_engines_gradients_and_fan_out_sums() {

@@ -48,6 +48,8 @@ pub struct GraphView {
     moved_by_hand: bool,
     /// The width the view had last frame (to choose a direction before drawing).
     last_width: f32,
+    /// The current step's box the view last brought into view.
+    followed: Option<NodeId>,
     /// The most height the page gives the graph this frame, below the toolbar (set by
     /// [`GraphView::preferred_height`]; otherwise the height left in the `Ui`).
     height_budget: Option<f32>,
@@ -68,6 +70,13 @@ pub struct GraphView {
     /// Values to show instead of the graph's own, by node index (`None`: not computed
     /// yet, drawn `val ?`), for a forward pass in progress.
     pub shown_values: Option<Vec<Option<f64>>>,
+    /// For a backward pass in progress, by node index: whether the box has passed its
+    /// blame back, so the edges entering it show what they send (`None`: as
+    /// [`GraphView::shown_grads`] says).
+    pub passed_back: Option<Vec<bool>>,
+    /// The box a step-by-step pass is at: ringed in a strong colour, tagged "this step",
+    /// and scrolled into view.
+    pub current: Option<NodeId>,
     /// Whether the mouse wheel pans the graph. Off on scrolling pages, where the wheel
     /// must scroll the page (drag still pans, Ctrl + wheel still zooms).
     pub wheel_pans: bool,
@@ -95,6 +104,7 @@ impl Default for GraphView {
             placed: false,
             moved_by_hand: false,
             last_width: 900.0,
+            followed: None,
             height_budget: None,
             animation_start: None,
             selected: None,
@@ -103,6 +113,8 @@ impl Default for GraphView {
             hide_locals: false,
             shown_grads: None,
             shown_values: None,
+            passed_back: None,
+            current: None,
             wheel_pans: true,
             scrub_ranges: Vec::new(),
             forward_part: None,
@@ -223,6 +235,7 @@ impl GraphView {
             self.place_at_start(viewport, picture_size);
         }
         self.handle_view_input(ui, &background, viewport);
+        self.follow_current(direction, viewport);
         self.clamp_pan(viewport, picture_size);
 
         let camera = self.camera(viewport);
@@ -239,7 +252,9 @@ impl GraphView {
         let (visible, largest) = paint::visible_edges(graph, &picture, &camera);
         let shown_grads = self.shown_grads.take();
         let shown_values = self.shown_values.take();
+        let passed_back = self.passed_back.take();
         let shown = Shown {
+            passed_back: passed_back.as_deref(),
             hide_gradients: self.hide_gradients,
             hide_locals: self.hide_locals,
             grads: shown_grads.as_deref(),
@@ -260,6 +275,7 @@ impl GraphView {
                 hovered = Some(node.id);
             }
             let style = BoxStyle {
+                current: self.current == Some(node.id),
                 selected: self.selected == Some(node.id),
                 highlighted: self.highlighted.contains(&node.id),
                 focused: response.has_focus(),
@@ -280,9 +296,41 @@ impl GraphView {
         }
         self.shown_grads = shown_grads;
         self.shown_values = shown_values;
+        self.passed_back = passed_back;
         self.pictures[direction_slot(direction)] = Some(picture);
         ui.advance_cursor_after_rect(viewport);
         hovered
+    }
+
+    /// When the step moves to a box that is not wholly in view, pans to centre it (once
+    /// per step: the learner may pan away again).
+    fn follow_current(&mut self, direction: Direction, viewport: egui::Rect) {
+        if self.current == self.followed {
+            return;
+        }
+        self.followed = self.current;
+        let Some(id) = self.current else {
+            return;
+        };
+        let Some(node) = self.pictures[direction_slot(direction)]
+            .as_ref()
+            .and_then(|p| p.nodes.iter().find(|n| n.id == id))
+        else {
+            return;
+        };
+        let camera = self.camera(viewport);
+        // The ring and its tag around the box must show too.
+        let rect = camera.to_screen_rect(node.rect).expand(24.0 * camera.zoom);
+        if viewport.contains_rect(rect) {
+            return;
+        }
+        let centre = Vec2::new(
+            node.rect.x + node.rect.w / 2.0,
+            node.rect.y + node.rect.h / 2.0,
+        );
+        self.pan = centre - viewport.size() / (2.0 * camera.zoom);
+        self.moved_by_hand = true;
+        self.placed = true;
     }
 
     /// The chain-rule arithmetic of node `id` (one line per use, then the sum), with the

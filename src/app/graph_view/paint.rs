@@ -15,7 +15,7 @@ use crate::diagram::{self, EdgeShape};
 use crate::engine::{Graph, NodeId};
 
 use super::camera::Camera;
-use crate::app::style::{grad_color, passes_color, value_color};
+use crate::app::style::{CURRENT_STEP_COLOR, grad_color, passes_color, value_color};
 
 /// Which numbers the learner may see this frame.
 pub(super) struct Shown<'a> {
@@ -29,14 +29,20 @@ pub(super) struct Shown<'a> {
     pub values: Option<&'a [Option<f64>]>,
     /// The nodes the backward-pass animation has reached (None: not animating).
     pub revealed: Option<&'a HashSet<NodeId>>,
+    /// For a step-by-step backward pass, the boxes that have passed their blame back.
+    pub passed_back: Option<&'a [bool]>,
 }
 
 impl Shown<'_> {
     /// Whether the gradient flowing into `to` is known (an edge's blame is drawn).
     fn gradients_known(&self, to: NodeId) -> bool {
-        !self.hide_gradients
-            && self.grads.is_none()
-            && self.revealed.is_none_or(|r| r.contains(&to))
+        if self.hide_gradients {
+            return false;
+        }
+        if let Some(passed) = self.passed_back {
+            return passed.get(to.index()).copied().unwrap_or(false);
+        }
+        self.grads.is_none() && self.revealed.is_none_or(|r| r.contains(&to))
     }
 
     /// Whether `id`'s forward value is computed.
@@ -222,6 +228,8 @@ fn arrow_head(painter: &egui::Painter, from: Pos2, to: Pos2, color: Color32, zoo
 /// How one box is drawn this frame.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct BoxStyle {
+    /// The box a step-by-step pass is at.
+    pub current: bool,
     pub selected: bool,
     pub highlighted: bool,
     pub focused: bool,
@@ -244,6 +252,23 @@ pub(super) fn draw_box(
 ) {
     let zoom = style.zoom;
     let border = visuals.strong_text_color();
+    if style.current {
+        // A strong ring and a word: the step is never shown by colour alone.
+        let ring = rect.expand(5.0 * zoom);
+        painter.rect_stroke(
+            ring,
+            9.0 * zoom,
+            Stroke::new(4.0 * zoom, CURRENT_STEP_COLOR),
+            StrokeKind::Outside,
+        );
+        painter.text(
+            Pos2::new(ring.left(), ring.top() - 3.0 * zoom),
+            Align2::LEFT_BOTTOM,
+            "this step",
+            FontId::proportional(12.0 * zoom.max(1.0)),
+            visuals.strong_text_color(),
+        );
+    }
     if style.highlighted {
         painter.rect_stroke(
             rect.expand(4.0 * zoom),
