@@ -16,6 +16,34 @@ const ANIMATION_STEP_SECS: f64 = 0.7;
 /// Height of the toolbar above the graph.
 pub(super) const TOOLBAR_HEIGHT: f32 = 26.0;
 
+/// One frame of the backward-pass animation: a pulse leaves every box at distance
+/// `reached` from the output and travels back along its edges during one step.
+pub(super) struct Animation {
+    /// Boxes whose gradients are known (distance from the output at most `reached`).
+    pub revealed: HashSet<NodeId>,
+    /// Each box's distance from the output, counted in edges.
+    pub distance: HashMap<NodeId, usize>,
+    /// The distance the pulses are leaving from.
+    pub reached: usize,
+    /// How far along its edges this step's pulse is, 0 to 1.
+    pub phase: f32,
+}
+
+impl Animation {
+    /// Whether the pulse on the edges entering `to` has passed their plates (half way).
+    pub fn sent(&self, to: NodeId) -> bool {
+        match self.distance.get(&to) {
+            Some(&d) => d < self.reached || d == self.reached && self.phase >= 0.5,
+            None => false,
+        }
+    }
+
+    /// How far back along the edges entering `to` the pulse is, if it travels them now.
+    pub fn pulse(&self, to: NodeId) -> Option<f32> {
+        (self.distance.get(&to) == Some(&self.reached)).then_some(self.phase)
+    }
+}
+
 /// The mapping of one frame from the picture's points (at 100%) to the screen.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Camera {
@@ -136,41 +164,52 @@ impl GraphView {
         });
     }
 
-    /// The nodes whose gradients the animation has reached (None: not animating).
+    /// Where the backward-pass animation is this frame (None: not animating).
+    /// `picture`'s boxes are in topological order; distances count its drawn edges, so
+    /// every step of the animation moves a pulse the learner can see.
     pub(super) fn animation_reveal(
         &mut self,
         ui: &egui::Ui,
-        graph: &mut Graph,
-    ) -> Option<HashSet<NodeId>> {
+        graph: &Graph,
+        picture: &diagram::Picture,
+    ) -> Option<Animation> {
         let start = self.animation_start?;
         let output = graph.output()?;
-        // Distance from the output, counted backwards along consumers.
-        let order = graph.topological_order().to_vec();
+        // Distance from the output, counted backwards along the drawn edges.
+        let mut entering: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        for edge in &picture.edges {
+            entering.entry(edge.to).or_default().push(edge.from);
+        }
         let mut distance: HashMap<NodeId, usize> = Default::default();
         distance.insert(output, 0);
-        for &id in order.iter().rev() {
-            if let Some(&d) = distance.get(&id) {
-                for operand in graph.operands(id) {
+        for node in picture.nodes.iter().rev() {
+            if let Some(&d) = distance.get(&node.id) {
+                for &operand in entering.get(&node.id).into_iter().flatten() {
                     let e = distance.entry(operand).or_insert(d + 1);
                     *e = (*e).min(d + 1);
                 }
             }
         }
         let elapsed = ui.input(|i| i.time) - start;
-        let reached = (elapsed / ANIMATION_STEP_SECS).floor() as usize;
+        let steps = elapsed / ANIMATION_STEP_SECS;
+        let reached = steps.floor() as usize;
         let deepest = distance.values().copied().max().unwrap_or(0);
         if reached > deepest + 1 {
             self.animation_start = None;
             return None;
         }
         ui.ctx().request_repaint();
-        Some(
-            distance
-                .into_iter()
-                .filter(|&(_, d)| d <= reached)
-                .map(|(id, _)| id)
-                .collect(),
-        )
+        let revealed = distance
+            .iter()
+            .filter(|&(_, &d)| d <= reached)
+            .map(|(&id, _)| id)
+            .collect();
+        Some(Animation {
+            revealed,
+            distance,
+            reached,
+            phase: steps.fract() as f32,
+        })
     }
 
     pub(super) fn place_at_start(&mut self, viewport: Rect, picture: Vec2) {
@@ -241,5 +280,31 @@ impl GraphView {
             .pan
             .y
             .clamp((-view.y + keep).min(0.0), (picture.y - keep).max(0.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Animation;
+    use crate::engine::NodeId;
+
+    #[test]
+    fn a_plate_shows_what_it_sends_once_the_pulse_has_passed_it() {
+        let (output, middle, input) = (NodeId::new(2), NodeId::new(1), NodeId::new(0));
+        let frame = |reached, phase| Animation {
+            revealed: Default::default(),
+            distance: [(output, 0), (middle, 1), (input, 2)].into_iter().collect(),
+            reached,
+            phase,
+        };
+        // The first step: the pulse leaves the output along the edges entering it.
+        assert_eq!(frame(0, 0.3).pulse(output), Some(0.3));
+        assert_eq!(frame(0, 0.3).pulse(middle), None);
+        assert!(!frame(0, 0.3).sent(output), "not yet at the plate");
+        assert!(frame(0, 0.6).sent(output), "past the plate");
+        assert!(!frame(0, 0.6).sent(middle));
+        // A step later the output's edges have sent, and the next pulse travels.
+        assert!(frame(1, 0.0).sent(output));
+        assert_eq!(frame(1, 0.0).pulse(middle), Some(0.0));
     }
 }

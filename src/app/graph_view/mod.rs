@@ -243,12 +243,11 @@ impl GraphView {
         let painter = ui.painter_at(viewport);
         painter.rect_filled(viewport, 4.0, ui.visuals().faint_bg_color);
         let draw_text = camera.zoom * diagram::text::PLATE_FONT_PX >= MIN_GRAPH_TEXT_PX;
-        let revealed = self.animation_reveal(ui, graph);
-
         // Edges, then plates, then boxes: plates never cover a box (the layout keeps
         // them apart), and a box is never crossed by an edge. The picture is taken out
         // while the boxes, which are widgets that change the view, are drawn.
         let picture = self.pictures[direction_slot(direction)].take()?;
+        let revealed = self.animation_reveal(ui, graph, &picture);
         let (visible, largest) = paint::visible_edges(graph, &picture, &camera);
         let shown_grads = self.shown_grads.take();
         let shown_values = self.shown_values.take();
@@ -259,10 +258,11 @@ impl GraphView {
             hide_locals: self.hide_locals,
             grads: shown_grads.as_deref(),
             values: shown_values.as_deref(),
-            revealed: revealed.as_ref(),
+            animation: revealed.as_ref(),
         };
         paint::edges(&painter, &camera, &visible, largest, &shown, dark);
         paint::plates(&painter, ui.visuals(), &camera, &visible, &shown, draw_text);
+        paint::pulses(&painter, &camera, &visible, &shown, dark);
 
         let mut hovered = None;
         for node in &picture.nodes {

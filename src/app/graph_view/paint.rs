@@ -2,8 +2,6 @@
 //! pass back, dashed when cut), their plates (local derivative and what they send), and
 //! the boxes (title, value, gradient); and the legend that explains them.
 
-use std::collections::HashSet;
-
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Vec2};
 
 use crate::diagram::export::edge_width;
@@ -14,7 +12,7 @@ use crate::diagram::text::{
 use crate::diagram::{self, EdgeShape};
 use crate::engine::{Graph, NodeId};
 
-use super::camera::Camera;
+use super::camera::{Animation, Camera};
 use crate::app::style::{CURRENT_STEP_COLOR, grad_color, passes_color, value_color};
 
 /// Which numbers the learner may see this frame.
@@ -27,8 +25,8 @@ pub(super) struct Shown<'a> {
     pub grads: Option<&'a [Option<f64>]>,
     /// Values of a forward pass in progress, by node index (`None`: not computed yet).
     pub values: Option<&'a [Option<f64>]>,
-    /// The nodes the backward-pass animation has reached (None: not animating).
-    pub revealed: Option<&'a HashSet<NodeId>>,
+    /// The backward-pass animation's frame (None: not animating).
+    pub animation: Option<&'a Animation>,
     /// For a step-by-step backward pass, the boxes that have passed their blame back.
     pub passed_back: Option<&'a [bool]>,
 }
@@ -42,7 +40,7 @@ impl Shown<'_> {
         if let Some(passed) = self.passed_back {
             return passed.get(to.index()).copied().unwrap_or(false);
         }
-        self.grads.is_none() && self.revealed.is_none_or(|r| r.contains(&to))
+        self.grads.is_none() && self.animation.is_none_or(|a| a.sent(to))
     }
 
     /// Whether `id`'s forward value is computed.
@@ -65,7 +63,7 @@ impl Shown<'_> {
             None
         } else if let Some(grads) = self.grads {
             grads.get(id.index()).copied().flatten()
-        } else if self.revealed.is_some_and(|r| !r.contains(&id)) {
+        } else if self.animation.is_some_and(|a| !a.revealed.contains(&id)) {
             None
         } else {
             Some(graph.grad(id))
@@ -208,6 +206,61 @@ pub(super) fn zoom_hint(painter: &egui::Painter, visuals: &egui::Visuals, viewpo
         FontId::proportional(13.0),
         visuals.text_color(),
     );
+}
+
+/// The blame travelling back during the backward-pass animation: a dot on each edge that
+/// carries it now, from the consumer's end towards the operand, drawn over the plates.
+pub(super) fn pulses(
+    painter: &egui::Painter,
+    camera: &Camera,
+    visible: &[(&EdgeShape, EdgeFlow)],
+    shown: &Shown<'_>,
+    dark: bool,
+) {
+    let Some(animation) = shown.animation else {
+        return;
+    };
+    let zoom = camera.zoom;
+    for &(edge, flow) in visible {
+        let Some(phase) = animation.pulse(edge.to) else {
+            continue;
+        };
+        let reversed: Vec<Pos2> = edge
+            .points
+            .iter()
+            .rev()
+            .map(|&p| camera.to_screen(p))
+            .collect();
+        // Through its plate the pulse passes underneath: the plate's numbers stay legible,
+        // and `sends` turns from ? to its number while the pulse is inside.
+        let plate = camera.to_screen_rect(edge.plate).expand(7.0 * zoom);
+        if let Some(at) = point_along(&reversed, phase).filter(|at| !plate.contains(*at)) {
+            let outline = if dark { Color32::WHITE } else { Color32::BLACK };
+            painter.circle(
+                at,
+                7.0 * zoom,
+                passes_color(flow.passes, dark),
+                Stroke::new(2.0 * zoom, outline),
+            );
+        }
+    }
+}
+
+/// The point a fraction `t` (0 to 1) of the way along a polyline, by length.
+fn point_along(points: &[Pos2], t: f32) -> Option<Pos2> {
+    let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    if total <= 0.0 {
+        return points.first().copied();
+    }
+    let mut left = t.clamp(0.0, 1.0) * total;
+    for pair in points.windows(2) {
+        let length = pair[0].distance(pair[1]);
+        if left <= length {
+            return Some(pair[0] + (pair[1] - pair[0]) * (left / length.max(1e-6)));
+        }
+        left -= length;
+    }
+    points.last().copied()
 }
 
 fn arrow_head(painter: &egui::Painter, from: Pos2, to: Pos2, color: Color32, zoom: f32) {
@@ -392,5 +445,21 @@ fn edge_sample(ui: &mut egui::Ui, color: Color32, dashed: bool) {
             .extend(Shape::dashed_line(&[a, b], stroke, 5.0, 3.0));
     } else {
         ui.painter().line_segment([a, b], stroke);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::point_along;
+    use egui::pos2;
+
+    #[test]
+    fn a_pulse_moves_along_the_route_by_length() {
+        let route = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(10.0, 30.0)];
+        assert_eq!(point_along(&route, 0.0), Some(pos2(0.0, 0.0)));
+        assert_eq!(point_along(&route, 0.25), Some(pos2(10.0, 0.0)));
+        assert_eq!(point_along(&route, 0.5), Some(pos2(10.0, 10.0)));
+        assert_eq!(point_along(&route, 1.0), Some(pos2(10.0, 30.0)));
+        assert_eq!(point_along(&[], 0.5), None);
     }
 }
