@@ -531,19 +531,42 @@ fn cards_turn_over_and_their_answers_are_recorded() {
     harness.run();
     assert!(harness.query_by_label("Back: the answer").is_some());
     assert!(harness.query_by_label("Front: the question").is_none());
+    assert!(
+        harness
+            .query_all_by_label_contains("Card 1 of")
+            .next()
+            .is_some()
+    );
     harness.get_by_label("I knew it").click();
+    harness.run();
+    // Known: the deck moves on to its next card, front up.
+    assert!(
+        harness
+            .query_all_by_label_contains("Card 2 of")
+            .next()
+            .is_some(),
+        "'I knew it' moves on to the next card"
+    );
+    assert!(
+        harness
+            .query_all_by_label("Front: the question")
+            .next()
+            .is_some()
+    );
+    assert!(harness.query_by_label("Back: the answer").is_none());
+    // Back on the first card, the verdict is kept.
+    harness
+        .get_all_by_label("Previous card")
+        .next()
+        .expect("the first deck's button")
+        .click();
     harness.run();
     assert!(
         harness
-            .query_by_label("Marked as known. On to the next card.")
+            .query_by_label("Marked as known. Use Next card to go on.")
             .is_some(),
         "saying 'I knew it' is answered in words"
     );
-    // It turns back to its question, and the verdict is kept.
-    harness.get_by_label("Turn back to the question").click();
-    harness.run();
-    assert!(harness.query_by_label("Front: the question").is_some());
-    assert!(harness.query_by_label("Back: the answer").is_none());
     // The myth deck's first card: "Backpropagation is the learning algorithm."
     harness.get_by_role_and_label(Role::Button, "Myth").click();
     harness.run();

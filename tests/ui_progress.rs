@@ -243,6 +243,8 @@ fn a_row_of_the_progress_page_opens_its_lesson() {
     assert_eq!(harness.state().page(), Page::Progress);
     // Every column has a header, the last one included.
     harness.get_by_label("Cards known");
+    // Cards are counted out of each lesson's decks: these lessons have none.
+    assert_eq!(harness.query_all_by_label("no cards").count(), 2);
     harness.get_by_label("2. Second lesson").click();
     harness.run();
     assert_eq!(harness.state().page(), Page::Lesson(1));

@@ -110,6 +110,10 @@ impl CardsView {
                                         .clicked()
                                     {
                                         record(&mut self.results, true);
+                                        // Known: on to the next card, as the note says.
+                                        if index + 1 < total {
+                                            self.current = index + 1;
+                                        }
                                     }
                                     if ui
                                         .add(egui::Button::new("Not yet").selected(said == Some(false)))
@@ -123,8 +127,13 @@ impl CardsView {
                                 });
                                 match self.results[index] {
                                     Some(true) => {
+                                        let note = if index + 1 < total {
+                                            "Marked as known. Use Next card to go on."
+                                        } else {
+                                            "Marked as known. That was the last card of the deck."
+                                        };
                                         ui.label(
-                                            RichText::new("Marked as known. On to the next card.")
+                                            RichText::new(note)
                                                 .color(style::right_color(ui.visuals().dark_mode)),
                                         );
                                     }

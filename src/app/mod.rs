@@ -410,15 +410,20 @@ impl BackpropApp {
                     .iter()
                     .map(|f| (f.file.clone(), f.title()))
                     .collect();
-                let counts: Vec<u32> = self
-                    .lessons
-                    .iter()
-                    .map(|f| {
-                        f.lesson
-                            .as_ref()
-                            .map_or(0, |l| u32::try_from(l.question_count()).unwrap_or(u32::MAX))
-                    })
-                    .collect();
+                let count = |of: fn(&lesson::Lesson) -> usize| -> Vec<u32> {
+                    self.lessons
+                        .iter()
+                        .map(|f| {
+                            f.lesson
+                                .as_ref()
+                                .map_or(0, |l| u32::try_from(of(l)).unwrap_or(u32::MAX))
+                        })
+                        .collect()
+                };
+                let counts = progress_page::Counts {
+                    questions: count(lesson::Lesson::question_count),
+                    cards: count(lesson::Lesson::card_count),
+                };
                 if self.progress_page.ui(
                     ui,
                     &self.progress,

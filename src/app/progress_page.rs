@@ -14,6 +14,14 @@ pub struct ProgressPage {
     pub open_request: Option<usize>,
 }
 
+/// What each lesson holds, by lesson.
+pub struct Counts {
+    /// Its questions.
+    pub questions: Vec<u32>,
+    /// Its cards.
+    pub cards: Vec<u32>,
+}
+
 impl ProgressPage {
     /// Draws the page; returns true when the learner confirmed the reset.
     pub fn ui(
@@ -21,7 +29,7 @@ impl ProgressPage {
         ui: &mut egui::Ui,
         progress: &Progress,
         lessons: &[(String, String)],
-        question_counts: &[u32],
+        counts: &Counts,
         location: &str,
     ) -> bool {
         ui.heading("My progress");
@@ -59,8 +67,11 @@ impl ProgressPage {
                 }
             })
             .body(|mut body| {
-                for (index, ((file, title), &count)) in
-                    lessons.iter().zip(question_counts).enumerate()
+                for (index, (((file, title), &count), &cards)) in lessons
+                    .iter()
+                    .zip(&counts.questions)
+                    .zip(&counts.cards)
+                    .enumerate()
                 {
                     let lesson = progress.lesson(file);
                     body.row(22.0, |mut row| {
@@ -100,11 +111,12 @@ impl ProgressPage {
                             ui.label(lesson.attempts.to_string());
                         });
                         row.col(|ui| {
+                            // Known out of the whole deck, not of those answered so far.
                             let right = lesson.cards.values().filter(|r| **r).count();
-                            if lesson.cards.is_empty() {
-                                ui.label("-");
+                            if cards == 0 {
+                                ui.label("no cards");
                             } else {
-                                ui.label(format!("{right} of {}", lesson.cards.len()));
+                                ui.label(format!("{right} of {cards}"));
                             }
                         });
                     });

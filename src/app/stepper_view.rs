@@ -152,9 +152,12 @@ impl StepperView {
                 .iter()
                 .map(|(name, g)| format!("{name}.grad = {}", number(*g)))
                 .collect();
+            let passes = match stepper.passes {
+                1 => "1 backward pass".to_string(),
+                n => format!("{n} backward passes"),
+            };
             ui.label(format!(
-                "After {} backward passes since the last zeroing: {}",
-                stepper.passes,
+                "After {passes} since the last zeroing: {}",
                 grads.join(", ")
             ));
         });

@@ -561,6 +561,17 @@ pub struct ChoiceOption {
 }
 
 impl Lesson {
+    /// How many cards the lesson's decks hold.
+    pub fn card_count(&self) -> usize {
+        self.sections
+            .iter()
+            .map(|s| match s {
+                Section::Cards(deck) => deck.cards.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// How many questions the lesson asks.
     pub fn question_count(&self) -> usize {
         self.sections
