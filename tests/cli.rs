@@ -1393,20 +1393,27 @@ fn chain(boxes: usize) -> String {
 
 #[test]
 fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
-    // A four-box chain fits 980 × 540, left to right, shrunk but with text at 12 px or more.
-    let out = run(
-        &["export", "-", "--width", "980", "--height", "540"],
-        &chain(4),
+    // Chains of four to six boxes fit 980 × 540, left to right, text at 12 px or more.
+    for boxes in 4..=6 {
+        let out = run(
+            &["export", "-", "--width", "980", "--height", "540"],
+            &chain(boxes),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let (w, h, fonts) = svg_size_and_fonts(&text(&out.stdout));
+        assert!(w <= 980.0 && h <= 540.0, "{boxes} boxes: {w} × {h}");
+        assert!(
+            !fonts.is_empty() && fonts.iter().all(|&f| f >= 12.0),
+            "{fonts:?}"
+        );
+    }
+    let svg = text(
+        &run(
+            &["export", "-", "--width", "980", "--height", "540"],
+            &chain(4),
+        )
+        .stdout,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let svg = text(&out.stdout);
-    let (w, h, fonts) = svg_size_and_fonts(&svg);
-    assert!(w <= 980.0 && h <= 540.0, "{w} × {h}");
-    assert!(
-        !fonts.is_empty() && fonts.iter().all(|&f| f >= 12.0),
-        "{fonts:?}"
-    );
-    assert!(fonts.iter().any(|&f| f < 14.0), "shrunk to fit: {fonts:?}");
     let x_of = |name: &str| {
         let group = svg.find(&format!("id=\"node-{name}\"")).expect(name);
         let rest = &svg[group..];

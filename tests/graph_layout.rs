@@ -171,3 +171,32 @@ fn negative_numbers_in_boxes_and_plates_keep_their_minus_sign() {
     }
     assert_eq!(grad_line(Some(-12.0)), "grad −12");
 }
+
+#[test]
+fn a_chain_left_to_right_lays_each_plate_over_its_edge() {
+    let mut program = parse("A = 1\nB = 2*A + 1\nC = B^2 / 4\nT = 90 - 4*C\n").expect("parses");
+    let picture = Picture::new(&mut program.graph, Direction::LeftToRight);
+    assert!(
+        picture.layout_problems().is_empty(),
+        "{:?}",
+        picture.layout_problems()
+    );
+    let top = picture.nodes[0].rect.y;
+    assert!(picture.nodes.iter().all(|n| n.rect.y == top), "one row");
+    for edge in &picture.edges {
+        let from = picture
+            .nodes
+            .iter()
+            .find(|n| n.id == edge.from)
+            .expect("from");
+        let to = picture.nodes.iter().find(|n| n.id == edge.to).expect("to");
+        // Above the row, centred on the gap between its two boxes.
+        assert!(edge.plate.y + edge.plate.h <= top);
+        let gap_mid = (from.rect.x + from.rect.w + to.rect.x) / 2.0;
+        assert!((edge.plate.x + edge.plate.w / 2.0 - gap_mid).abs() < 0.5);
+        // The gap is narrow: the plate takes no width between the boxes.
+        assert!(to.rect.x - (from.rect.x + from.rect.w) < edge.plate.w / 2.0);
+    }
+    // Lesson 1's chain fits the default window's canvas at 100%.
+    assert!(picture.size.w < 900.0, "{:?}", picture.size);
+}

@@ -243,9 +243,130 @@ pub fn layout(input: &LayoutInput, direction: Direction, options: &Options) -> L
         };
     }
     let layer_of = assign_layers(n, &input.edges);
+    if direction == Direction::LeftToRight
+        && let Some(chain) = chain_order(input, &layer_of)
+    {
+        return place_chain(input, &chain, layer_of, &options.spacing);
+    }
     let mut layered = build_layers(n, &input.edges, &layer_of);
     let crossings = reduce_crossings(&mut layered, options.sweeps);
     place(input, direction, options, &layered, layer_of, crossings)
+}
+
+/// The horizontal gap between two boxes of a chain: room for the stem of the plate above.
+const CHAIN_GAP: f32 = 30.0;
+
+/// The boxes in order, if the graph is a plain chain: one box per layer, and exactly one
+/// edge from each layer to the next.
+fn chain_order(input: &LayoutInput, layer_of: &[usize]) -> Option<Vec<usize>> {
+    let n = input.boxes.len();
+    let mut order = vec![usize::MAX; n];
+    for (b, &l) in layer_of.iter().enumerate() {
+        let slot = order.get_mut(l)?;
+        if *slot != usize::MAX {
+            return None;
+        }
+        *slot = b;
+    }
+    let links_next = |&(from, to, _): &(usize, usize, Size)| {
+        layer_of
+            .get(from)
+            .zip(layer_of.get(to))
+            .is_some_and(|(f, t)| f + 1 == *t)
+    };
+    (n >= 2 && input.edges.len() == n - 1 && input.edges.iter().all(links_next)).then_some(order)
+}
+
+/// A chain left to right in one row, each edge's plate laid above its edge with a stem
+/// down to it: the plates take no width between the boxes, so a chain of several boxes
+/// fits a laptop's canvas.
+fn place_chain(
+    input: &LayoutInput,
+    chain: &[usize],
+    layer_of: Vec<usize>,
+    spacing: &Spacing,
+) -> LayoutResult {
+    let plate_h = input.edges.iter().map(|e| e.2.h).fold(0.0, f32::max);
+    let row_top = spacing.margin + plate_h + spacing.plate_margin;
+    let shortest = chain
+        .iter()
+        .map(|&b| input.boxes[b].h)
+        .fold(f32::INFINITY, f32::min);
+    // Every edge runs at one height, inside even the shortest box.
+    let edge_y = row_top + shortest / 2.0;
+    let mut boxes = vec![Rect::default(); input.boxes.len()];
+    let mut x = spacing.margin;
+    for &b in chain {
+        let size = input.boxes[b];
+        boxes[b] = Rect {
+            x,
+            y: row_top,
+            w: size.w,
+            h: size.h,
+        };
+        x += size.w + CHAIN_GAP;
+    }
+    let mut width = x - CHAIN_GAP + spacing.margin;
+    let mut edges = Vec::with_capacity(input.edges.len());
+    let mut plates = Vec::with_capacity(input.edges.len());
+    for &(from, to, plate) in &input.edges {
+        let (source, target) = (boxes[from], boxes[to]);
+        let mid = (source.x + source.w + target.x) / 2.0;
+        let rect = Rect {
+            x: mid - plate.w / 2.0,
+            y: spacing.margin,
+            w: plate.w,
+            h: plate.h,
+        };
+        let stem_top = rect.y + rect.h;
+        edges.push(vec![
+            Point {
+                x: source.x + source.w,
+                y: edge_y,
+            },
+            Point { x: mid, y: edge_y },
+            Point {
+                x: mid,
+                y: stem_top,
+            },
+            Point { x: mid, y: edge_y },
+            Point {
+                x: target.x,
+                y: edge_y,
+            },
+        ]);
+        width = width.max(rect.x + rect.w + spacing.margin);
+        plates.push(rect);
+    }
+    // A plate wider than its gap reaches over the boxes beside it; the first and the last
+    // may reach past the row's ends: shift everything right so nothing starts before the
+    // margin.
+    let shift = plates
+        .iter()
+        .map(|p| spacing.margin - p.x)
+        .fold(0.0, f32::max);
+    if shift > 0.0 {
+        for r in boxes.iter_mut().chain(plates.iter_mut()) {
+            r.x += shift;
+        }
+        for p in edges.iter_mut().flatten() {
+            p.x += shift;
+        }
+        width += shift;
+    }
+    let tallest = chain.iter().map(|&b| input.boxes[b].h).fold(0.0, f32::max);
+    LayoutResult {
+        direction: Direction::LeftToRight,
+        boxes,
+        edges,
+        plates,
+        size: Size {
+            w: width,
+            h: row_top + tallest + spacing.margin,
+        },
+        crossings: 0,
+        layer_of,
+    }
 }
 
 /// Longest path from the sources, then each source moved up to just before its first
