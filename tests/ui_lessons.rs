@@ -175,6 +175,18 @@ fn finishing_a_lesson_marks_it_and_moves_on() {
     harness.run();
     harness.get_by_label("Finish lesson").click();
     harness.run();
+    // The page says what was done, and offers the next lesson.
+    assert_eq!(harness.state().page(), Page::Lesson(0));
+    assert!(
+        harness
+            .query_by_label(&format!("● Lesson finished: {}", lessons[0].title))
+            .is_some()
+    );
+    let next = format!("2. {} ▶", lessons[1].title);
+    harness.get_by_label(&next).scroll_to_me();
+    harness.run();
+    harness.get_by_label(&next).click();
+    harness.run();
     assert_eq!(harness.state().page(), Page::Lesson(1));
     assert!(
         harness

@@ -224,6 +224,11 @@ impl CardsView {
 }
 
 impl SectionWidget for CardsView {
+    fn cards(&self) -> Option<(usize, usize)> {
+        let known = self.results.iter().filter(|r| **r == Some(true)).count();
+        Some((self.results.len(), known))
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, id: egui::Id, page: &mut PageContext<'_>) {
         let answered = ui.push_id(id, |ui| Self::ui(self, ui, page.markdown)).inner;
         if let Some((card, right)) = answered {

@@ -66,6 +66,9 @@ pub struct LessonView {
     /// Open the page at its top on the next frame (the results, or a retake, replace a
     /// page the learner had scrolled to its end).
     to_top: bool,
+    /// "Finish lesson" was just pressed: the page ends with what was done and what comes
+    /// next, instead of jumping away.
+    completed: bool,
 }
 
 impl LessonView {
@@ -100,6 +103,7 @@ impl LessonView {
             confirming: false,
             results_shown: false,
             to_top: false,
+            completed: false,
         }
     }
 
@@ -116,6 +120,58 @@ impl LessonView {
         tally
     }
 
+    /// What the learner did in the lesson just finished, and the lesson that comes next.
+    fn summary_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lessons: &[LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
+        let (total, answered, right) = self.tally();
+        style::section_frame(ui).show(ui, |ui| {
+            ui.strong(format!("● Lesson finished: {}", self.title));
+            if total > 0 && answered == 0 {
+                ui.label(format!(
+                    "You did not check any of its {total} questions: they are still here to try."
+                ));
+            } else if total > 0 {
+                ui.label(format!(
+                    "You checked {answered} of its {total} questions; {right} of them are right now."
+                ));
+            }
+            let (cards, known) = self.card_tally();
+            if cards > 0 {
+                ui.label(format!("You knew {known} of its {cards} cards."));
+            }
+            let here = lessons.iter().position(|l| l.title == self.title);
+            match here.and_then(|i| lessons.get(i + 1).map(|next| (i + 1, next))) {
+                Some((number, next)) => {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("Next:");
+                        if ui
+                            .button(format!("{}. {} ▶", number + 1, next.title))
+                            .clicked()
+                        {
+                            events.push(LessonEvent::Open(next.file.to_string()));
+                            self.completed = false;
+                        }
+                    });
+                }
+                None => {
+                    ui.label("That was the last lesson. My progress shows everything you did.");
+                }
+            }
+        });
+    }
+
+    /// The cards of the page's decks, and how many the learner said they knew.
+    fn card_tally(&self) -> (usize, usize) {
+        self.sections
+            .iter()
+            .filter_map(|(s, _)| s.cards())
+            .fold((0, 0), |(n, k), (cards, known)| (n + cards, k + known))
+    }
+
     /// Every question drawn again with new numbers (and option orders), nothing answered.
     fn retake(&mut self) {
         self.round += 1;
@@ -129,13 +185,24 @@ impl LessonView {
 
     /// The bottom of the page: "Finish lesson", or for an assessment the confirmation
     /// while questions are unanswered.
-    fn finish_ui(&mut self, ui: &mut egui::Ui, finished: bool, events: &mut Vec<LessonEvent>) {
+    fn finish_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        finished: bool,
+        lessons: &[LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
         if !self.assessment {
+            if self.completed {
+                self.summary_ui(ui, lessons, events);
+                return;
+            }
             ui.horizontal(|ui| {
                 if finished {
                     ui.label("● You finished this lesson.");
                 } else if ui.button("Finish lesson").clicked() {
                     events.push(LessonEvent::Finished);
+                    self.completed = true;
                 }
             });
             return;
@@ -296,7 +363,7 @@ impl LessonView {
                     ui.add_space(10.0);
                 }
                 ui.separator();
-                self.finish_ui(ui, finished, &mut events);
+                self.finish_ui(ui, finished, lessons, &mut events);
                 ui.add_space(20.0);
             });
         events

@@ -314,10 +314,10 @@ impl BackpropApp {
                 let events = view.ui(ui, finished, &infos);
                 for event in events {
                     match event {
+                        // The page then says what was done and offers the next lesson.
                         LessonEvent::Finished => {
                             self.progress.finish(&file);
                             self.save_progress();
-                            self.step(true);
                         }
                         LessonEvent::Answered { question, right } => {
                             self.progress.answer(&file, question, question_count, right);

@@ -110,6 +110,11 @@ pub trait SectionWidget {
     /// retake; `round` counts the retakes).
     fn retake(&mut self, _round: u64) {}
 
+    /// Its cards, and how many of them the learner said they knew (a deck).
+    fn cards(&self) -> Option<(usize, usize)> {
+        None
+    }
+
     /// Whether it asks for a prediction the learner has not made yet.
     fn prediction_pending(&self) -> bool {
         false
