@@ -28,8 +28,9 @@ pub struct SecondOrderView {
     rate: f64,
     /// The function on a MAP_SIDE × MAP_SIDE grid, row by row from the top.
     samples: Vec<f64>,
-    /// The map drawn from the samples, uploaded on the first frame.
-    map: Option<egui::TextureHandle>,
+    /// The map drawn from the samples, uploaded on the first frame, and whether it was
+    /// coloured for the dark theme (a theme switch colours it again).
+    map: Option<(egui::TextureHandle, bool)>,
 }
 
 /// Samples per side of the map.
@@ -158,13 +159,18 @@ impl SecondOrderView {
             ];
             let descent = function.descent_path(point, self.rate, 30);
             let newton = function.newton_path(point, 10);
-            let texture = self
-                .map
-                .get_or_insert_with(|| {
+            let dark = ui.visuals().dark_mode;
+            if self.map.as_ref().is_none_or(|(_, for_dark)| *for_dark != dark) {
+                let image = map_image(&self.samples, dark);
+                self.map = Some((
                     ui.ctx()
-                        .load_texture("function map", map_image(&self.samples), egui::TextureOptions::LINEAR)
-                })
-                .id();
+                        .load_texture("function map", image, egui::TextureOptions::LINEAR),
+                    dark,
+                ));
+            }
+            let Some(texture) = self.map.as_ref().map(|(texture, _)| texture.id()) else {
+                return;
+            };
             let descent_key = KeyEntry::line(
                 "gradient descent (30 steps)",
                 style::grad_color(ui.visuals().dark_mode),
@@ -180,10 +186,14 @@ impl SecondOrderView {
                 .allow_drag(false)
                 .allow_zoom(false)
                 .show(ui, |plot| {
-                    // The map's own window, whatever a diverging path does.
+                    // The map's own window, whatever a diverging path does, with a thin
+                    // margin: a tick exactly at the corner would be labelled on both axes,
+                    // one label over the other.
+                    let pad_x = (section_bounds[1] - section_bounds[0]) * 0.03;
+                    let pad_y = (section_bounds[3] - section_bounds[2]) * 0.03;
                     plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
-                        [section_bounds[0], section_bounds[2]],
-                        [section_bounds[1], section_bounds[3]],
+                        [section_bounds[0] - pad_x, section_bounds[2] - pad_y],
+                        [section_bounds[1] + pad_x, section_bounds[3] + pad_y],
                     ));
                     // The map: darker is lower (a log scale, so valleys show).
                     let [x0, x1, y0, y1] = section_bounds;
@@ -251,16 +261,26 @@ impl SecondOrderView {
 const NEWTON_COLOR: Color32 = Color32::from_rgb(60, 220, 110);
 
 /// The samples as an image: dark blue at the lowest value, pale at the highest, on a log
-/// scale so the valley floor shows; non-finite values in grey.
-fn map_image(samples: &[f64]) -> egui::ColorImage {
+/// scale so the valley floor shows; non-finite values in grey. On the dark theme the
+/// highest values are a middle blue, not a white block on a dark page.
+fn map_image(samples: &[f64], dark: bool) -> egui::ColorImage {
     let (lo, hi) = samples
         .iter()
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let low = Color32::from_rgb(12, 24, 80);
-    let high = Color32::from_rgb(225, 232, 255);
+    let (low, high) = if dark {
+        (
+            Color32::from_rgb(8, 12, 40),
+            Color32::from_rgb(80, 125, 200),
+        )
+    } else {
+        (
+            Color32::from_rgb(12, 24, 80),
+            Color32::from_rgb(225, 232, 255),
+        )
+    };
     let pixels = samples
         .iter()
         .map(|&v| {
@@ -313,5 +333,28 @@ impl SectionWidget for SecondOrderView {
 
     fn wide(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAP_SIDE, map_image};
+
+    /// The brightest pixel's largest channel.
+    fn brightest(dark: bool) -> u8 {
+        let samples: Vec<f64> = (0..MAP_SIDE * MAP_SIDE).map(|i| i as f64).collect();
+        let image = map_image(&samples, dark);
+        image
+            .pixels
+            .iter()
+            .map(|p| p.r().max(p.g()).max(p.b()))
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn the_map_is_no_bright_block_on_the_dark_theme() {
+        assert!(brightest(false) > 220, "pale highs on the light theme");
+        assert!(brightest(true) < 210, "no near-white on the dark theme");
     }
 }
