@@ -76,6 +76,11 @@ impl SectionWidget for QuizView {
             }
             for (number, question) in self.questions.iter_mut().enumerate() {
                 ui.push_id(number, |ui| {
+                    // A prediction's graph takes the page's width (the quiz is wide for
+                    // it); every other question keeps the reading width.
+                    if !question.prediction() {
+                        ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
+                    }
                     style::section_frame(ui).show(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.strong(format!("Question {}", number + 1));
@@ -111,6 +116,11 @@ impl SectionWidget for QuizView {
 
     fn prediction_pending(&self) -> bool {
         self.questions.iter().any(QuestionView::prediction_pending)
+    }
+
+    /// A quiz with a prediction is as wide as the page: its graph needs the room.
+    fn wide(&self) -> bool {
+        self.questions.iter().any(QuestionView::prediction)
     }
 }
 
@@ -148,6 +158,11 @@ enum Kind {
 }
 
 impl QuestionView {
+    /// Whether it asks for a prediction (a graph shown without its gradients).
+    fn prediction(&self) -> bool {
+        matches!(&self.kind, Kind::Number { view: Some(_), .. })
+    }
+
     /// Whether it is a prediction not yet checked (right or wrong).
     fn prediction_pending(&self) -> bool {
         matches!(
@@ -221,7 +236,11 @@ impl QuestionView {
                     }
                 };
                 let prompt = fill(&question.prompt, drawn);
-                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
+                // The prompt at the reading width, even where the graph below is wider.
+                ui.scope(|ui| {
+                    ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
+                    markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
+                });
                 if let Some(view) = view {
                     let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
                     view.hide_gradients = !committed;
