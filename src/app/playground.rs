@@ -129,11 +129,8 @@ impl Playground {
                 CodeLanguage::Python => engine::codegen::to_python(program),
                 CodeLanguage::PyTorch => engine::codegen::to_pytorch(program),
             };
-            egui::ScrollArea::vertical()
-                .max_height(260.0)
-                .show(ui, |ui| {
-                    super::code_view::code_ui(ui, &code, "py");
-                });
+            // At full height: the panel scrolls, not a small box inside it.
+            super::code_view::code_ui(ui, &code, "py");
         });
     }
 
