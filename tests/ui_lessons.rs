@@ -11,6 +11,10 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+#[path = "common/painted.rs"]
+mod painted;
+use painted::painted_texts;
+
 fn harness() -> Harness<'static, BackpropApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
@@ -383,31 +387,12 @@ fn pressing_step_shows_the_current_nodes_arithmetic() {
     assert!(!text.contains("(×)") && !text.contains("(−)"), "{text}");
     assert_shows(&harness, &text);
     // The box being stepped is tagged in words, not only by colour.
-    assert!(painted(&harness).iter().any(|t| t == "this step"));
+    assert!(painted_texts(&harness).iter().any(|t| t == "this step"));
     let cache = format!("Cache: {} values held.", expected.cache().len());
     assert!(
         harness.query_all_by_label(&cache).next().is_some(),
         "{cache}"
     );
-}
-
-/// Every text painted this frame.
-fn painted(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack: Vec<egui::epaint::Shape> = harness
-        .output()
-        .shapes
-        .iter()
-        .map(|clipped| clipped.shape.clone())
-        .collect();
-    while let Some(shape) = stack.pop() {
-        match shape {
-            egui::epaint::Shape::Text(text) => found.push(text.galley.text().to_string()),
-            egui::epaint::Shape::Vec(shapes) => stack.extend(shapes),
-            _ => {}
-        }
-    }
-    found
 }
 
 #[test]

@@ -5,9 +5,12 @@
 
 use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
-use egui::epaint::Shape;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+#[path = "common/painted.rs"]
+mod painted;
+use painted::painted_texts;
 
 fn lesson_two() -> Harness<'static, BackpropApp> {
     let mut harness = Harness::builder()
@@ -22,25 +25,6 @@ fn lesson_two() -> Harness<'static, BackpropApp> {
     harness.state_mut().open(Page::Lesson(index));
     harness.run();
     harness
-}
-
-/// Every text painted this frame.
-fn painted_texts(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack: Vec<Shape> = harness
-        .output()
-        .shapes
-        .iter()
-        .map(|clipped| clipped.shape.clone())
-        .collect();
-    while let Some(shape) = stack.pop() {
-        match shape {
-            Shape::Text(text) => found.push(text.galley.text().to_string()),
-            Shape::Vec(shapes) => stack.extend(shapes),
-            _ => {}
-        }
-    }
-    found
 }
 
 /// A plate's line with a number: `local 3`, `sends −12` (not `local ?`, nor the words

@@ -33,12 +33,7 @@ impl StepperView {
                 // The log names each box as it is titled on screen (`(w·x)`, not `(×)`).
                 let titles = Titles::new(&mut program.graph);
                 Stepper::with_names(program, |_, id| {
-                    let reference = titles.reference(id);
-                    if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                        reference.to_string()
-                    } else {
-                        format!("({reference})")
-                    }
+                    crate::diagram::explain::name_in_arithmetic(titles.reference(id))
                 })
             })
             .map_err(|e| format!("This graph cannot run: {e}"));

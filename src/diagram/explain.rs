@@ -26,20 +26,23 @@ pub fn node_description(graph: &mut Graph, id: NodeId) -> String {
     )
 }
 
+/// A box's name inside arithmetic (`dT/dC`, `d(w·x)/dw`): its reference as it is when a
+/// plain name, else in parentheses.
+pub fn name_in_arithmetic(reference: &str) -> String {
+    if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        reference.to_string()
+    } else {
+        format!("({reference})")
+    }
+}
+
 /// The chain-rule arithmetic of one drawn box, with live numbers: one line per edge that
 /// leaves it, then the sum. It speaks only of what `picture` draws: boxes by their names,
 /// each edge's local derivative as its plate shows it (combined along the operations
 /// folded into the box it enters, `local dT/dC = −4` for `T = 90 − 4·C`), the upstream
 /// gradient as the box above shows it, and what the edge sends as its plate does.
 pub fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<String> {
-    let name_of = |n: NodeId| {
-        let reference = picture.reference(n);
-        if reference.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            reference.to_string()
-        } else {
-            format!("({reference})")
-        }
-    };
+    let name_of = |n: NodeId| name_in_arithmetic(picture.reference(n));
     let Some(output) = graph.output() else {
         return vec![];
     };
