@@ -81,8 +81,8 @@ fn fit_brings_back_the_whole_graph() {
     // 150% back to the whole chain at 90%).
 }
 
-/// Widgets that pass the window's right edge on a page, with their labels.
-fn overflowing(harness: &Harness<'static, BackpropApp>, width: f32) -> Vec<String> {
+/// Widgets that pass the window's right edge on a page: their labels and rectangles.
+fn overflowing(harness: &Harness<'static, BackpropApp>, width: f32) -> Vec<(String, egui::Rect)> {
     harness
         .query_all_by(|_| true)
         .filter(|node| node.accesskit_node().bounding_box().is_some())
@@ -90,7 +90,7 @@ fn overflowing(harness: &Harness<'static, BackpropApp>, width: f32) -> Vec<Strin
             let rect = node.rect();
             rect.width() > 0.0 && rect.max.x > width + 1.0 && rect.min.x < width
         })
-        .map(|node| format!("{:?} {:?}", node.accesskit_node().label(), node.rect()))
+        .map(|node| (format!("{:?}", node.accesskit_node().label()), node.rect()))
         .collect()
 }
 
@@ -107,10 +107,21 @@ fn no_lesson_page_overflows_the_window() {
                 .state_mut()
                 .open(backprop_lab::app::navigator::Page::Lesson(index));
             harness.run();
-            for widget in overflowing(&harness, width) {
-                found.push(format!("{width}: lesson {}: {widget}", index + 1));
+            for (label, rect) in overflowing(&harness, width) {
+                found.push(format!("{width}: lesson {}: {label} {rect:?}", index + 1));
             }
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_top_bar_fits_the_smallest_window() {
+    let harness = harness(640.0, 420.0);
+    // The bar is the window's first 28 px.
+    let top_bar: Vec<(String, egui::Rect)> = overflowing(&harness, 640.0)
+        .into_iter()
+        .filter(|(_, rect)| rect.min.y < 28.0)
+        .collect();
+    assert!(top_bar.is_empty(), "{top_bar:?}");
 }

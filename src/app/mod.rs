@@ -262,7 +262,13 @@ impl BackpropApp {
             if ui.button(label).clicked() {
                 self.dark_mode = !self.dark_mode;
             }
-            ui.label("Zoom: Ctrl + / Ctrl −   Lessons: ← → or PgUp PgDn");
+            style::fitting_hint(
+                ui,
+                &[
+                    "Zoom: Ctrl + / Ctrl −   Lessons: ← → or PgUp PgDn",
+                    "Lessons: ← → or PgUp PgDn",
+                ],
+            );
         });
     }
 

@@ -245,3 +245,20 @@ pub fn install(ctx: &egui::Context) {
         style.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_gray(110));
     });
 }
+
+/// The longest of `hints` (longest first) that fits the rest of the line, in the weak
+/// text colour; none if none fits: a hint is never clipped at the window's edge.
+pub fn fitting_hint(ui: &mut egui::Ui, hints: &[&str]) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let room = ui.available_width();
+    let fits = |hint: &&&str| {
+        ui.fonts_mut(|f| {
+            f.layout_no_wrap((**hint).to_owned(), font.clone(), Color32::PLACEHOLDER)
+                .size()
+                .x
+        }) <= room
+    };
+    if let Some(hint) = hints.iter().find(fits) {
+        ui.label(egui::RichText::new(*hint).color(ui.visuals().weak_text_color()));
+    }
+}

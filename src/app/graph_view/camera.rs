@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use egui::{Color32, Pos2, Rect, Vec2};
+use egui::{Pos2, Rect, Vec2};
 
 use crate::diagram;
 use crate::engine::{Graph, NodeId};
@@ -144,23 +144,13 @@ impl GraphView {
                     Some(ui.input(|i| i.time))
                 };
             }
-            // The longest hint that fits on the toolbar's line, never a clipped one.
-            let hints = [
-                "Drag to pan · Ctrl+wheel or + − to zoom · double-click to fit",
-                "Drag to pan · double-click to fit",
-            ];
-            let font = egui::TextStyle::Body.resolve(ui.style());
-            let room = ui.available_width();
-            let fitting = hints.into_iter().find(|hint| {
-                ui.fonts_mut(|f| {
-                    f.layout_no_wrap((*hint).to_owned(), font.clone(), Color32::PLACEHOLDER)
-                        .size()
-                        .x
-                }) <= room
-            });
-            if let Some(hint) = fitting {
-                ui.label(egui::RichText::new(hint).color(ui.visuals().weak_text_color()));
-            }
+            crate::app::style::fitting_hint(
+                ui,
+                &[
+                    "Drag to pan · Ctrl+wheel or + − to zoom · double-click to fit",
+                    "Drag to pan · double-click to fit",
+                ],
+            );
         });
     }
 
