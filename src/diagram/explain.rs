@@ -52,49 +52,46 @@ pub fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<Str
         return vec![format!("d{out}/d{out} = 1: the backward pass starts here.")];
     }
     let grad = text::box_number(graph.grad(id));
-    let leaving: Vec<_> = picture.edges.iter().filter(|e| e.from == id).collect();
-    let line = |edge: &super::EdgeShape| {
-        let flow = edge_flow(graph, edge);
-        let c = name_of(edge.to);
-        // The box's own formula, when it folds operations the edge passes through.
-        let formula = picture.full_title(edge.to);
-        let since = if formula.contains(" = ") && edge.paths.iter().any(|p| p.len() > 1) {
-            format!(" (from {formula})")
-        } else {
-            String::new()
-        };
-        (
-            c,
-            text::box_number(graph.grad(edge.to)),
-            format!("{}{since}", short_number(flow.local)),
-            short_number(flow.passes),
-        )
-    };
-    match leaving.as_slice() {
+    // Each drawn edge leaving the box, read once: the box it enters, that box's gradient,
+    // the plate's local derivative (with the formula it folds, if any) and what it sends.
+    let readings: Vec<[String; 5]> = picture
+        .edges
+        .iter()
+        .filter(|e| e.from == id)
+        .map(|edge| {
+            let flow = edge_flow(graph, edge);
+            let formula = picture.full_title(edge.to);
+            let since = if formula.contains(" = ") && edge.paths.iter().any(|p| p.len() > 1) {
+                format!(" (from {formula})")
+            } else {
+                String::new()
+            };
+            [
+                name_of(edge.to),
+                text::box_number(graph.grad(edge.to)),
+                short_number(flow.local),
+                since,
+                short_number(flow.passes),
+            ]
+        })
+        .collect();
+    match readings.as_slice() {
         [] => vec![format!(
             "The output does not depend on {me}: d{out}/d{me} = 0."
         )],
-        [edge] => {
-            let (c, u, l, sends) = line(edge);
-            vec![format!(
-                "upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, so d{out}/d{me} = {u} × {} = {sends}",
-                short_number(edge_flow(graph, edge).local)
-            )]
-        }
+        [[c, u, l, since, sends]] => vec![format!(
+            "upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}{since}, so d{out}/d{me} = {u} × {l} = {sends}"
+        )],
         several => {
             let mut lines: Vec<String> = several
                 .iter()
-                .map(|edge| {
-                    let (c, u, l, sends) = line(edge);
+                .map(|[c, u, l, since, sends]| {
                     format!(
-                        "edge to {c}: upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}, sends {sends}"
+                        "edge to {c}: upstream d{out}/d{c} = {u}, local d{c}/d{me} = {l}{since}, sends {sends}"
                     )
                 })
                 .collect();
-            let terms: Vec<String> = several
-                .iter()
-                .map(|edge| short_number(edge_flow(graph, edge).passes))
-                .collect();
+            let terms: Vec<&str> = several.iter().map(|[.., sends]| sends.as_str()).collect();
             lines.push(format!(
                 "{me} feeds {} boxes, so what their edges send adds up: d{out}/d{me} = {} = {grad}",
                 count_in_words(several.len()),
