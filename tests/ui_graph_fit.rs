@@ -7,6 +7,16 @@ use backprop_lab::app::LessonSource;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+#[path = "common/painted.rs"]
+mod painted;
+
+/// Whether any graph of the frame shows the zoom-in hint in place of its numbers.
+fn zoom_hint_shown(harness: &Harness<'static, BackpropApp>) -> bool {
+    painted::painted_texts(harness)
+        .iter()
+        .any(|text| text.starts_with("Zoom in (+) to read"))
+}
+
 fn harness(width: f32, height: f32) -> Harness<'static, BackpropApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(width, height))
@@ -42,11 +52,7 @@ fn assert_chain_whole(harness: &Harness<'static, BackpropApp>, width: f32) {
         assert!(a.max.x < b.min.x, "{left} is left of {right}");
         assert!((a.center().y - b.center().y).abs() < 20.0, "one row");
     }
-    assert!(
-        harness
-            .query_by_label_contains("Zoom in (+) to read")
-            .is_none()
-    );
+    assert!(!zoom_hint_shown(harness));
 }
 
 #[test]
@@ -124,4 +130,95 @@ fn the_top_bar_fits_the_smallest_window() {
         .filter(|(_, rect)| rect.min.y < 28.0)
         .collect();
     assert!(top_bar.is_empty(), "{top_bar:?}");
+}
+
+/// One graph canvas on a page: its rectangle, the boxes its picture holds and its zoom
+/// (read from the canvas's accessible label, "Graph of N boxes at Z%").
+struct Canvas {
+    rect: egui::Rect,
+    boxes: usize,
+    zoom_percent: f32,
+}
+
+fn canvases(harness: &Harness<'static, BackpropApp>) -> Vec<Canvas> {
+    harness
+        .query_all_by_label_contains("Graph of ")
+        .filter_map(|node| {
+            let label = node.accesskit_node().label()?;
+            let rest = label.strip_prefix("Graph of ")?;
+            let (boxes, zoom) = rest.split_once(" boxes at ")?;
+            Some(Canvas {
+                rect: node.rect(),
+                boxes: boxes.parse().ok()?,
+                zoom_percent: zoom.trim_end_matches('%').parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// The rectangles of every box on the page (a box's description has its value).
+fn box_rects(harness: &Harness<'static, BackpropApp>) -> Vec<(String, egui::Rect)> {
+    harness
+        .query_all_by_label_contains(": value ")
+        .map(|node| {
+            let label = node.accesskit_node().label().unwrap_or_default();
+            (label, node.rect())
+        })
+        .collect()
+}
+
+/// What is wrong with each graph of the page: a box cut by (or off) its canvas, a graph
+/// of up to 12 boxes not at 100%, numbers replaced by the zoom-in hint.
+fn graph_faults(harness: &Harness<'static, BackpropApp>, where_: &str) -> Vec<String> {
+    let boxes = box_rects(harness);
+    let mut faults = Vec::new();
+    for canvas in canvases(harness) {
+        let inside: Vec<&(String, egui::Rect)> = boxes
+            .iter()
+            .filter(|(_, rect)| canvas.rect.contains(rect.center()))
+            .collect();
+        let whole = inside
+            .iter()
+            .filter(|(_, rect)| canvas.rect.shrink(0.5).contains_rect(*rect))
+            .count();
+        if whole != canvas.boxes {
+            faults.push(format!(
+                "{where_}: {} of {} boxes whole in {:?}: {:?}",
+                whole,
+                canvas.boxes,
+                canvas.rect,
+                inside.iter().map(|(l, r)| (l, r)).collect::<Vec<_>>()
+            ));
+        }
+        if canvas.boxes <= 12 && canvas.zoom_percent < 100.0 {
+            faults.push(format!(
+                "{where_}: {} boxes at {}%",
+                canvas.boxes, canvas.zoom_percent
+            ));
+        }
+    }
+    if zoom_hint_shown(harness) {
+        faults.push(format!("{where_}: numbers hidden by the zoom hint"));
+    }
+    faults
+}
+
+#[test]
+fn every_lesson_graph_is_whole_on_a_laptop() {
+    let lessons = backprop_lab::lesson::load_embedded().len();
+    let mut found = Vec::new();
+    for (width, height) in [(1200.0, 800.0), (1280.0, 800.0)] {
+        let mut harness = harness(width, height);
+        for index in 0..lessons {
+            harness
+                .state_mut()
+                .open(backprop_lab::app::navigator::Page::Lesson(index));
+            harness.run();
+            found.extend(graph_faults(
+                &harness,
+                &format!("{width}x{height} lesson {}", index + 1),
+            ));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -148,11 +148,10 @@ fn typing_an_input_moves_the_gradients_to_the_engines_numbers() {
             .query_all_by_label(&before_description)
             .next()
             .unwrap_or_else(|| panic!("{}: node '{before_description}' shown", lesson.title));
-        let field_label = format!("type {}:", input.name);
         let field = harness
-            .query_all_by_label(&field_label)
+            .query_all_by_role_and_label(egui::accesskit::Role::TextInput, &input.name)
             .next()
-            .expect("a typed-value field for the input");
+            .expect("the slider's typed value, named by the input");
         field.focus();
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         field.type_text(&number(new_value));

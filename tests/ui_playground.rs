@@ -41,7 +41,7 @@ fn typing_a_value_updates_the_output_to_the_engines_number() {
     let before = format!("Output L = {}", engine_output_with_x(1.5));
     harness.get_by_label(&before);
 
-    let field = harness.get_by_label("type x:");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "x");
     field.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     field.type_text("3");
@@ -55,14 +55,14 @@ fn typing_a_value_updates_the_output_to_the_engines_number() {
 fn typing_garbage_is_reported_and_non_finite_values_are_shown() {
     let mut harness = harness();
     harness.run();
-    let field = harness.get_by_label("type x:");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "x");
     field.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     field.type_text("abc");
     harness.run();
     harness.get_by_label("'abc' is not a number");
 
-    let field = harness.get_by_label("type x:");
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "x");
     field.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     field.type_text("NaN");

@@ -28,7 +28,7 @@ pub struct GraphState {
 /// Space between two input editors of a row.
 const EDITOR_GAP: f32 = 16.0;
 /// An input editor's width before one is drawn (a slider, its value and name).
-const FIRST_EDITOR_WIDTH: f32 = 300.0;
+const FIRST_EDITOR_WIDTH: f32 = 240.0;
 
 /// How many editors `width` wide fit side by side in `available` (at least one).
 fn editors_per_row(available: f32, width: f32) -> usize {

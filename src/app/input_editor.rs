@@ -1,4 +1,4 @@
-//! Editing an input of a graph: a slider, or a typed number. What the learner types is
+//! Editing an input of a graph: a slider whose value is typed in place. What the learner types is
 //! never lost and never panics: `abc` is reported, `1e999` and `NaN` flow into the graph
 //! and are shown as such.
 
@@ -55,26 +55,31 @@ impl InputEditor {
         self.text_error = None;
     }
 
-    /// Draws the slider and the text field; returns whether the input changed.
+    /// Draws one control for the input: its name, a slider, and the slider's value as a
+    /// field the learner can type any number into (`nan` and `inf` too); returns whether
+    /// the input changed. Screen readers hear both the slider and the field by the name.
     pub fn ui(&mut self, ui: &mut egui::Ui, graph: &mut Graph) -> bool {
         let mut changed = false;
         let mut value = graph.value(self.id);
         ui.horizontal(|ui| {
+            ui.spacing_mut().slider_width = SLIDER_WIDTH;
+            let name = ui.label(&self.name);
             let slider = egui::Slider::new(&mut value, self.range.clone())
-                .text(&self.name)
+                .show_value(false)
                 .clamping(egui::SliderClamping::Never);
-            if ui.add(slider).changed() {
+            if ui.add(slider).labelled_by(name.id).changed() {
                 changed |= graph.set_input(self.id, value).is_ok();
                 self.text = number(value);
                 self.text_error = None;
             }
-        });
-        ui.horizontal(|ui| {
-            let label = ui.label(format!("type {}:", self.name));
-            let response = ui
-                .add(egui::TextEdit::singleline(&mut self.text).desired_width(90.0))
-                .labelled_by(label.id);
-            if response.changed() {
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut self.text).desired_width(FIELD_WIDTH))
+                .labelled_by(name.id)
+                .on_hover_text(format!(
+                    "Type a value for {} (any number, or nan, inf, -inf)",
+                    self.name
+                ));
+            if field.changed() {
                 match typed_number(&self.text) {
                     Some(v) => {
                         changed |= graph.set_input(self.id, v).is_ok();
@@ -90,6 +95,12 @@ impl InputEditor {
         changed
     }
 }
+
+/// Width of an input's slider: three inputs to a row in the default window.
+const SLIDER_WIDTH: f32 = 150.0;
+
+/// Width of the typed value beside a slider: room for `-0.000123` and the like.
+const FIELD_WIDTH: f32 = 72.0;
 
 /// A value the learner typed: the language's numbers, plus `nan` and `inf` so the learner
 /// can watch non-finite values travel through the graph.

@@ -227,10 +227,18 @@ impl GraphView {
             ui.scope_id().with("graph background"),
             Sense::click_and_drag(),
         );
-        let picture_size = {
+        let (picture_size, boxes) = {
             let p = self.picture(graph, direction);
-            Vec2::new(p.size.w, p.size.h)
+            (Vec2::new(p.size.w, p.size.h), p.nodes.len())
         };
+        // Screen readers (and the fit tests) hear what the canvas holds and its zoom.
+        background.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Canvas,
+                true,
+                format!("Graph of {boxes} boxes at {:.0}%", self.zoom() * 100.0),
+            )
+        });
         if !self.placed || !self.moved_by_hand {
             self.place_at_start(viewport, picture_size);
         }
