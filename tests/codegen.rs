@@ -256,3 +256,36 @@ fn powers_of_negative_bases_and_of_zero_match_the_engine_in_python_and_pytorch()
 fn names_that_are_python_keywords_still_run() {
     check("lambda = 2\nin = 3\nmath = lambda * in + 1\n");
 }
+
+#[test]
+fn the_code_calls_unnamed_nodes_as_the_graphs_boxes_do() {
+    // Long unnamed expressions get short names in the picture (`t1 = …`): the code
+    // uses the same names, so a learner can read one beside the other.
+    let mut program = parse(
+        "x = 0.5\ny = sin(x * x * x + 2 * x * x + 3 * x) * cos(x * x * x + 2 * x * x + 3 * x)\n",
+    )
+    .expect("parses");
+    let titles = backprop_lab::diagram::expr::Titles::new(&mut program.graph);
+    let order = program.graph.topological_order().to_vec();
+    let shorts: Vec<String> = order
+        .iter()
+        .filter_map(|&id| titles.short_name(id).map(str::to_string))
+        .collect();
+    assert!(!shorts.is_empty(), "the script has short-named boxes");
+    let short = |id| titles.short_name(id).map(str::to_string);
+    for code in [
+        codegen::to_python_named(&program, &short),
+        codegen::to_pytorch_named(&program, &short),
+    ] {
+        for name in &shorts {
+            assert!(code.contains(&format!("{name} = ")), "{name} in\n{code}");
+        }
+    }
+    // The plain functions keep index names.
+    assert!(!codegen::to_python(&program).contains(&format!("{} = ", shorts[0])));
+    // Renaming changes no number the code prints.
+    assert_eq!(
+        run_python(&codegen::to_python_named(&program, &short)),
+        run_python(&codegen::to_python(&program))
+    );
+}

@@ -3,6 +3,7 @@
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, RichText, Stroke};
 
+use crate::diagram;
 use crate::engine::{self, ParseError, Program};
 
 use super::graph_view::{GraphView, legend_ui};
@@ -111,9 +112,12 @@ impl Playground {
 
     /// "This graph as code": plain Python with the chain rule written out, and PyTorch.
     fn code_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(program) = self.program.as_ref() else {
+        let Some(program) = self.program.as_mut() else {
             return;
         };
+        // The code calls a node as its box does (`t1`), not by its index.
+        let titles = diagram::expr::Titles::new(&mut program.graph);
+        let short = |id| titles.short_name(id).map(str::to_string);
         ui.separator();
         egui::CollapsingHeader::new("This graph as code").show(ui, |ui| {
             ui.label("Run it in Python to get the same numbers as the graph.");
@@ -126,8 +130,8 @@ impl Playground {
                 ui.selectable_value(&mut self.code_language, CodeLanguage::PyTorch, "PyTorch");
             });
             let code = match self.code_language {
-                CodeLanguage::Python => engine::codegen::to_python(program),
-                CodeLanguage::PyTorch => engine::codegen::to_pytorch(program),
+                CodeLanguage::Python => engine::codegen::to_python_named(program, &short),
+                CodeLanguage::PyTorch => engine::codegen::to_pytorch_named(program, &short),
             };
             // At full height: the panel scrolls, not a small box inside it.
             super::code_view::code_ui(ui, &code, "py");

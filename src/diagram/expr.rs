@@ -33,6 +33,8 @@ pub struct Titles {
     title: Vec<Option<String>>,
     /// By node index: whether the node is written out inside its one consumer's title.
     inlined: Vec<bool>,
+    /// By node index: whether the node is unnamed and called by a short name (`t1`).
+    short: Vec<bool>,
 }
 
 impl Titles {
@@ -44,6 +46,7 @@ impl Titles {
             reference: vec![None; size],
             title: vec![None; size],
             inlined: vec![false; size],
+            short: vec![false; size],
         };
         let taken: HashSet<String> = order
             .iter()
@@ -88,6 +91,7 @@ impl Titles {
                         };
                         titles.title[id.index()] = Some(format!("{short} = {}", expression.0));
                         titles.reference[id.index()] = Some((short, Precedence::Atom));
+                        titles.short[id.index()] = true;
                         continue;
                     }
                     titles.inlined[id.index()] = true;
@@ -106,6 +110,14 @@ impl Titles {
             .get(id.index())
             .and_then(|t| t.as_deref())
             .unwrap_or("")
+    }
+
+    /// The short name (`t1`) an unnamed node is called by in other boxes, if it has one.
+    pub fn short_name(&self, id: NodeId) -> Option<&str> {
+        match self.short.get(id.index()) {
+            Some(true) => Some(self.reference(id)),
+            _ => None,
+        }
     }
 
     /// Whether an unnamed operation is written out inside its one consumer's title (so a

@@ -25,9 +25,13 @@ fn literal(value: f64) -> String {
     }
 }
 
-/// A Python variable for each node: `v3`, or the node's name when it has one (names are
-/// made unique with a suffix, since a script may reassign them).
-fn variables(program: &Program, order: &[NodeId]) -> Vec<(NodeId, String)> {
+/// A name for an unnamed node, as a picture of the graph calls it (`t1`), or `None`.
+pub type ShortName<'a> = &'a dyn Fn(NodeId) -> Option<String>;
+
+/// A Python variable for each node: the node's name when it has one, else its short
+/// name, else `v3` (names are made unique with a suffix, since a script may reassign
+/// them).
+fn variables(program: &Program, order: &[NodeId], short: ShortName) -> Vec<(NodeId, String)> {
     let mut used = std::collections::HashSet::new();
     order
         .iter()
@@ -36,6 +40,7 @@ fn variables(program: &Program, order: &[NodeId]) -> Vec<(NodeId, String)> {
                 .graph
                 .node(id)
                 .and_then(|n| n.display_name().map(identifier))
+                .or_else(|| short(id).map(|name| identifier(&name)))
                 .unwrap_or_else(|| format!("v{}", id.index()));
             let mut name = base.clone();
             let mut k = 2;
@@ -126,9 +131,14 @@ fn python_helpers() -> String {
 /// The program as plain Python: a forward pass, then a backward pass that writes each
 /// node's local derivatives out and accumulates the gradients with `+=`.
 pub fn to_python(program: &Program) -> String {
+    to_python_named(program, &|_| None)
+}
+
+/// [`to_python`], with unnamed nodes called as `short` calls them (the graph's boxes).
+pub fn to_python_named(program: &Program, short: ShortName) -> String {
     let mut graph = program.graph.clone();
     let order: Vec<NodeId> = graph.topological_order().to_vec();
-    let names = variables(program, &order);
+    let names = variables(program, &order, short);
     let takes = takes_gradient(&mut graph, &order);
     let var = |id: NodeId| {
         names
@@ -215,9 +225,14 @@ pub fn to_python(program: &Program) -> String {
 /// `retain_grad()` (never called on a tensor without `requires_grad`, which PyTorch
 /// rejects).
 pub fn to_pytorch(program: &Program) -> String {
+    to_pytorch_named(program, &|_| None)
+}
+
+/// [`to_pytorch`], with unnamed nodes called as `short` calls them (the graph's boxes).
+pub fn to_pytorch_named(program: &Program, short: ShortName) -> String {
     let mut graph = program.graph.clone();
     let order: Vec<NodeId> = graph.topological_order().to_vec();
-    let names = variables(program, &order);
+    let names = variables(program, &order, short);
     let takes = takes_gradient(&mut graph, &order);
     let takes = |id: NodeId| takes.get(id.index()).copied().unwrap_or(false);
     let var = |id: NodeId| {
