@@ -4,7 +4,7 @@
 //! pass. Also: every negative number in a box keeps its minus sign.
 
 use backprop_lab::diagram::layout::Options;
-use backprop_lab::diagram::{Direction, Picture};
+use backprop_lab::diagram::{Density, Direction, Picture};
 use backprop_lab::engine::{Graph, build_gradient_graph, parse};
 use backprop_lab::lesson::{self, Section};
 use proptest::prelude::*;
@@ -13,12 +13,15 @@ const DIRECTIONS: [Direction; 2] = [Direction::LeftToRight, Direction::TopToBott
 
 fn assert_readable(graph: &mut Graph, what: &str) {
     for direction in DIRECTIONS {
-        for fold in [true, false] {
-            let picture = Picture::with_options(graph, direction, fold, &Options::default());
+        for (fold, density) in [true, false]
+            .into_iter()
+            .flat_map(|f| Density::ALL.map(|d| (f, d)))
+        {
+            let picture = Picture::with_density(graph, direction, fold, density);
             let problems = picture.layout_problems();
             assert!(
                 problems.is_empty(),
-                "{what} ({direction:?}, fold {fold}): {problems:#?}"
+                "{what} ({direction:?}, {density:?}, fold {fold}): {problems:#?}"
             );
             assert!(!picture.nodes.is_empty(), "{what}: nothing drawn");
             for node in &picture.nodes {

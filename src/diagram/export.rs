@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 use crate::engine::{Graph, NodeId, Program};
 
 use super::picture::{Picture, edge_flow};
-use super::text::{
-    BOX_PADDING, NODE_FONT_PX, PLATE_FONT_PX, PLATE_PADDING, grad_line, line_height, value_line,
-};
+use super::text::{BOX_PADDING, NODE_FONT_PX, PLATE_PADDING, grad_line, line_height, value_line};
 use super::{Direction, Point};
 
 /// Colours shared by the app and the export, as RGB.
@@ -83,8 +81,8 @@ pub fn to_svg_fitted(program: &mut Program, width: Option<f32>, height: Option<f
     let graph = &mut program.graph;
     let mut pictures: Vec<Picture> = Vec::new();
     let fit = super::fit::fit(
-        |direction| {
-            let picture = Picture::new(graph, direction);
+        |direction, density| {
+            let picture = Picture::with_density(graph, direction, true, density);
             let size = picture.size;
             pictures.push(picture);
             size
@@ -92,9 +90,12 @@ pub fn to_svg_fitted(program: &mut Program, width: Option<f32>, height: Option<f
         width.unwrap_or(f32::INFINITY),
         height.unwrap_or(f32::INFINITY),
     );
-    let picture = match pictures.into_iter().find(|p| p.direction == fit.direction) {
+    let chosen = pictures
+        .into_iter()
+        .find(|p| p.direction == fit.direction && p.density == fit.density);
+    let picture = match chosen {
         Some(picture) => picture,
-        None => Picture::new(&mut program.graph, fit.direction),
+        None => Picture::with_density(&mut program.graph, fit.direction, true, fit.density),
     };
     svg_of(program, &picture, fit.zoom)
 }
@@ -108,7 +109,8 @@ fn svg_of(program: &Program, picture: &Picture, zoom: f32) -> String {
     let mut out = String::new();
     let z = |v: f32| v * zoom;
     let (w, h) = (z(picture.size.w).ceil(), z(picture.size.h).ceil());
-    let (node_px, plate_px) = (tenths(z(NODE_FONT_PX)), tenths(z(PLATE_FONT_PX)));
+    let plate_font_px = picture.plate_font_px();
+    let (node_px, plate_px) = (tenths(z(NODE_FONT_PX)), tenths(z(plate_font_px)));
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Hack, DejaVu Sans Mono, monospace">"#
@@ -151,12 +153,12 @@ fn svg_of(program: &Program, picture: &Picture, zoom: f32) -> String {
             z(p.h)
         );
         let [local, passes] = flow.plate_lines(true);
-        let line = z(line_height(PLATE_FONT_PX));
+        let line = z(line_height(plate_font_px));
         let _ = writeln!(
             out,
             r##"<text class="edge-label" x="{:.1}" y="{:.1}" font-size="{plate_px}px" fill="#202020"><tspan x="{:.1}" dy="0">{}</tspan><tspan x="{:.1}" dy="{line:.1}">{}</tspan></text>"##,
             z(p.x + PLATE_PADDING),
-            z(p.y + PLATE_PADDING + PLATE_FONT_PX),
+            z(p.y + PLATE_PADDING + plate_font_px),
             z(p.x + PLATE_PADDING),
             escape(&local),
             z(p.x + PLATE_PADDING),

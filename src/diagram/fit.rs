@@ -3,8 +3,9 @@
 //! the same rule, so an exported picture is the one a learner sees after Fit.
 
 use super::Direction;
+use super::density::Density;
 use super::layout::Size;
-use super::text::{NODE_FONT_PX, PLATE_FONT_PX};
+use super::text::NODE_FONT_PX;
 
 /// The smallest size, in pixels, that a graph's text is drawn at by fitting.
 pub const MIN_TEXT_PX: f32 = 12.0;
@@ -13,17 +14,25 @@ pub const MIN_TEXT_PX: f32 = 12.0;
 /// graph only gets bigger, not more legible.
 pub const MAX_FIT_ZOOM: f32 = 1.0;
 
-/// The smallest zoom at which every number of a graph reads: its smallest text at
-/// [`MIN_TEXT_PX`].
+/// The smallest zoom at which every number of a roomy picture reads: its smallest text
+/// at [`MIN_TEXT_PX`].
 pub fn readable_zoom() -> f32 {
-    MIN_TEXT_PX / NODE_FONT_PX.min(PLATE_FONT_PX)
+    readable_zoom_at(Density::Roomy)
 }
 
-/// A direction and a zoom for a picture.
+/// The smallest zoom at which every number of a picture at `density` reads (a compact
+/// picture's plates are at [`MIN_TEXT_PX`] already: it is never shrunk).
+pub fn readable_zoom_at(density: Density) -> f32 {
+    MIN_TEXT_PX / NODE_FONT_PX.min(density.plate_font_px())
+}
+
+/// A direction, a density and a zoom for a picture.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fit {
     /// The direction the layers run.
     pub direction: Direction,
+    /// How tightly the picture is set.
+    pub density: Density,
     /// The zoom (1.0: the picture's own size).
     pub zoom: f32,
 }
@@ -35,38 +44,57 @@ impl Fit {
     }
 }
 
-/// The direction and zoom for a canvas `width` wide and at most `max_height` tall, given
-/// the picture's size in each direction (asked for only when needed: a picture is a
-/// layout).
+/// The direction, density and zoom for a canvas `width` wide and at most `max_height`
+/// tall, given the picture's size in each direction and density (asked for only when
+/// needed: a picture is a layout).
 ///
-/// The graph is shown whole at the largest zoom up to [`MAX_FIT_ZOOM`], left to right
-/// when that fits at a readable zoom, else top to bottom when that does. When neither
-/// fits, the zoom stays at [`readable_zoom`] and the picture overflows in one direction
-/// only: left to right if its height fits (the canvas scrolls sideways), else top to
-/// bottom if its width fits (it scrolls down), else left to right.
-pub fn fit(mut size_of: impl FnMut(Direction) -> Size, width: f32, max_height: f32) -> Fit {
-    let floor = readable_zoom();
+/// The graph is shown whole, left to right if it can be, else top to bottom; in one
+/// direction, the first that shows it whole of: roomy at 100%, compact at 100%, roomy
+/// shrunk to at most [`readable_zoom`]. When no direction does, the zoom stays at
+/// [`readable_zoom`] and the roomy picture overflows in one direction only: left to
+/// right if its height fits (the canvas scrolls sideways), else top to bottom if its
+/// width fits (it scrolls down), else left to right.
+pub fn fit(
+    mut size_of: impl FnMut(Direction, Density) -> Size,
+    width: f32,
+    max_height: f32,
+) -> Fit {
     let zoom_for = |size: Size| {
         (width / size.w.max(1.0))
             .min(max_height / size.h.max(1.0))
             .min(MAX_FIT_ZOOM)
     };
-    let wide = size_of(Direction::LeftToRight);
-    let wide_zoom = zoom_for(wide);
-    if wide_zoom >= floor {
-        return Fit {
-            direction: Direction::LeftToRight,
-            zoom: wide_zoom,
-        };
+    let mut roomy = [Size::default(); 2];
+    for (slot, direction) in [Direction::LeftToRight, Direction::TopToBottom]
+        .into_iter()
+        .enumerate()
+    {
+        roomy[slot] = size_of(direction, Density::Roomy);
+        let roomy_zoom = zoom_for(roomy[slot]);
+        if roomy_zoom >= MAX_FIT_ZOOM {
+            return Fit {
+                direction,
+                density: Density::Roomy,
+                zoom: roomy_zoom,
+            };
+        }
+        if zoom_for(size_of(direction, Density::Compact)) >= MAX_FIT_ZOOM {
+            return Fit {
+                direction,
+                density: Density::Compact,
+                zoom: MAX_FIT_ZOOM,
+            };
+        }
+        if roomy_zoom >= readable_zoom() {
+            return Fit {
+                direction,
+                density: Density::Roomy,
+                zoom: roomy_zoom,
+            };
+        }
     }
-    let tall = size_of(Direction::TopToBottom);
-    let tall_zoom = zoom_for(tall);
-    if tall_zoom >= floor {
-        return Fit {
-            direction: Direction::TopToBottom,
-            zoom: tall_zoom,
-        };
-    }
+    let floor = readable_zoom();
+    let [wide, tall] = roomy;
     let direction = if wide.h * floor <= max_height || tall.w * floor > width {
         Direction::LeftToRight
     } else {
@@ -74,25 +102,38 @@ pub fn fit(mut size_of: impl FnMut(Direction) -> Size, width: f32, max_height: f
     };
     Fit {
         direction,
+        density: Density::Roomy,
         zoom: floor,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Direction, Fit, MAX_FIT_ZOOM, Size, fit, readable_zoom};
+    use super::{Density, Direction, Fit, MAX_FIT_ZOOM, Size, fit, readable_zoom};
 
-    fn sizes(wide: (f32, f32), tall: (f32, f32)) -> impl FnMut(Direction) -> Size {
-        move |direction| match direction {
-            Direction::LeftToRight => Size {
-                w: wide.0,
-                h: wide.1,
-            },
-            Direction::TopToBottom => Size {
-                w: tall.0,
-                h: tall.1,
-            },
+    /// Sizes by direction; a compact picture is `squeeze` times the roomy one.
+    fn squeezed(
+        wide: (f32, f32),
+        tall: (f32, f32),
+        squeeze: f32,
+    ) -> impl FnMut(Direction, Density) -> Size {
+        move |direction, density| {
+            let (w, h) = match direction {
+                Direction::LeftToRight => wide,
+                Direction::TopToBottom => tall,
+            };
+            let k = if density == Density::Compact {
+                squeeze
+            } else {
+                1.0
+            };
+            Size { w: w * k, h: h * k }
         }
+    }
+
+    /// Sizes by direction; compact no smaller than roomy.
+    fn sizes(wide: (f32, f32), tall: (f32, f32)) -> impl FnMut(Direction, Density) -> Size {
+        squeezed(wide, tall, 1.0)
     }
 
     #[test]
@@ -102,6 +143,7 @@ mod tests {
             chosen,
             Fit {
                 direction: Direction::LeftToRight,
+                density: Density::Roomy,
                 zoom: MAX_FIT_ZOOM
             }
         );
@@ -122,6 +164,7 @@ mod tests {
             chosen,
             Fit {
                 direction: Direction::TopToBottom,
+                density: Density::Roomy,
                 zoom: 1.0
             }
         );
@@ -139,6 +182,26 @@ mod tests {
         let chosen = fit(sizes((4000.0, 900.0), (800.0, 3000.0)), 900.0, 500.0);
         assert_eq!(chosen.direction, Direction::TopToBottom);
         assert!(800.0 * chosen.zoom <= 900.0);
+    }
+
+    #[test]
+    fn compact_at_full_size_comes_before_shrinking() {
+        // 10% too wide roomy, fits compact: compact at 100%.
+        let chosen = fit(squeezed((990.0, 200.0), (200.0, 990.0), 0.9), 900.0, 500.0);
+        assert_eq!(chosen.density, Density::Compact);
+        assert_eq!(chosen.zoom, 1.0);
+        assert_eq!(chosen.direction, Direction::LeftToRight);
+        // Too wide even compact: roomy, shrunk.
+        let chosen = fit(
+            squeezed((1000.0, 200.0), (200.0, 1000.0), 0.95),
+            900.0,
+            500.0,
+        );
+        assert_eq!(chosen.density, Density::Roomy);
+        assert!((chosen.zoom - 0.9).abs() < 1e-6);
+        // Never compact below 100%: its plates are at the smallest readable size.
+        let chosen = fit(squeezed((1040.0, 200.0), (400.0, 480.0), 0.5), 900.0, 500.0);
+        assert_eq!(chosen.zoom, 1.0);
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub struct Spacing {
     pub between_plates: f32,
     /// Space around the whole picture.
     pub margin: f32,
+    /// The horizontal gap between two boxes of a chain: room for the stem of the plate
+    /// above.
+    pub chain_gap: f32,
 }
 
 impl Default for Spacing {
@@ -147,6 +150,7 @@ impl Default for Spacing {
             plate_margin: 10.0,
             between_plates: 6.0,
             margin: 12.0,
+            chain_gap: 30.0,
         }
     }
 }
@@ -253,9 +257,6 @@ pub fn layout(input: &LayoutInput, direction: Direction, options: &Options) -> L
     place(input, direction, options, &layered, layer_of, crossings)
 }
 
-/// The horizontal gap between two boxes of a chain: room for the stem of the plate above.
-const CHAIN_GAP: f32 = 30.0;
-
 /// The boxes in order, if the graph is a plain chain: one box per layer, and exactly one
 /// edge from each layer to the next.
 fn chain_order(input: &LayoutInput, layer_of: &[usize]) -> Option<Vec<usize>> {
@@ -304,9 +305,9 @@ fn place_chain(
             w: size.w,
             h: size.h,
         };
-        x += size.w + CHAIN_GAP;
+        x += size.w + spacing.chain_gap;
     }
-    let mut width = x - CHAIN_GAP + spacing.margin;
+    let mut width = x - spacing.chain_gap + spacing.margin;
     let mut edges = Vec::with_capacity(input.edges.len());
     let mut plates = Vec::with_capacity(input.edges.len());
     for &(from, to, plate) in &input.edges {

@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod density;
 pub mod explain;
 pub mod export;
 pub mod expr;
@@ -13,6 +14,7 @@ pub mod layout;
 pub mod picture;
 pub mod text;
 
+pub use density::Density;
 pub use fit::{Fit, fit, readable_zoom};
 pub use layout::{Direction, Point, Rect, Size};
 pub use picture::{EdgeShape, NodeShape, Picture};

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::engine::{Graph, NodeId, Op};
 
+use super::density::Density;
 use super::expr::Titles;
 use super::layout::{self, Direction, LayoutInput, Options, Point, Rect, Size};
 use super::text::{self, EdgeFlow};
@@ -53,6 +54,8 @@ pub struct EdgeShape {
 pub struct Picture {
     /// The direction the layers run.
     pub direction: Direction,
+    /// How tightly it is set.
+    pub density: Density,
     /// The boxes, in topological order.
     pub nodes: Vec<NodeShape>,
     /// The edges.
@@ -80,6 +83,31 @@ impl Picture {
         graph: &mut Graph,
         direction: Direction,
         fold: bool,
+        options: &Options,
+    ) -> Self {
+        Self::build(graph, direction, fold, Density::Roomy, options)
+    }
+
+    /// Lays out `graph` at `density` (see [`Picture::with_options`] for `fold`).
+    pub fn with_density(
+        graph: &mut Graph,
+        direction: Direction,
+        fold: bool,
+        density: Density,
+    ) -> Self {
+        Self::build(graph, direction, fold, density, &density.options())
+    }
+
+    /// The size of the plates' text at 100% zoom.
+    pub fn plate_font_px(&self) -> f32 {
+        self.density.plate_font_px()
+    }
+
+    fn build(
+        graph: &mut Graph,
+        direction: Direction,
+        fold: bool,
+        density: Density,
         options: &Options,
     ) -> Self {
         let titles = Titles::new(graph);
@@ -111,7 +139,7 @@ impl Picture {
             });
         }
         let mut links: Vec<(NodeId, NodeId, Vec<Path>)> = Vec::new();
-        let plate = text::plate_size();
+        let plate = text::plate_size(density.plate_font_px());
         for &id in &drawn {
             // Walk back through folded operations (iteratively) to the boxes they read.
             let mut from_here: Vec<(NodeId, Vec<Path>)> = Vec::new();
@@ -159,6 +187,7 @@ impl Picture {
             .collect();
         Self {
             direction,
+            density,
             nodes,
             edges,
             size: placed.size,

@@ -113,12 +113,13 @@ impl EdgeFlow {
     }
 }
 
-/// The size of every plate: room for the widest lines [`EdgeFlow::plate_lines`] writes.
-pub fn plate_size() -> super::Size {
+/// The size of every plate with text at `font_px`: room for the widest lines
+/// [`EdgeFlow::plate_lines`] writes.
+pub fn plate_size(font_px: f32) -> super::Size {
     let chars = SENDS_PREFIX.len() + SHORT_NUMBER_MAX_CHARS;
     super::Size {
-        w: text_width(chars, PLATE_FONT_PX) + 2.0 * PLATE_PADDING,
-        h: 2.0 * line_height(PLATE_FONT_PX) + 2.0 * PLATE_PADDING,
+        w: text_width(chars, font_px) + 2.0 * PLATE_PADDING,
+        h: 2.0 * line_height(font_px) + 2.0 * PLATE_PADDING,
     }
 }
 

@@ -20,7 +20,7 @@ use std::ops::RangeInclusive;
 
 use egui::{Sense, Vec2};
 
-use crate::diagram::{self, Direction, Picture};
+use crate::diagram::{self, Density, Direction, Picture};
 use crate::engine::{Graph, NodeId};
 
 use super::style::MIN_GRAPH_TEXT_PX;
@@ -32,12 +32,14 @@ use paint::{BoxStyle, Shown};
 /// The state a graph view keeps between frames.
 #[derive(Debug, Clone)]
 pub struct GraphView {
-    /// Pictures by direction (left to right, top to bottom), made when needed.
-    pictures: [Option<Picture>; 2],
+    /// Pictures by direction and density (see [`picture_slot`]), made when needed.
+    pictures: [Option<Picture>; 4],
     /// The zoom (1.0: the picture's own size).
     zoom: f32,
     /// The direction drawn (chosen by fitting while the view follows the window).
     direction: Direction,
+    /// The density drawn (chosen by fitting, too).
+    density: Density,
     /// The picture's point shown at the viewport's top-left corner.
     pan: Vec2,
     /// Whether the view has been placed for the current picture.
@@ -97,9 +99,10 @@ pub struct GraphView {
 impl Default for GraphView {
     fn default() -> Self {
         Self {
-            pictures: [None, None],
+            pictures: Default::default(),
             zoom: 1.0,
             direction: Direction::LeftToRight,
+            density: Density::Roomy,
             pan: Vec2::ZERO,
             placed: false,
             moved_by_hand: false,
@@ -128,7 +131,7 @@ impl Default for GraphView {
 impl GraphView {
     /// Forgets the layout (call when the graph is replaced by another one).
     pub fn reset(&mut self) {
-        self.pictures = [None, None];
+        self.pictures = Default::default();
         self.placed = false;
         self.moved_by_hand = false;
         self.zoom = 1.0;
@@ -137,18 +140,18 @@ impl GraphView {
         self.animation_start = None;
     }
 
-    fn picture(&mut self, graph: &mut Graph, direction: Direction) -> &Picture {
-        let slot = direction_slot(direction);
+    fn picture(&mut self, graph: &mut Graph, direction: Direction, density: Density) -> &Picture {
+        let slot = picture_slot(direction, density);
         if !self.pictures[slot].as_ref().is_some_and(|p| p.fits(graph)) {
             if self.pictures.iter().flatten().any(|p| !p.fits(graph)) {
-                self.pictures = [None, None];
+                self.pictures = Default::default();
                 self.placed = false;
             }
-            self.pictures[slot] = Some(Picture::with_options(
+            self.pictures[slot] = Some(Picture::with_density(
                 graph,
                 direction,
                 self.fold_intermediates,
-                &diagram::layout::Options::default(),
+                density,
             ));
         }
         self.pictures[slot].get_or_insert_with(Picture::default)
@@ -158,7 +161,7 @@ impl GraphView {
     /// [`diagram::fit`]).
     fn fitted(&mut self, graph: &mut Graph, width: f32, max_height: f32) -> diagram::Fit {
         diagram::fit(
-            |direction| self.picture(graph, direction).size,
+            |direction, density| self.picture(graph, direction, density).size,
             width,
             max_height,
         )
@@ -170,10 +173,12 @@ impl GraphView {
         if !self.moved_by_hand {
             let fit = self.fitted(graph, width, max_height);
             self.direction = fit.direction;
+            self.density = fit.density;
             self.zoom = fit.zoom;
         }
         diagram::Fit {
             direction: self.direction,
+            density: self.density,
             zoom: self.zoom,
         }
     }
@@ -186,7 +191,7 @@ impl GraphView {
         self.height_budget = Some(budget);
         // The same width `ui` will decide with, so the height fits the drawn direction.
         let fit = self.frame_fit(graph, self.last_width - 8.0, budget);
-        let height = self.picture(graph, fit.direction).size.h * fit.zoom;
+        let height = self.picture(graph, fit.direction, fit.density).size.h * fit.zoom;
         (height + toolbar + 4.0).clamp(120.0, max.max(120.0))
     }
 
@@ -214,7 +219,8 @@ impl GraphView {
             .height_budget
             .take()
             .unwrap_or(ui.available_height() - toolbar - 4.0);
-        let direction = self.frame_fit(graph, width - 8.0, budget).direction;
+        let fit = self.frame_fit(graph, width - 8.0, budget);
+        let slot = picture_slot(fit.direction, fit.density);
         if self.toolbar {
             self.toolbar_ui(ui);
         }
@@ -228,7 +234,7 @@ impl GraphView {
             Sense::click_and_drag(),
         );
         let (picture_size, boxes) = {
-            let p = self.picture(graph, direction);
+            let p = self.picture(graph, fit.direction, fit.density);
             (Vec2::new(p.size.w, p.size.h), p.nodes.len())
         };
         // Screen readers (and the fit tests) hear what the canvas holds and its zoom.
@@ -243,18 +249,18 @@ impl GraphView {
             self.place_at_start(viewport, picture_size);
         }
         self.handle_view_input(ui, &background, viewport);
-        self.follow_current(direction, viewport);
+        self.follow_current(slot, viewport);
         self.clamp_pan(viewport, picture_size);
 
         let camera = self.camera(viewport);
         let dark = ui.visuals().dark_mode;
         let painter = ui.painter_at(viewport);
         painter.rect_filled(viewport, 4.0, ui.visuals().faint_bg_color);
-        let draw_text = camera.zoom * diagram::text::PLATE_FONT_PX >= MIN_GRAPH_TEXT_PX;
+        let draw_text = camera.zoom * fit.density.plate_font_px() >= MIN_GRAPH_TEXT_PX;
         // Edges, then plates, then boxes: plates never cover a box (the layout keeps
         // them apart), and a box is never crossed by an edge. The picture is taken out
         // while the boxes, which are widgets that change the view, are drawn.
-        let picture = self.pictures[direction_slot(direction)].take()?;
+        let picture = self.pictures[slot].take()?;
         let revealed = self.animation_reveal(ui, graph, &picture);
         let (visible, largest) = paint::visible_edges(graph, &picture, &camera);
         let shown_grads = self.shown_grads.take();
@@ -269,7 +275,8 @@ impl GraphView {
             animation: revealed.as_ref(),
         };
         paint::edges(&painter, &camera, &visible, largest, &shown, dark);
-        paint::plates(&painter, ui.visuals(), &camera, &visible, &shown, draw_text);
+        let plate_px = draw_text.then_some(fit.density.plate_font_px());
+        paint::plates(&painter, ui.visuals(), &camera, &visible, &shown, plate_px);
         paint::pulses(&painter, &camera, &visible, &shown, dark);
 
         let mut hovered = None;
@@ -305,14 +312,14 @@ impl GraphView {
         self.shown_grads = shown_grads;
         self.shown_values = shown_values;
         self.passed_back = passed_back;
-        self.pictures[direction_slot(direction)] = Some(picture);
+        self.pictures[slot] = Some(picture);
         ui.advance_cursor_after_rect(viewport);
         hovered
     }
 
     /// When the step moves to a box that is not wholly in view, pans to centre it (once
     /// per step: the learner may pan away again).
-    fn follow_current(&mut self, direction: Direction, viewport: egui::Rect) {
+    fn follow_current(&mut self, slot: usize, viewport: egui::Rect) {
         if self.current == self.followed {
             return;
         }
@@ -320,7 +327,7 @@ impl GraphView {
         let Some(id) = self.current else {
             return;
         };
-        let Some(node) = self.pictures[direction_slot(direction)]
+        let Some(node) = self.pictures[slot]
             .as_ref()
             .and_then(|p| p.nodes.iter().find(|n| n.id == id))
         else {
@@ -344,18 +351,20 @@ impl GraphView {
     /// The chain-rule arithmetic of node `id` (one line per use, then the sum), with the
     /// names its boxes show; the picture made for drawing is reused, not rebuilt.
     pub fn chain_rule_lines(&mut self, graph: &mut Graph, id: NodeId) -> Vec<String> {
-        let direction = match self.pictures.iter().flatten().next() {
-            Some(picture) if picture.fits(graph) => picture.direction,
-            _ => Direction::LeftToRight,
+        let (direction, density) = match self.pictures.iter().flatten().next() {
+            Some(picture) if picture.fits(graph) => (picture.direction, picture.density),
+            _ => (Direction::LeftToRight, Density::Roomy),
         };
-        let picture = self.picture(graph, direction);
+        let picture = self.picture(graph, direction, density);
         diagram::explain::chain_rule_lines(graph, picture, id)
     }
 }
 
-fn direction_slot(direction: Direction) -> usize {
-    match direction {
+/// Where the picture of a direction and density is kept.
+fn picture_slot(direction: Direction, density: Density) -> usize {
+    let across = match direction {
         Direction::LeftToRight => 0,
         Direction::TopToBottom => 1,
-    }
+    };
+    2 * across + density.index()
 }

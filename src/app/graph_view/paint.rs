@@ -6,8 +6,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind
 
 use crate::diagram::export::edge_width;
 use crate::diagram::text::{
-    BOX_PADDING, EdgeFlow, NODE_FONT_PX, PLATE_FONT_PX, PLATE_PADDING, grad_line, line_height,
-    value_line,
+    BOX_PADDING, EdgeFlow, NODE_FONT_PX, PLATE_PADDING, grad_line, line_height, value_line,
 };
 use crate::diagram::{self, EdgeShape};
 use crate::engine::{Graph, NodeId};
@@ -145,15 +144,15 @@ pub(super) fn edges(
     }
 }
 
-/// The edges' plates: the local derivative and the blame sent back, when the zoom
-/// leaves them readable.
+/// The edges' plates: the local derivative and the blame sent back, in text of
+/// `font_px` at 100% zoom (`None`: the zoom leaves it unreadable, only the plates).
 pub(super) fn plates(
     painter: &egui::Painter,
     visuals: &egui::Visuals,
     camera: &Camera,
     visible: &[(&EdgeShape, EdgeFlow)],
     shown: &Shown<'_>,
-    draw_text: bool,
+    font_px: Option<f32>,
 ) {
     let zoom = camera.zoom;
     for &(edge, flow) in visible {
@@ -165,13 +164,13 @@ pub(super) fn plates(
             Stroke::new(1.0, visuals.widgets.noninteractive.bg_stroke.color),
             StrokeKind::Inside,
         );
-        if draw_text {
+        if let Some(font_px) = font_px {
             let [mut local, passes] = flow.plate_lines(shown.gradients_known(edge.to));
             // A local derivative needs the forward values: unknown until they are.
             if !shown.value_known(edge.to) || shown.hide_locals {
                 local = "local ?".to_string();
             }
-            let font = FontId::monospace(PLATE_FONT_PX * zoom);
+            let font = FontId::monospace(font_px * zoom);
             let left = rect.left() + PLATE_PADDING * zoom;
             let top = rect.top() + PLATE_PADDING * zoom;
             painter.text(
@@ -187,7 +186,7 @@ pub(super) fn plates(
                 visuals.weak_text_color()
             };
             painter.text(
-                Pos2::new(left, top + line_height(PLATE_FONT_PX) * zoom),
+                Pos2::new(left, top + line_height(font_px) * zoom),
                 Align2::LEFT_TOP,
                 passes,
                 font,
