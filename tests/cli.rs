@@ -1393,8 +1393,8 @@ fn chain(boxes: usize) -> String {
 
 #[test]
 fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
-    // Chains of four to six boxes fit 980 × 540, left to right, text at 12 px or more.
-    for boxes in 4..=6 {
+    // Chains of four to eight boxes fit 980 × 540, left to right, text at 12 px or more.
+    for boxes in 4..=8 {
         let out = run(
             &["export", "-", "--width", "980", "--height", "540"],
             &chain(boxes),
@@ -1426,6 +1426,25 @@ fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
         x_of("x0") < x_of("x1") && x_of("x2") < x_of("x3"),
         "left to right"
     );
+    // Eight boxes: one row, from x0 on the left to x7 on the right.
+    let svg = text(
+        &run(
+            &["export", "-", "--width", "980", "--height", "540"],
+            &chain(8),
+        )
+        .stdout,
+    );
+    let xs: Vec<f32> = (0..8)
+        .map(|i| {
+            let group = svg.find(&format!("id=\"node-x{i}\"")).expect("box");
+            let rest = &svg[group..];
+            let x = rest.find(" x=\"").expect("the box's x") + 4;
+            rest[x..x + rest[x..].find('"').expect("quote")]
+                .parse::<f32>()
+                .expect("a number")
+        })
+        .collect();
+    assert!(xs.windows(2).all(|p| p[0] < p[1]), "left to right: {xs:?}");
     // Twenty boxes cannot fit: the text stays readable and the picture overflows the
     // canvas in one dimension only.
     let out = run(

@@ -203,3 +203,65 @@ fn a_chain_left_to_right_lays_each_plate_over_its_edge() {
     // Lesson 1's chain fits the default window's canvas at 100%.
     assert!(picture.size.w < 900.0, "{:?}", picture.size);
 }
+
+/// A chain `h1 … hk` from `x`, where `h_i` also reads the input `s_i` when `sides[i]`.
+fn comb_script(sides: &[bool]) -> String {
+    let mut script = String::from("x = 0.5\n");
+    for (i, &side) in sides.iter().enumerate() {
+        if side {
+            script.push_str(&format!("s{i} = 0.{}\n", i + 1));
+        }
+    }
+    let mut previous = String::from("x");
+    for (i, &side) in sides.iter().enumerate() {
+        let h = format!("h{i}");
+        let line = match (side, i % 3) {
+            (true, 0) => format!("{h} = {previous} * s{i}\n"),
+            (true, 1) => format!("{h} = {previous} + s{i}\n"),
+            (true, _) => format!("{h} = tanh({previous} - s{i})\n"),
+            (false, _) => format!("{h} = sin({previous})\n"),
+        };
+        script.push_str(&line);
+        previous = h;
+    }
+    script
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+    /// A chain fed by inputs from below is drawn as a comb at the tighter densities: the
+    /// chain in one row, left to right, each input straight under the box it feeds, and
+    /// nothing overlapping.
+    #[test]
+    fn combs_keep_the_chain_in_one_row_and_inputs_below(
+        sides in prop::collection::vec(any::<bool>(), 2..10),
+    ) {
+        let script = comb_script(&sides);
+        let mut program = parse(&script).expect("parses");
+        for density in [Density::Compact, Density::Tight] {
+            let picture =
+                Picture::with_density(&mut program.graph, Direction::LeftToRight, true, density);
+            let problems = picture.layout_problems();
+            prop_assert!(problems.is_empty(), "{script}\n{problems:#?}");
+            let rect_of = |name: &str| {
+                let id = program.bindings.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
+                id.and_then(|id| picture.node(id)).map(|node| node.rect)
+            };
+            let row: Vec<_> = (0..sides.len())
+                .filter_map(|i| rect_of(&format!("h{i}")))
+                .collect();
+            prop_assert_eq!(row.len(), sides.len());
+            for pair in row.windows(2) {
+                prop_assert!(pair[0].y == pair[1].y && pair[0].x < pair[1].x, "{script}");
+            }
+            for (i, &side) in sides.iter().enumerate() {
+                if side && i > 0 {
+                    let (s, h) = (rect_of(&format!("s{i}")), row[i]);
+                    let s = s.expect("the input is drawn");
+                    prop_assert!(s.y > h.y + h.h, "s{i} under h{i}\n{script}");
+                    prop_assert!(((s.x + s.w / 2.0) - (h.x + h.w / 2.0)).abs() < 0.5);
+                }
+            }
+        }
+    }
+}

@@ -114,7 +114,9 @@ impl StepperView {
             );
             self.view.current = stepper.current();
             let graph = &mut stepper.program.graph;
-            let height = self.view.preferred_height(graph, 480.0);
+            // The lesson's main figure: as much of the window as a graph section gets.
+            let max_height = (ui.ctx().content_rect().height() * 0.7).max(300.0);
+            let height = self.view.preferred_height(graph, max_height);
             self.view.ui_sized(ui, graph, height);
             if let Some(caption) = &self.section.caption {
                 style::caption(ui, caption);

@@ -1,7 +1,9 @@
 //! How tightly a picture is set. Roomy is the picture a graph is drawn in when the
-//! canvas has room for it at full size; compact sets the edge plates in the smallest
-//! readable type and closes the gaps around them, so that a graph a little too wide for
-//! a laptop's canvas is still drawn whole at 100%, its boxes at full size.
+//! canvas has room for it at full size. Compact closes the gaps and sets the edge plates
+//! in the smallest readable type, so that a graph a little too wide for a laptop's
+//! canvas is still drawn whole at 100%, its boxes at full size. Tight closes the gaps but
+//! keeps the plates' type, so that the whole picture can be shrunk to the readable zoom:
+//! the last resort before a graph overflows its canvas.
 
 use super::fit::MIN_TEXT_PX;
 use super::layout::{Options, Spacing};
@@ -13,18 +15,21 @@ pub enum Density {
     /// Plates in the boxes' type, with room around them.
     #[default]
     Roomy,
-    /// Plates at [`MIN_TEXT_PX`], gaps only as wide as the plates and the edges need.
+    /// Gaps only as wide as the plates and the edges need, plates at [`MIN_TEXT_PX`]
+    /// (never shrunk: the plates are at the smallest readable size already).
     Compact,
+    /// Gaps as compact, plates in the boxes' type (shrunk as a whole when needed).
+    Tight,
 }
 
 impl Density {
-    /// Both densities, the roomier first.
-    pub const ALL: [Density; 2] = [Density::Roomy, Density::Compact];
+    /// Every density, the roomiest first.
+    pub const ALL: [Density; 3] = [Density::Roomy, Density::Compact, Density::Tight];
 
     /// The size of a plate's text at 100% zoom.
     pub fn plate_font_px(self) -> f32 {
         match self {
-            Density::Roomy => PLATE_FONT_PX,
+            Density::Roomy | Density::Tight => PLATE_FONT_PX,
             Density::Compact => MIN_TEXT_PX,
         }
     }
@@ -33,13 +38,13 @@ impl Density {
     pub fn spacing(self) -> Spacing {
         match self {
             Density::Roomy => Spacing::default(),
-            Density::Compact => Spacing {
-                between_boxes: 16.0,
-                min_layer_gap: 30.0,
+            Density::Compact | Density::Tight => Spacing {
+                between_boxes: 14.0,
+                min_layer_gap: 28.0,
                 plate_margin: 4.0,
                 between_plates: 4.0,
-                margin: 8.0,
-                chain_gap: 16.0,
+                margin: 6.0,
+                chain_gap: 10.0,
                 ..Spacing::default()
             },
         }
@@ -49,6 +54,7 @@ impl Density {
     pub fn options(self) -> Options {
         Options {
             spacing: self.spacing(),
+            comb: self != Density::Roomy,
             ..Options::default()
         }
     }
@@ -58,6 +64,7 @@ impl Density {
         match self {
             Density::Roomy => 0,
             Density::Compact => 1,
+            Density::Tight => 2,
         }
     }
 }
@@ -75,5 +82,13 @@ mod tests {
         assert!(compact.min_layer_gap < roomy.min_layer_gap);
         assert!(Density::Compact.plate_font_px() >= MIN_TEXT_PX);
         assert!(Density::Compact.plate_font_px() < Density::Roomy.plate_font_px());
+        assert_eq!(Density::Tight.spacing().chain_gap, compact.chain_gap);
+        assert_eq!(
+            Density::Tight.plate_font_px(),
+            Density::Roomy.plate_font_px()
+        );
+        for (k, density) in Density::ALL.into_iter().enumerate() {
+            assert_eq!(density.index(), k);
+        }
     }
 }

@@ -49,7 +49,7 @@ impl Fit {
 /// needed: a picture is a layout).
 ///
 /// The graph is shown whole, left to right if it can be, else top to bottom; in one
-/// direction, the first that shows it whole of: roomy at 100%, compact at 100%, roomy
+/// direction, the first that shows it whole of: roomy at 100%, compact at 100%, tight
 /// shrunk to at most [`readable_zoom`]. When no direction does, the zoom stays at
 /// [`readable_zoom`] and the roomy picture overflows in one direction only: left to
 /// right if its height fits (the canvas scrolls sideways), else top to bottom if its
@@ -85,11 +85,12 @@ pub fn fit(
                 zoom: MAX_FIT_ZOOM,
             };
         }
-        if roomy_zoom >= readable_zoom() {
+        let tight_zoom = zoom_for(size_of(direction, Density::Tight));
+        if tight_zoom >= readable_zoom_at(Density::Tight) {
             return Fit {
                 direction,
-                density: Density::Roomy,
-                zoom: roomy_zoom,
+                density: Density::Tight,
+                zoom: tight_zoom,
             };
         }
     }
@@ -111,7 +112,7 @@ pub fn fit(
 mod tests {
     use super::{Density, Direction, Fit, MAX_FIT_ZOOM, Size, fit, readable_zoom};
 
-    /// Sizes by direction; a compact picture is `squeeze` times the roomy one.
+    /// Sizes by direction; a compact or tight picture is `squeeze` times the roomy one.
     fn squeezed(
         wide: (f32, f32),
         tall: (f32, f32),
@@ -122,10 +123,10 @@ mod tests {
                 Direction::LeftToRight => wide,
                 Direction::TopToBottom => tall,
             };
-            let k = if density == Density::Compact {
-                squeeze
-            } else {
+            let k = if density == Density::Roomy {
                 1.0
+            } else {
+                squeeze
             };
             Size { w: w * k, h: h * k }
         }
@@ -153,6 +154,7 @@ mod tests {
     fn a_slightly_wide_graph_is_shrunk_but_never_below_readable() {
         let chosen = fit(sizes((1000.0, 200.0), (200.0, 1000.0)), 900.0, 500.0);
         assert_eq!(chosen.direction, Direction::LeftToRight);
+        assert_eq!(chosen.density, Density::Tight);
         assert!((chosen.zoom - 0.9).abs() < 1e-6);
         assert!(chosen.zoom >= readable_zoom());
     }
@@ -191,17 +193,15 @@ mod tests {
         assert_eq!(chosen.density, Density::Compact);
         assert_eq!(chosen.zoom, 1.0);
         assert_eq!(chosen.direction, Direction::LeftToRight);
-        // Too wide even compact: roomy, shrunk.
+        // Too wide even compact: tight (the same size here), shrunk; never compact
+        // below 100%, whose plates are at the smallest readable size already.
         let chosen = fit(
             squeezed((1000.0, 200.0), (200.0, 1000.0), 0.95),
             900.0,
             500.0,
         );
-        assert_eq!(chosen.density, Density::Roomy);
-        assert!((chosen.zoom - 0.9).abs() < 1e-6);
-        // Never compact below 100%: its plates are at the smallest readable size.
-        let chosen = fit(squeezed((1040.0, 200.0), (400.0, 480.0), 0.5), 900.0, 500.0);
-        assert_eq!(chosen.zoom, 1.0);
+        assert_eq!(chosen.density, Density::Tight);
+        assert!((chosen.zoom - 900.0 / 950.0).abs() < 1e-6, "{chosen:?}");
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub struct Options {
     pub sweeps: usize,
     /// The spacing.
     pub spacing: Spacing,
+    /// Whether a chain fed by inputs from below (a comb, see [`comb_order`]) is laid out
+    /// as one: narrower than layers, for canvases too narrow for them.
+    pub comb: bool,
 }
 
 impl Default for Options {
@@ -169,6 +172,7 @@ impl Default for Options {
         Self {
             sweeps: 12,
             spacing: Spacing::default(),
+            comb: false,
         }
     }
 }
@@ -251,6 +255,12 @@ pub fn layout(input: &LayoutInput, direction: Direction, options: &Options) -> L
         && let Some(chain) = chain_order(input, &layer_of)
     {
         return place_chain(input, &chain, layer_of, &options.spacing);
+    }
+    if direction == Direction::LeftToRight
+        && options.comb
+        && let Some(comb) = comb_order(input)
+    {
+        return place_comb(input, &comb, layer_of, &options.spacing);
     }
     let mut layered = build_layers(n, &input.edges, &layer_of);
     let crossings = reduce_crossings(&mut layered, options.sweeps);
@@ -364,6 +374,208 @@ fn place_chain(
         size: Size {
             w: width,
             h: row_top + tallest + spacing.margin,
+        },
+        crossings: 0,
+        layer_of,
+    }
+}
+
+/// A chain fed from below: the boxes of a row, each after the first fed by the one
+/// before it, and for some of them one input placed under it.
+#[derive(Debug)]
+struct Comb {
+    /// The row, left to right: the first box is an input, the last the output.
+    row: Vec<usize>,
+    /// Under each box of the row (by position in `row`), the input that feeds it, if any.
+    below: Vec<Option<usize>>,
+}
+
+/// The comb a graph makes, if it is one: every box that is not an input (no edge in)
+/// feeds the next one only, they form one chain, and each input feeds exactly one box of
+/// it, at most one input per box besides the first box's, whose other input heads the row.
+fn comb_order(input: &LayoutInput) -> Option<Comb> {
+    let n = input.boxes.len();
+    let mut operands: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut consumers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(from, to, _) in &input.edges {
+        if from >= n || to >= n || from == to {
+            return None;
+        }
+        operands[to].push(from);
+        consumers[from].push(to);
+    }
+    let is_input = |b: usize| operands[b].is_empty();
+    // Inputs feed exactly one box; operations form one chain.
+    if (0..n).any(|b| is_input(b) && consumers[b].len() != 1) {
+        return None;
+    }
+    let operations: Vec<usize> = (0..n).filter(|&b| !is_input(b)).collect();
+    let first = *operations
+        .iter()
+        .find(|&&b| operands[b].iter().all(|&o| is_input(o)))?;
+    let mut spine = vec![first];
+    let mut at = first;
+    while let [next] = consumers[at][..] {
+        let from_operations = operands[next].iter().filter(|&&o| !is_input(o)).count();
+        if from_operations != 1 {
+            return None;
+        }
+        spine.push(next);
+        at = next;
+    }
+    if !consumers[at].is_empty() || spine.len() != operations.len() || spine.len() < 2 {
+        return None;
+    }
+    let inputs_of = |b: usize| -> Vec<usize> {
+        operands[b]
+            .iter()
+            .copied()
+            .filter(|&o| is_input(o))
+            .collect()
+    };
+    let head = inputs_of(first);
+    let (row_head, under_first) = match head[..] {
+        [only] => (only, None),
+        [a, b] => (a, Some(b)),
+        _ => return None,
+    };
+    let mut row = vec![row_head, first];
+    let mut below = vec![None, under_first];
+    for &b in &spine[1..] {
+        let side = inputs_of(b);
+        if side.len() > 1 {
+            return None;
+        }
+        row.push(b);
+        below.push(side.first().copied());
+    }
+    Some(Comb { row, below })
+}
+
+/// A comb left to right: the row as a chain (each plate above its edge with a stem), and
+/// each input under the box it feeds, its edge running straight up with its plate laid
+/// over it, in a band between the row and the inputs.
+fn place_comb(
+    input: &LayoutInput,
+    comb: &Comb,
+    layer_of: Vec<usize>,
+    spacing: &Spacing,
+) -> LayoutResult {
+    let plate_h = input.edges.iter().map(|e| e.2.h).fold(0.0, f32::max);
+    let row_top = spacing.margin + plate_h + spacing.plate_margin;
+    let row_height = comb
+        .row
+        .iter()
+        .map(|&b| input.boxes[b].h)
+        .fold(0.0, f32::max);
+    let shortest = comb
+        .row
+        .iter()
+        .map(|&b| input.boxes[b].h)
+        .fold(f32::INFINITY, f32::min);
+    let edge_y = row_top + shortest / 2.0;
+    // Under the row, as under any box of a column, room for a mark on the box (the
+    // current step's), then the plates of the edges from below.
+    let band_top = row_top + row_height + spacing.between_boxes;
+    let below_top = band_top + plate_h + 2.0 * spacing.plate_margin;
+    let mut boxes = vec![Rect::default(); input.boxes.len()];
+    // Each column as wide as its row box and the input under it.
+    let mut x = spacing.margin;
+    for (&b, under) in comb.row.iter().zip(&comb.below) {
+        let width = under.map_or(input.boxes[b].w, |u| input.boxes[u].w.max(input.boxes[b].w));
+        let centre = x + width / 2.0;
+        let size = input.boxes[b];
+        boxes[b] = Rect {
+            x: centre - size.w / 2.0,
+            y: row_top,
+            w: size.w,
+            h: size.h,
+        };
+        if let Some(u) = *under {
+            let size = input.boxes[u];
+            boxes[u] = Rect {
+                x: centre - size.w / 2.0,
+                y: below_top,
+                w: size.w,
+                h: size.h,
+            };
+        }
+        x += width + spacing.chain_gap;
+    }
+    let mut width = x - spacing.chain_gap + spacing.margin;
+    let mut edges = Vec::with_capacity(input.edges.len());
+    let mut plates = Vec::with_capacity(input.edges.len());
+    for &(from, to, plate) in &input.edges {
+        let (source, target) = (boxes[from], boxes[to]);
+        if source.y > target.y {
+            // From below: straight up into the box, the plate in the band, on the edge.
+            let x = target.x + target.w / 2.0;
+            edges.push(vec![
+                Point { x, y: source.y },
+                Point {
+                    x,
+                    y: target.y + target.h,
+                },
+            ]);
+            plates.push(Rect {
+                x: x - plate.w / 2.0,
+                y: band_top + spacing.plate_margin,
+                w: plate.w,
+                h: plate.h,
+            });
+        } else {
+            let mid = (source.x + source.w + target.x) / 2.0;
+            let rect = Rect {
+                x: mid - plate.w / 2.0,
+                y: spacing.margin,
+                w: plate.w,
+                h: plate.h,
+            };
+            edges.push(vec![
+                Point {
+                    x: source.x + source.w,
+                    y: edge_y,
+                },
+                Point { x: mid, y: edge_y },
+                Point {
+                    x: mid,
+                    y: rect.y + rect.h,
+                },
+                Point { x: mid, y: edge_y },
+                Point {
+                    x: target.x,
+                    y: edge_y,
+                },
+            ]);
+            plates.push(rect);
+        }
+    }
+    // Plates wider than their columns may reach past the picture's ends.
+    let shift = plates
+        .iter()
+        .map(|p| spacing.margin - p.x)
+        .fold(0.0, f32::max);
+    if shift > 0.0 {
+        for r in boxes.iter_mut().chain(plates.iter_mut()) {
+            r.x += shift;
+        }
+        for p in edges.iter_mut().flatten() {
+            p.x += shift;
+        }
+        width += shift;
+    }
+    for p in &plates {
+        width = width.max(p.x + p.w + spacing.margin);
+    }
+    let bottom = boxes.iter().map(|r| r.y + r.h).fold(0.0, f32::max);
+    LayoutResult {
+        direction: Direction::LeftToRight,
+        boxes,
+        edges,
+        plates,
+        size: Size {
+            w: width,
+            h: bottom + spacing.margin,
         },
         crossings: 0,
         layer_of,

@@ -33,7 +33,7 @@ use paint::{BoxStyle, Shown};
 #[derive(Debug, Clone)]
 pub struct GraphView {
     /// Pictures by direction and density (see [`picture_slot`]), made when needed.
-    pictures: [Option<Picture>; 4],
+    pictures: [Option<Picture>; 6],
     /// The zoom (1.0: the picture's own size).
     zoom: f32,
     /// The direction drawn (chosen by fitting while the view follows the window).
@@ -76,7 +76,7 @@ pub struct GraphView {
     /// blame back, so the edges entering it show what they send (`None`: as
     /// [`GraphView::shown_grads`] says).
     pub passed_back: Option<Vec<bool>>,
-    /// The box a step-by-step pass is at: ringed in a strong colour, tagged "this step",
+    /// The box a step-by-step pass is at: ringed in a strong colour, tagged "this step" on the ring,
     /// and scrolled into view.
     pub current: Option<NodeId>,
     /// Whether the mouse wheel pans the graph. Off on scrolling pages, where the wheel
@@ -334,8 +334,9 @@ impl GraphView {
             return;
         };
         let camera = self.camera(viewport);
-        // The ring and its tag around the box must show too.
-        let rect = camera.to_screen_rect(node.rect).expand(24.0 * camera.zoom);
+        // A box wholly in view stays where it is (its ring may touch the canvas's edge):
+        // panning a fitted picture would cut other boxes.
+        let rect = camera.to_screen_rect(node.rect);
         if viewport.contains_rect(rect) {
             return;
         }
@@ -366,5 +367,5 @@ fn picture_slot(direction: Direction, density: Density) -> usize {
         Direction::LeftToRight => 0,
         Direction::TopToBottom => 1,
     };
-    2 * across + density.index()
+    Density::ALL.len() * across + density.index()
 }

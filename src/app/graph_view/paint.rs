@@ -313,13 +313,19 @@ pub(super) fn draw_box(
             Stroke::new(4.0 * zoom, CURRENT_STEP_COLOR),
             StrokeKind::Outside,
         );
-        painter.text(
-            Pos2::new(ring.left(), ring.top() - 3.0 * zoom),
-            Align2::LEFT_BOTTOM,
-            "this step",
-            FontId::proportional(12.0 * zoom.max(1.0)),
-            visuals.strong_text_color(),
+        // The word sits on the ring's bottom edge, under the box's last line: above a box
+        // are the plates of a chain, and every layout leaves room below one.
+        let galley = painter.layout_no_wrap(
+            "this step".to_string(),
+            FontId::proportional(11.0 * zoom.max(1.0)),
+            Color32::WHITE,
         );
+        let tag = Rect::from_center_size(
+            Pos2::new(rect.center().x, ring.bottom()),
+            galley.size() + Vec2::new(10.0, 2.0) * zoom,
+        );
+        painter.rect_filled(tag, tag.height() / 2.0, CURRENT_STEP_COLOR);
+        painter.galley(tag.center() - galley.size() / 2.0, galley, Color32::WHITE);
     }
     if style.highlighted {
         painter.rect_stroke(
