@@ -5,9 +5,8 @@
 //! keeps the plates' type, so that the whole picture can be shrunk to the readable zoom:
 //! the last resort before a graph overflows its canvas.
 
-use super::fit::MIN_TEXT_PX;
 use super::layout::{Options, Spacing};
-use super::text::PLATE_FONT_PX;
+use super::text::{MIN_TEXT_PX, PLATE_FONT_PX};
 
 /// How tightly a picture is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,7 +71,7 @@ impl Density {
 #[cfg(test)]
 mod tests {
     use super::Density;
-    use crate::diagram::fit::MIN_TEXT_PX;
+    use crate::diagram::text::MIN_TEXT_PX;
 
     #[test]
     fn compact_is_tighter_and_still_readable() {

@@ -5,10 +5,8 @@
 use super::Direction;
 use super::density::Density;
 use super::layout::Size;
+pub use super::text::MIN_TEXT_PX;
 use super::text::NODE_FONT_PX;
-
-/// The smallest size, in pixels, that a graph's text is drawn at by fitting.
-pub const MIN_TEXT_PX: f32 = 12.0;
 
 /// The largest zoom fitting chooses: the size the layout is made for. Beyond it a small
 /// graph only gets bigger, not more legible.

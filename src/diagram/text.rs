@@ -17,6 +17,8 @@ pub fn box_number(value: f64) -> String {
     }
 }
 
+/// The smallest size, in pixels, that a graph's text is drawn at by fitting.
+pub const MIN_TEXT_PX: f32 = 12.0;
 /// Size of the text in boxes, in pixels at 100% zoom (never below 12 px).
 pub const NODE_FONT_PX: f32 = 14.0;
 /// Size of the text on edge plates, in pixels at 100% zoom: the boxes' size, so that a
