@@ -14,6 +14,7 @@ use super::concept_map_view::ConceptMapView;
 use super::formula_view::FormulaView;
 use super::graph_section::GraphState;
 use super::layers_view::LayersView;
+use super::page_layout::{self, Block};
 use super::plot_view::PlotView;
 use super::quiz_view::QuizView;
 use super::reveal_view::RevealView;
@@ -69,6 +70,9 @@ pub struct LessonView {
     /// "Finish lesson" was just pressed: the page ends with what was done and what comes
     /// next, instead of jumping away.
     completed: bool,
+    /// In a wide window, the height of each figure's text and of the figure beside it,
+    /// last frame (by the figure's section).
+    heights: std::collections::HashMap<usize, (f32, f32)>,
 }
 
 impl LessonView {
@@ -104,6 +108,7 @@ impl LessonView {
             results_shown: false,
             to_top: false,
             completed: false,
+            heights: std::collections::HashMap::new(),
         }
     }
 
@@ -352,21 +357,106 @@ impl LessonView {
                     ui.add_space(20.0);
                     return;
                 }
-                for index in 0..self.sections.len() {
-                    let wide = self.sections[index].0.wide();
-                    // Each section in its own scope: a wide one widens the page's
-                    // rectangle, and the text after it must not follow.
-                    ui.scope(|ui| {
-                        ui.set_max_width(if wide { full_width } else { text_width });
-                        self.section_ui(ui, index, lessons, &mut events);
-                    });
-                    ui.add_space(10.0);
+                if page_layout::has_room_beside(full_width, text_width) {
+                    self.beside_ui(ui, text_width, full_width, lessons, &mut events);
+                } else {
+                    for index in 0..self.sections.len() {
+                        let wide = self.sections[index].0.wide();
+                        // Each section in its own scope: a wide one widens the page's
+                        // rectangle, and the text after it must not follow.
+                        ui.scope(|ui| {
+                            ui.set_max_width(if wide { full_width } else { text_width });
+                            self.section_ui(ui, index, lessons, &mut events);
+                        });
+                        ui.add_space(10.0);
+                    }
                 }
                 ui.separator();
                 self.finish_ui(ui, finished, lessons, &mut events);
                 ui.add_space(20.0);
             });
         events
+    }
+
+    /// The page in a wide window: the text in one column, each figure in a column beside
+    /// it, level with the text after it and kept in view while that text scrolls past
+    /// (see [`page_layout`]); a figure no text follows takes the full width. Figures are
+    /// drawn before their text, where last frame's heights put them, so that text quoting
+    /// a graph shows this frame's numbers; a change of height asks for one more frame.
+    fn beside_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        text_width: f32,
+        full_width: f32,
+        lessons: &[LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
+        const GAP: f32 = 10.0;
+        let origin = ui.cursor().min;
+        let figure_left = origin.x + text_width + page_layout::COLUMN_GAP;
+        let figure_width = full_width - text_width - page_layout::COLUMN_GAP;
+        let view_top = ui.clip_rect().top() + 8.0;
+        // The next free height of the text column and of the figure column.
+        let (mut text_y, mut figure_y) = (origin.y, origin.y);
+        let wide: Vec<bool> = self.sections.iter().map(|(s, _)| s.wide()).collect();
+        let mut heights = std::collections::HashMap::new();
+        for block in page_layout::blocks(&wide) {
+            match block {
+                Block::Text(text) => {
+                    let mut column = ui.new_child(column_at(origin.x, text_y, text_width));
+                    self.sections_ui(&mut column, &text, lessons, events);
+                    text_y += column.min_rect().height() + GAP;
+                }
+                Block::Figure(index) => {
+                    let top = text_y.max(figure_y);
+                    let mut row = ui.new_child(column_at(origin.x, top, full_width));
+                    self.section_ui(&mut row, index, lessons, events);
+                    text_y = top + row.min_rect().height() + GAP;
+                    figure_y = text_y;
+                }
+                Block::Beside { figure, text } => {
+                    let top = text_y.max(figure_y);
+                    let (text_h, figure_h) = self.heights.get(&figure).copied().unwrap_or_default();
+                    let text_end = text_y + text_h;
+                    let y = page_layout::sticky_top(top, text_end - top, figure_h, view_top);
+                    let mut column = ui.new_child(column_at(figure_left, y, figure_width));
+                    self.section_ui(&mut column, figure, lessons, events);
+                    let figure_h = column.min_rect().height();
+                    let mut column = ui.new_child(column_at(origin.x, text_y, text_width));
+                    self.sections_ui(&mut column, &text, lessons, events);
+                    let text_h = column.min_rect().height();
+                    heights.insert(figure, (text_h, figure_h));
+                    text_y += text_h + GAP;
+                    // Where it rests: the next figure starts below that.
+                    figure_y = top + figure_h + GAP;
+                }
+            }
+        }
+        if heights != self.heights {
+            self.heights = heights;
+            ui.ctx().request_repaint();
+        }
+        let bottom = text_y.max(figure_y);
+        ui.advance_cursor_after_rect(egui::Rect::from_min_max(
+            origin,
+            egui::pos2(origin.x + full_width, bottom),
+        ));
+    }
+
+    /// Sections one under the other.
+    fn sections_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        indices: &[usize],
+        lessons: &[LessonInfo<'_>],
+        events: &mut Vec<LessonEvent>,
+    ) {
+        for (k, &index) in indices.iter().enumerate() {
+            if k > 0 {
+                ui.add_space(10.0);
+            }
+            self.section_ui(ui, index, lessons, events);
+        }
     }
 
     fn section_ui(
@@ -392,4 +482,14 @@ impl LessonView {
         };
         section.ui(ui, id, &mut page);
     }
+}
+
+/// A column `width` wide from (`left`, `top`) down, for one part of a wide page.
+fn column_at(left: f32, top: f32, width: f32) -> egui::UiBuilder {
+    egui::UiBuilder::new()
+        .max_rect(egui::Rect::from_min_size(
+            egui::pos2(left, top),
+            egui::vec2(width, f32::INFINITY),
+        ))
+        .layout(egui::Layout::top_down(egui::Align::Min))
 }
