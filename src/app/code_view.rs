@@ -46,7 +46,10 @@ pub fn code_ui(ui: &mut egui::Ui, code: &str, language: &str) {
             .id_salt("code lines")
             .show(ui, |ui| {
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                egui_extras::syntax_highlighting::code_view_ui(ui, &theme, code, language);
+                egui_extras::syntax_highlighting::code_view_ui(ui, &theme, code, language)
+                    .widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::accesskit::Role::Code, true, code)
+                    });
             });
     });
 }

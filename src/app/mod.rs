@@ -70,7 +70,14 @@ pub struct BackpropApp {
     playground: Playground,
     dark_mode: bool,
     fonts_installed: bool,
+    /// In a narrow window, whether the lesson list is shown (it is folded away there, so
+    /// the page keeps the window's width).
+    list_open: bool,
 }
+
+/// Below this window width the lesson list folds into a "Lessons" button: a page needs
+/// the width more than a list the learner uses between lessons.
+pub const NARROW_WINDOW: f32 = 900.0;
 
 impl BackpropApp {
     /// Restores the learner's state from eframe's storage.
@@ -131,6 +138,7 @@ impl BackpropApp {
             progress_page: progress_page::ProgressPage::default(),
             playground: Playground::new(script),
             dark_mode,
+            list_open: false,
             fonts_installed: false,
         }
     }
@@ -236,10 +244,18 @@ impl BackpropApp {
         }
     }
 
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, narrow: bool) {
         ui.horizontal(|ui| {
             ui.strong("Backprop Lab");
             ui.separator();
+            if narrow
+                && ui
+                    .selectable_label(self.list_open, "Lessons")
+                    .on_hover_text("Show or hide the list of lessons")
+                    .clicked()
+            {
+                self.list_open = !self.list_open;
+            }
             let pages = self.pages();
             let at = pages.iter().position(|p| *p == self.page).unwrap_or(0);
             if ui
@@ -376,7 +392,8 @@ impl BackpropApp {
             egui::Theme::Light
         });
         self.keyboard(&ui.ctx().clone());
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        let narrow = ui.ctx().content_rect().width() < NARROW_WINDOW;
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, narrow));
         if !self.notices.is_empty() {
             egui::Panel::top("notice").show(ui, |ui| {
                 let mut dismissed = None;
@@ -393,21 +410,29 @@ impl BackpropApp {
                 }
             });
         }
-        egui::Panel::left("lesson_list")
-            .resizable(true)
-            .default_size(230.0)
-            .show(ui, |ui| {
-                let entries: Vec<(String, bool)> = self
-                    .lessons
-                    .iter()
-                    .map(|f| (f.title(), self.progress.is_finished(&f.file)))
-                    .collect();
-                if let Some(page) =
-                    navigator::lesson_list_ui(ui, &entries, self.page, self.load_error.as_deref())
-                {
-                    self.open(page);
-                }
-            });
+        if !narrow || self.list_open {
+            egui::Panel::left("lesson_list")
+                .resizable(true)
+                .default_size(230.0)
+                .show(ui, |ui| {
+                    let entries: Vec<(String, bool)> = self
+                        .lessons
+                        .iter()
+                        .map(|f| (f.title(), self.progress.is_finished(&f.file)))
+                        .collect();
+                    let picked = navigator::lesson_list_ui(
+                        ui,
+                        &entries,
+                        self.page,
+                        self.load_error.as_deref(),
+                    );
+                    if let Some(page) = picked {
+                        self.open(page);
+                        // In a narrow window the list folds away again, for the page.
+                        self.list_open = false;
+                    }
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.page {
             Page::Lesson(index) => self.lesson_page_ui(ui, index),
             Page::Playground => self.playground.ui(ui),

@@ -14,6 +14,12 @@ use crate::format::number;
 pub const STARTER_SCRIPT: &str = "# A single neuron: z = w*x + b, a = sigmoid(z), L = (a - y)^2\n\
 x = 1.5\nw = 0.8\nb = -0.5\ny = 1\nz = w * x + b\na = sigmoid(z)\nL = (a - y)^2\n";
 
+/// Below this page width the script and the graph are stacked rather than side by side
+/// (the graph needs the room of its toolbar and a few boxes).
+const SIDE_BY_SIDE_WIDTH: f32 = 760.0;
+/// The height of the graph under the script in a narrow window.
+const STACKED_GRAPH_HEIGHT: f32 = 480.0;
+
 /// The playground page's state.
 #[derive(Debug)]
 pub struct Playground {
@@ -101,6 +107,16 @@ impl Playground {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         ui.heading("Playground");
         ui.label("Write a graph script: one NAME = EXPR per line. A line that is just a number declares an input; the last line is the output.");
+        if ui.available_width() < SIDE_BY_SIDE_WIDTH {
+            // A narrow window: the script, then its graph, one under the other.
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                self.editor_ui(ui);
+                ui.separator();
+                let size = egui::vec2(ui.available_width(), STACKED_GRAPH_HEIGHT);
+                ui.allocate_ui(size, |ui| self.graph_ui(ui));
+            });
+            return;
+        }
         egui::Panel::left("playground_editor")
             .resizable(true)
             .default_size(330.0)

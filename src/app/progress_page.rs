@@ -46,12 +46,20 @@ impl ProgressPage {
         );
         ui.label(format!("Saved in {location}."));
         ui.add_space(8.0);
+        // In a narrow window the columns shrink to their headings and long lesson titles
+        // wrap, so the table stays inside the window.
+        let narrow = ui.available_width() < 860.0;
+        let (title, yes_no, score) = if narrow {
+            (Column::remainder().at_least(150.0), 62.0, 110.0)
+        } else {
+            (Column::auto().at_least(320.0), 90.0, 170.0)
+        };
         TableBuilder::new(ui)
             .striped(true)
-            .column(Column::auto().at_least(320.0))
-            .columns(Column::auto().at_least(90.0), 2)
-            .column(Column::auto().at_least(170.0))
-            .columns(Column::auto().at_least(90.0), 2)
+            .column(title)
+            .columns(Column::auto().at_least(yes_no), 2)
+            .column(Column::auto().at_least(score))
+            .columns(Column::auto().at_least(yes_no), 2)
             .header(22.0, |mut header| {
                 for title in [
                     "Lesson",

@@ -242,7 +242,11 @@ impl GraphView {
             egui::WidgetInfo::labeled(
                 egui::Role::Canvas,
                 true,
-                format!("Graph of {boxes} boxes at {:.0}%", self.zoom() * 100.0),
+                format!(
+                    "Graph of {boxes} {} at {:.0}%",
+                    if boxes == 1 { "box" } else { "boxes" },
+                    self.zoom() * 100.0
+                ),
             )
         });
         if !self.placed || !self.moved_by_hand {
