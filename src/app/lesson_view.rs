@@ -14,7 +14,7 @@ use super::concept_map_view::ConceptMapView;
 use super::formula_view::FormulaView;
 use super::graph_section::GraphState;
 use super::layers_view::LayersView;
-use super::page_layout::{self, Block};
+use super::page_layout::{self, Block, Role};
 use super::plot_view::PlotView;
 use super::quiz_view::QuizView;
 use super::reveal_view::RevealView;
@@ -379,8 +379,8 @@ impl LessonView {
     }
 
     /// The page in a wide window: the text in one column, each figure in a column beside
-    /// it, level with the text after it and kept in view while that text scrolls past
-    /// (see [`page_layout`]); a figure no text follows takes the full width. Figures are
+    /// it, level with the start of its topic's text and kept in view while that text
+    /// scrolls past (see [`page_layout`]); a figure no text follows takes the full width. Figures are
     /// drawn before their text, where last frame's heights put them, so that text quoting
     /// a graph shows this frame's numbers; a change of height asks for one more frame.
     fn beside_ui(
@@ -398,9 +398,17 @@ impl LessonView {
         let view_top = ui.clip_rect().top() + 8.0;
         // The next free height of the text column and of the figure column.
         let (mut text_y, mut figure_y) = (origin.y, origin.y);
-        let wide: Vec<bool> = self.sections.iter().map(|(s, _)| s.wide()).collect();
+        let roles: Vec<Role> = self
+            .sections
+            .iter()
+            .map(|(s, _)| match (s.wide(), s.opens_topic()) {
+                (true, _) => Role::Figure,
+                (false, true) => Role::Heading,
+                (false, false) => Role::Text,
+            })
+            .collect();
         let mut heights = std::collections::HashMap::new();
-        for block in page_layout::blocks(&wide) {
+        for block in page_layout::blocks(&roles) {
             match block {
                 Block::Text(text) => {
                     let mut column = ui.new_child(column_at(origin.x, text_y, text_width));
@@ -415,18 +423,21 @@ impl LessonView {
                     figure_y = text_y;
                 }
                 Block::Beside { figure, text } => {
+                    // A topic with a figure starts below the figure before, its text level
+                    // with its figure (text without a figure of its own may flow beside
+                    // the figure before, which it is about).
                     let top = text_y.max(figure_y);
                     let (text_h, figure_h) = self.heights.get(&figure).copied().unwrap_or_default();
-                    let text_end = text_y + text_h;
+                    let text_end = top + text_h;
                     let y = page_layout::sticky_top(top, text_end - top, figure_h, view_top);
                     let mut column = ui.new_child(column_at(figure_left, y, figure_width));
                     self.section_ui(&mut column, figure, lessons, events);
                     let figure_h = column.min_rect().height();
-                    let mut column = ui.new_child(column_at(origin.x, text_y, text_width));
+                    let mut column = ui.new_child(column_at(origin.x, top, text_width));
                     self.sections_ui(&mut column, &text, lessons, events);
                     let text_h = column.min_rect().height();
                     heights.insert(figure, (text_h, figure_h));
-                    text_y += text_h + GAP;
+                    text_y = top + text_h + GAP;
                     // Where it rests: the next figure starts below that.
                     figure_y = top + figure_h + GAP;
                 }

@@ -1,8 +1,10 @@
 //! How a lesson page's sections are arranged. In a window wide enough for a figure beside
-//! the reading column, each figure (a wide section: a graph, a plot) is drawn beside the
-//! text that follows it, which talks about it, and stays in view while that text scrolls
-//! past (as Distill's articles do). Text before the first figure, and a figure that no
-//! text follows, keep the page's single column.
+//! the reading column, the text runs in one column and each figure (a wide section: a
+//! graph, a plot) stands beside the text about it, kept in view while that text scrolls
+//! past (as Distill's articles do). The text about a figure is its topic: a topic starts
+//! at a text that opens with a heading, so a "Try it" paragraph before a figure and the
+//! discussion after it stand beside the same figure, and the next topic's lead-in stands
+//! beside the next figure. A figure with no text in its topic keeps the full width.
 
 /// The narrowest figure drawn beside the text: below it, figures go under their text.
 pub const MIN_FIGURE_WIDTH: f32 = 640.0;
@@ -30,30 +32,57 @@ pub fn has_room_beside(width: f32, text_width: f32) -> bool {
     width >= text_width + COLUMN_GAP + MIN_FIGURE_WIDTH
 }
 
-/// The blocks of a page whose sections are wide (figures) or not (text), in order.
-pub fn blocks(wide: &[bool]) -> Vec<Block> {
+/// What a section is to the page's arrangement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A figure: drawn beside its text when there is room.
+    Figure,
+    /// Text (or a question) that goes on its topic.
+    Text,
+    /// Text that opens a new topic with a heading.
+    Heading,
+}
+
+/// The blocks of a page whose sections have these roles, in order. Within a topic, the
+/// first figure takes the text before it and the text up to the next figure; the last
+/// takes the text after it.
+pub fn blocks(roles: &[Role]) -> Vec<Block> {
     let mut blocks = Vec::new();
+    let mut topic_start = 0;
+    for end in 1..=roles.len() {
+        if end == roles.len() || roles[end] == Role::Heading {
+            topic_blocks(roles, topic_start..end, &mut blocks);
+            topic_start = end;
+        }
+    }
+    blocks
+}
+
+/// The blocks of one topic, the sections `range`.
+fn topic_blocks(roles: &[Role], range: std::ops::Range<usize>, blocks: &mut Vec<Block>) {
     let mut figure: Option<usize> = None;
     let mut text = Vec::new();
-    let close = |figure: Option<usize>, text: Vec<usize>, blocks: &mut Vec<Block>| match figure {
-        Some(figure) if text.is_empty() => blocks.push(Block::Figure(figure)),
-        Some(figure) => blocks.push(Block::Beside { figure, text }),
-        None if !text.is_empty() => blocks.push(Block::Text(text)),
-        None => {}
+    let close = |figure: usize, text: Vec<usize>, blocks: &mut Vec<Block>| {
+        blocks.push(if text.is_empty() {
+            Block::Figure(figure)
+        } else {
+            Block::Beside { figure, text }
+        });
     };
-    for (index, &is_wide) in wide.iter().enumerate() {
-        if is_wide {
-            close(
-                figure.replace(index),
-                std::mem::take(&mut text),
-                &mut blocks,
-            );
+    for index in range {
+        if roles[index] == Role::Figure {
+            if let Some(previous) = figure.replace(index) {
+                close(previous, std::mem::take(&mut text), blocks);
+            }
         } else {
             text.push(index);
         }
     }
-    close(figure, text, &mut blocks);
-    blocks
+    match figure {
+        Some(figure) => close(figure, text, blocks),
+        None if !text.is_empty() => blocks.push(Block::Text(text)),
+        None => {}
+    }
 }
 
 /// Where a figure beside `text_height` of text starts, its block starting at `top`: in
@@ -66,29 +95,44 @@ pub fn sticky_top(top: f32, text_height: f32, figure_height: f32, view_top: f32)
 
 #[cfg(test)]
 mod tests {
-    use super::{Block, blocks, has_room_beside, sticky_top};
+    use super::{Block, Role, blocks, has_room_beside, sticky_top};
 
     #[test]
-    fn each_figure_goes_beside_the_text_after_it() {
-        // text, text, figure, text, text, figure, figure, text
-        let wide = [false, false, true, false, false, true, true, false];
+    fn each_figure_stands_beside_the_text_of_its_topic() {
+        use Role::{Figure as F, Heading as H, Text as T};
+        let roles = [T, T, H, F, T, H, T, F, F, T, H, T];
         assert_eq!(
-            blocks(&wide),
+            blocks(&roles),
             vec![
+                // The introduction, before any heading, has no figure.
                 Block::Text(vec![0, 1]),
+                // A lead-in, its figure, the discussion.
                 Block::Beside {
-                    figure: 2,
-                    text: vec![3, 4]
+                    figure: 3,
+                    text: vec![2, 4]
                 },
-                Block::Figure(5),
+                // Two figures in one topic: the first takes the text before it.
                 Block::Beside {
-                    figure: 6,
-                    text: vec![7]
+                    figure: 7,
+                    text: vec![5, 6]
                 },
+                Block::Beside {
+                    figure: 8,
+                    text: vec![9]
+                },
+                Block::Text(vec![10, 11]),
             ]
         );
         assert_eq!(blocks(&[]), vec![]);
-        assert_eq!(blocks(&[true]), vec![Block::Figure(0)]);
+        assert_eq!(blocks(&[F]), vec![Block::Figure(0)]);
+        // No heading at all: the whole page is one topic.
+        assert_eq!(
+            blocks(&[T, F, T]),
+            vec![Block::Beside {
+                figure: 1,
+                text: vec![0, 2]
+            }]
+        );
     }
 
     #[test]

@@ -96,6 +96,12 @@ pub trait SectionWidget {
         false
     }
 
+    /// Whether it opens a new topic of the page (a text that starts with a heading): on a
+    /// wide screen, the next figure stands beside the topic's text.
+    fn opens_topic(&self) -> bool {
+        false
+    }
+
     /// A live graph that text and reveals below may quote.
     fn live_graph(&self) -> Option<&LiveGraph> {
         None

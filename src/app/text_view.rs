@@ -22,4 +22,8 @@ impl SectionWidget for TextView {
         let filled = fill_live(&self.text, page.graph, page.prediction_pending);
         markdown_ui(ui, page.markdown, id, &filled);
     }
+
+    fn opens_topic(&self) -> bool {
+        self.text.trim_start().starts_with('#')
+    }
 }
