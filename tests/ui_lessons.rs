@@ -426,7 +426,7 @@ fn toggling_the_straight_through_estimator_changes_the_loss_curve() {
         let last = run.losses[run.losses.len() - 1];
         (
             format!(
-                "'{}': loss {} -> {}; first gradient {}; trained {}.",
+                "'{}': loss {} → {}; first gradient {}; trained {}.",
                 v.label,
                 number(first),
                 number(last),

@@ -16,11 +16,49 @@ pub fn markdown_ui(ui: &mut egui::Ui, cache: &mut CommonMarkCache, id: egui::Id,
         let body = egui::TextStyle::Body.resolve(ui.style()).size;
         formula_ui(ui, tex, if inline { body } else { body * 1.5 });
     };
+    let text = punctuation_inside_bold(text);
     ui.push_id(id, |ui| {
         CommonMarkViewer::new()
             .render_math_fn(Some(&math))
-            .show(ui, cache, text);
+            .show(ui, cache, &text);
     });
+}
+
+/// Moves a punctuation mark that follows bold text (`**12.5**.`) inside it (`**12.5.**`):
+/// the viewer may wrap a line between two runs of text, and a line must not start with
+/// the full stop of the sentence before. Code spans are left as they are.
+fn punctuation_inside_bold(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("**") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut bold = false;
+    let mut code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            code = !code;
+        } else if !code && rest.starts_with("**") {
+            rest = &rest[2..];
+            let closing = bold;
+            bold = !bold;
+            match rest.chars().next() {
+                Some(p) if closing && ".,;:!?)".contains(p) => {
+                    out.push(p);
+                    out.push_str("**");
+                    rest = &rest[p.len_utf8()..];
+                }
+                _ => out.push_str("**"),
+            }
+            continue;
+        } else if c == '\n' && rest[1..].starts_with('\n') {
+            // A paragraph's end closes any bold left open.
+            bold = false;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Replaces `{{value NAME}}` and `{{grad NAME}}` with the graph's current numbers; with
@@ -33,4 +71,18 @@ pub fn fill_live(text: &str, graph: Option<&LiveGraph>, hide_gradients: bool) ->
         }
         Some(format!("**{}**", number(value)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_full_stop_after_bold_stays_on_its_line() {
+        use super::punctuation_inside_bold as bind;
+        assert_eq!(bind("is **12.5**. Next"), "is **12.5.** Next");
+        assert_eq!(bind("**a**, **b**; (**c**)"), "**a,** **b;** (**c)**");
+        // An opening marker keeps what follows; code is left alone.
+        assert_eq!(bind("x **.5** y"), "x **.5** y");
+        assert_eq!(bind("`a**.b**.`"), "`a**.b**.`");
+        assert_eq!(bind("plain."), "plain.");
+    }
 }

@@ -118,7 +118,7 @@ impl TrainingView {
                         .map(|(name, v)| format!("{name} = {}", number(*v)))
                         .collect();
                     ui.label(format!(
-                        "'{}': loss {} -> {}; first gradient {}; trained {}.",
+                        "'{}': loss {} → {}; first gradient {}; trained {}.",
                         variant.label,
                         number(first),
                         number(last),
