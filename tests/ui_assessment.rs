@@ -84,8 +84,11 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     harness.run();
     click(&mut harness, "Finish lesson");
     assert!(shows(&harness, "Your results"));
-    assert!(shows(&harness, "Score: 2 of 2 right"));
-    assert!(shows(&harness, "Part A: 1 of 1 right."));
+    assert!(shows(
+        &harness,
+        "Score: 2 of 2 right on the first try (2 of 2 after retries)"
+    ));
+    assert!(shows(&harness, "Part A: 1 of 1 right on the first try."));
     assert_eq!(harness.query_all_by_label("Question 1: right").count(), 2);
     assert!(shows(&harness, "Open Alpha Lesson"));
 
@@ -94,7 +97,10 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     assert!(!shows(&harness, "Your results"));
     click(&mut harness, "Finish lesson");
     click(&mut harness, "Finish anyway");
-    assert!(shows(&harness, "Score: 0 of 2 right"));
+    assert!(shows(
+        &harness,
+        "Score: 0 of 2 right on the first try (0 of 2 after retries)"
+    ));
     // The results open at the top of the page, wherever the learner had scrolled.
     let top = harness
         .get_by_label("Your results")
@@ -102,7 +108,7 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
         .bounding_box()
         .map_or(f64::MAX, |r| r.y0);
     assert!(top < 200.0, "the results heading is at the top: {top}");
-    assert!(shows(&harness, "Part A: 0 of 1 right."));
+    assert!(shows(&harness, "Part A: 0 of 1 right on the first try."));
     assert_eq!(
         harness
             .query_all_by_label("Question 1: not answered")
@@ -114,6 +120,59 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     click(&mut harness, "Revisit Alpha Lesson");
     assert_eq!(harness.state().page(), Page::Lesson(1));
     assert!(shows(&harness, "Alpha body text."));
+}
+
+/// The score counts first tries: a question answered wrong, then right after the worked
+/// solution, scores 0 and says "right after a retry"; the final count shows beside it.
+#[test]
+fn a_retried_question_keeps_its_first_try_score() {
+    let lessons = TempFolder::new("ui-assessment-first-try");
+    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
+    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
+    let data = TempFolder::new("ui-assessment-first-try-data");
+    let mut harness = app(&lessons, &data);
+    // Wrong first, then right.
+    click(&mut harness, "Wrong one");
+    let check = |harness: &mut Harness<'static, BackpropApp>| {
+        let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
+        checks
+            .first()
+            .expect("the choice question's button")
+            .click();
+        harness.run();
+    };
+    check(&mut harness);
+    assert!(shows(
+        &harness,
+        "Not quite: read the notes above and try again."
+    ));
+    click(&mut harness, "Try again");
+    click(&mut harness, "Right one");
+    check(&mut harness);
+    assert!(shows(&harness, "Right!"));
+    // The numeric question right at once.
+    let field = harness.get_by_label("Your answer:");
+    field.focus();
+    field.type_text("3");
+    harness.run();
+    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
+    checks
+        .last()
+        .expect("the numeric question's button")
+        .click();
+    harness.run();
+    click(&mut harness, "Finish lesson");
+    assert!(shows(
+        &harness,
+        "Score: 1 of 2 right on the first try (2 of 2 after retries)"
+    ));
+    assert!(shows(&harness, "Part A: 0 of 1 right on the first try."));
+    assert!(shows(&harness, "Question 1: right after a retry"));
+    // My progress keeps the first try beside the best score.
+    let saved = std::fs::read_to_string(data.join("progress.ron")).expect("saved progress");
+    let progress = backprop_lab::progress::store::from_ron(&saved).expect("readable");
+    let lesson = progress.lesson("01-assessment.ron");
+    assert_eq!((lesson.first_try_score(), lesson.best_score()), (1, 2));
 }
 
 /// An answer field takes at most a stated number of characters and says so: a burst of

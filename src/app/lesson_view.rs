@@ -112,15 +112,20 @@ impl LessonView {
         }
     }
 
-    /// How many questions the page asks, and how many were answered, and answered right
-    /// (each question's last checked answer).
-    fn tally(&self) -> (usize, usize, usize) {
-        let mut tally = (0, 0, 0);
+    /// The page's questions: how many, how many answered, how many right now (each
+    /// question's last checked answer) and how many right on the first try (the score).
+    fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
         for scores in self.sections.iter().filter_map(|(s, _)| s.scores()) {
             let results = scores.results;
-            tally.0 += results.len();
-            tally.1 += results.iter().filter(|r| r.is_some()).count();
-            tally.2 += results.iter().filter(|r| **r == Some(true)).count();
+            tally.total += results.len();
+            tally.answered += results.iter().filter(|r| r.is_some()).count();
+            tally.right += results.iter().filter(|r| **r == Some(true)).count();
+            tally.first_right += scores
+                .first_tries
+                .iter()
+                .filter(|r| **r == Some(true))
+                .count();
         }
         tally
     }
@@ -132,7 +137,12 @@ impl LessonView {
         lessons: &[LessonInfo<'_>],
         events: &mut Vec<LessonEvent>,
     ) {
-        let (total, answered, right) = self.tally();
+        let Tally {
+            total,
+            answered,
+            right,
+            first_right,
+        } = self.tally();
         style::section_frame(ui).show(ui, |ui| {
             ui.strong(format!("● Lesson finished: {}", self.title));
             if total > 0 && answered == 0 {
@@ -141,7 +151,7 @@ impl LessonView {
                 ));
             } else if total > 0 {
                 ui.label(format!(
-                    "You checked {answered} of its {total} questions; {right} of them are right now."
+                    "You checked {answered} of its {total} questions: {first_right} right on the first try, {right} right now."
                 ));
             }
             let (cards, known) = self.card_tally();
@@ -212,7 +222,9 @@ impl LessonView {
             });
             return;
         }
-        let (total, answered, _) = self.tally();
+        let Tally {
+            total, answered, ..
+        } = self.tally();
         if self.confirming && answered < total {
             ui.label(format!(
                 "Not answered yet: {} of {total} questions. They count as wrong. Finish anyway?",
@@ -259,9 +271,21 @@ impl LessonView {
         lessons: &[LessonInfo<'_>],
         events: &mut Vec<LessonEvent>,
     ) {
-        let (total, _, right) = self.tally();
+        let Tally {
+            total,
+            right,
+            first_right,
+            ..
+        } = self.tally();
         ui.heading("Your results");
-        ui.label(RichText::new(format!("Score: {right} of {total} right")).strong());
+        // The score is the first tries: a retry after the worked solution shows what was
+        // learnt, not what was known.
+        ui.label(
+            RichText::new(format!(
+                "Score: {first_right} of {total} right on the first try ({right} of {total} after retries)"
+            ))
+            .strong(),
+        );
         let mut retake = false;
         ui.horizontal(|ui| {
             retake = ui.button("Retake with new numbers").clicked();
@@ -278,6 +302,7 @@ impl LessonView {
                 title,
                 lesson,
                 results,
+                first_tries,
             }) = section.scores()
             else {
                 continue;
@@ -285,14 +310,18 @@ impl LessonView {
             ui.push_id(("result", index), |ui| {
                 style::section_frame(ui).show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    let got = results.iter().filter(|r| **r == Some(true)).count();
+                    let got = first_tries.iter().filter(|r| **r == Some(true)).count();
                     ui.horizontal_wrapped(|ui| {
-                        ui.strong(format!("{title}: {got} of {} right.", results.len()));
-                        for (number, result) in results.iter().enumerate() {
-                            let word = match result {
-                                Some(true) => "right",
-                                Some(false) => "wrong",
-                                None => "not answered",
+                        ui.strong(format!(
+                            "{title}: {got} of {} right on the first try.",
+                            results.len()
+                        ));
+                        for (number, (first, last)) in first_tries.iter().zip(results).enumerate() {
+                            let word = match (first, last) {
+                                (Some(true), _) => "right",
+                                (Some(false), Some(true)) => "right after a retry",
+                                (Some(false), _) => "wrong",
+                                (None, _) => "not answered",
                             };
                             ui.label(format!("Question {}: {word}", number + 1));
                         }
@@ -503,4 +532,17 @@ fn column_at(left: f32, top: f32, width: f32) -> egui::UiBuilder {
             egui::vec2(width, f32::INFINITY),
         ))
         .layout(egui::Layout::top_down(egui::Align::Min))
+}
+
+/// A page's questions, counted.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Questions on the page.
+    total: usize,
+    /// Questions checked at least once.
+    answered: usize,
+    /// Questions whose last checked answer is right.
+    right: usize,
+    /// Questions whose first checked answer in this attempt was right (the score).
+    first_right: usize,
 }

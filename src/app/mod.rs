@@ -342,8 +342,15 @@ impl BackpropApp {
                             self.progress.finish(&file);
                             self.save_progress();
                         }
-                        LessonEvent::Answered { question, right } => {
+                        LessonEvent::Answered {
+                            question,
+                            right,
+                            first,
+                        } => {
                             self.progress.answer(&file, question, question_count, right);
+                            if first {
+                                self.progress.first_try(&file, question, right);
+                            }
                             self.save_progress();
                         }
                         LessonEvent::Open(target) => {

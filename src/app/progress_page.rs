@@ -48,27 +48,41 @@ impl ProgressPage {
         ui.add_space(8.0);
         // In a narrow window the columns shrink to their headings and long lesson titles
         // wrap, so the table stays inside the window.
-        let narrow = ui.available_width() < 860.0;
+        let narrow = ui.available_width() < 1000.0;
         let (title, yes_no, score) = if narrow {
-            (Column::remainder().at_least(150.0), 62.0, 110.0)
+            (Column::remainder().at_least(150.0), 54.0, 54.0)
         } else {
             (Column::auto().at_least(320.0), 90.0, 170.0)
         };
         TableBuilder::new(ui)
             .striped(true)
             .column(title)
-            .columns(Column::auto().at_least(yes_no), 2)
+            .columns(Column::auto().at_least(yes_no), 3)
             .column(Column::auto().at_least(score))
             .columns(Column::auto().at_least(yes_no), 2)
             .header(22.0, |mut header| {
-                for title in [
-                    "Lesson",
-                    "Opened",
-                    "Finished",
-                    "Best score",
-                    "Answers checked",
-                    "Cards known",
-                ] {
+                let titles = if narrow {
+                    [
+                        "Lesson",
+                        "Opened",
+                        "Finished",
+                        "First try",
+                        "Best",
+                        "Checked",
+                        "Cards",
+                    ]
+                } else {
+                    [
+                        "Lesson",
+                        "Opened",
+                        "Finished",
+                        "First try",
+                        "Best score",
+                        "Answers checked",
+                        "Cards known",
+                    ]
+                };
+                for title in titles {
                     header.col(|ui| {
                         ui.strong(title);
                     });
@@ -100,17 +114,27 @@ impl ProgressPage {
                             ui.label(if lesson.finished { "● yes" } else { "○ no" });
                         });
                         row.col(|ui| {
+                            // Right on the very first try: what the learner could do
+                            // before any worked solution.
+                            if count > 0 {
+                                let first = lesson.first_try_score().min(count);
+                                ui.label(format!("{first} of {count}"));
+                            }
+                        });
+                        row.col(|ui| {
                             if count == 0 {
                                 ui.label("no quiz");
                             } else {
                                 let best = lesson.best_score().min(count);
                                 ui.horizontal(|ui| {
-                                    super::style::fraction_bar(
-                                        ui,
-                                        best as f32 / count as f32,
-                                        80.0,
-                                        None,
-                                    );
+                                    if !narrow {
+                                        super::style::fraction_bar(
+                                            ui,
+                                            best as f32 / count as f32,
+                                            80.0,
+                                            None,
+                                        );
+                                    }
                                     ui.label(format!("{best} of {count}"));
                                 });
                             }

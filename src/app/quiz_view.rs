@@ -34,6 +34,9 @@ pub struct QuizView {
     questions: Vec<QuestionView>,
     /// Each question's last checked answer: right, wrong, or not checked yet.
     results: Vec<Option<bool>>,
+    /// Each question's first checked answer in this attempt: the score counts it, so an
+    /// answer copied from the worked solution after a wrong try does not.
+    first_tries: Vec<Option<bool>>,
 }
 
 impl QuizView {
@@ -53,6 +56,7 @@ impl QuizView {
             source: quiz.questions.clone(),
             questions: Vec::new(),
             results: vec![None; quiz.questions.len()],
+            first_tries: vec![None; quiz.questions.len()],
         };
         view.draw_questions(0);
         view
@@ -88,10 +92,18 @@ impl SectionWidget for QuizView {
                             if let Some(slot) = self.results.get_mut(number) {
                                 *slot = Some(right);
                             }
+                            let first = match self.first_tries.get_mut(number) {
+                                Some(slot @ None) => {
+                                    *slot = Some(right);
+                                    true
+                                }
+                                _ => false,
+                            };
                             let offset = u32::try_from(number).unwrap_or(u32::MAX);
                             page.events.push(LessonEvent::Answered {
                                 question: self.first.saturating_add(offset),
                                 right,
+                                first,
                             });
                         }
                     });
@@ -106,12 +118,14 @@ impl SectionWidget for QuizView {
             title: &self.title,
             lesson: self.lesson.as_deref(),
             results: &self.results,
+            first_tries: &self.first_tries,
         })
     }
 
     fn retake(&mut self, round: u64) {
         self.draw_questions(round);
         self.results.iter_mut().for_each(|r| *r = None);
+        self.first_tries.iter_mut().for_each(|r| *r = None);
     }
 
     fn prediction_pending(&self) -> bool {

@@ -19,6 +19,9 @@ pub enum LessonEvent {
         question: u32,
         /// Whether the answer was right.
         right: bool,
+        /// Whether it is the question's first checked answer in this attempt (what the
+        /// score counts).
+        first: bool,
     },
     /// The learner asked to open another lesson (by its file name).
     Open(String),
@@ -82,6 +85,8 @@ pub struct Scores<'a> {
     pub lesson: Option<&'a str>,
     /// Each question's last checked answer: right, wrong, or not checked yet.
     pub results: &'a [Option<bool>],
+    /// Each question's first checked answer in this attempt: what the score counts.
+    pub first_tries: &'a [Option<bool>],
 }
 
 /// One section of a lesson page as the learner sees and works it.

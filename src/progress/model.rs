@@ -43,12 +43,20 @@ pub struct LessonProgress {
     /// Cards (by their number in the lesson) and whether the learner's last answer was
     /// right.
     pub cards: BTreeMap<u32, bool>,
+    /// Questions (by their number in the lesson) and whether the learner's very first
+    /// checked answer was right: what they could do before any worked solution.
+    pub first_try: BTreeMap<u32, bool>,
 }
 
 impl LessonProgress {
     /// The best score so far: questions answered right.
     pub fn best_score(&self) -> u32 {
         u32::try_from(self.correct.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Questions answered right on the very first try.
+    pub fn first_try_score(&self) -> u32 {
+        u32::try_from(self.first_try.values().filter(|&&right| right).count()).unwrap_or(u32::MAX)
     }
 }
 
@@ -83,6 +91,13 @@ impl Progress {
         }
     }
 
+    /// Records a question's first checked answer in an attempt; only the first ever is
+    /// kept.
+    pub fn first_try(&mut self, file: &str, question: u32, right: bool) {
+        let entry = self.lessons.entry(file.to_string()).or_default();
+        entry.first_try.entry(question).or_insert(right);
+    }
+
     /// Records the learner's answer to card `card`.
     pub fn card(&mut self, file: &str, card: u32, right: bool) {
         let entry = self.lessons.entry(file.to_string()).or_default();
@@ -104,6 +119,9 @@ impl Progress {
             ours.attempts = ours.attempts.max(theirs.attempts);
             for (&card, &right) in &theirs.cards {
                 ours.cards.entry(card).or_insert(right);
+            }
+            for (&question, &right) in &theirs.first_try {
+                ours.first_try.entry(question).or_insert(right);
             }
         }
     }
@@ -129,6 +147,11 @@ mod tests {
         p.answer("a.ron", 2, 3, false);
         let a = p.lesson("a.ron");
         assert_eq!((a.best_score(), a.question_count, a.attempts), (2, 3, 4));
+        // The first try is kept, whatever comes after.
+        p.first_try("a.ron", 0, false);
+        p.first_try("a.ron", 0, true);
+        p.first_try("a.ron", 2, true);
+        assert_eq!(p.lesson("a.ron").first_try_score(), 1);
         assert!(p.finish("a.ron"));
         assert!(p.is_finished("a.ron"));
         assert!(!p.is_finished("b.ron"));
