@@ -48,11 +48,11 @@ impl ProgressPage {
         ui.add_space(8.0);
         // In a narrow window the columns shrink to their headings and long lesson titles
         // wrap, so the table stays inside the window.
-        let narrow = ui.available_width() < 1000.0;
+        let narrow = ui.available_width() < 940.0;
         let (title, yes_no, score) = if narrow {
             (Column::remainder().at_least(150.0), 54.0, 54.0)
         } else {
-            (Column::auto().at_least(320.0), 90.0, 170.0)
+            (Column::auto().at_least(260.0), 90.0, 170.0)
         };
         TableBuilder::new(ui)
             .striped(true)
