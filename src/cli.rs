@@ -91,6 +91,9 @@ pub struct ExportArgs {
 pub struct CheckArgs {
     /// A folder of lesson files; without it, the lessons built into the binary.
     pub dir: Option<PathBuf>,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where the program comes from and which inputs to override.
@@ -256,8 +259,9 @@ fn export(program: &mut Program, args: &ExportArgs) -> Result<String, CliError> 
     Ok(String::new())
 }
 
-/// `check`: every error on stderr as `error: FILE:LINE:COLUMN: ...`, then the summary
-/// line; returns the summary (for stdout) and the exit status (1 if anything is wrong).
+/// `check`: every error on stderr as `error: FILE:LINE:COLUMN: ...` and every warning as
+/// `FILE:LINE:COLUMN: warning: ...`, then the summary line; returns the summary (for
+/// stdout) and the exit status (1 on an error, or with `--strict` on a warning).
 pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
     let files = match &args.dir {
         Some(dir) => match lesson::load_folder(dir) {
@@ -272,8 +276,12 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
         },
         None => lesson::load_embedded(),
     };
-    let (mut sections, mut questions, mut errors) = (0, 0, 0);
+    let (mut sections, mut questions, mut errors, mut warnings) = (0, 0, 0, 0);
     for file in &files {
+        for warning in &file.warnings {
+            say_on_stderr(&warning.as_warning());
+        }
+        warnings += file.warnings.len();
         match &file.lesson {
             Ok(lesson) => {
                 sections += lesson.sections.len();
@@ -287,11 +295,20 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
             }
         }
     }
+    // Warnings are counted only when there are some: the clean summary stays as it was.
+    let warned = if warnings > 0 {
+        format!(", {warnings} warnings")
+    } else {
+        String::new()
+    };
     let summary = format!(
-        "checked {} lessons: {sections} sections, {questions} questions, {errors} errors\n",
+        "checked {} lessons: {sections} sections, {questions} questions, {errors} errors{warned}\n",
         files.len()
     );
-    (summary, i32::from(errors > 0))
+    (
+        summary,
+        i32::from(errors > 0 || (args.strict && warnings > 0)),
+    )
 }
 
 /// `worksheet`: the lessons' questions as drawn for the seed, as Markdown or JSON.

@@ -52,9 +52,11 @@ z = y^2
 
 #[test]
 fn the_built_in_lessons_pass() {
-    let out = backprop_lab(&["check"]);
+    let out = backprop_lab(&["check", "--strict"]);
     let stdout = text(&out.stdout);
+    // Strict: no warning either (no right option gives itself away by its length).
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
     assert!(stdout.starts_with("checked "), "{stdout}");
     assert!(stdout.trim_end().ends_with(", 0 errors"), "{stdout}");
 
@@ -77,6 +79,40 @@ fn a_good_folder_gives_the_summary_line() {
     );
     assert_eq!(text(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
+}
+
+const GIVEAWAY: &str = r#"Lesson(
+    title: "Giveaway",
+    sections: [
+        Quiz(title: "Q", questions: [
+            Choice(prompt: "Which one?", options: [
+                (text: "The long, careful, qualified and obviously right answer", correct: true),
+                (text: "Short"),
+                (text: "Shorter"),
+            ]),
+        ]),
+    ],
+)
+"#;
+
+#[test]
+fn a_giveaway_option_is_a_warning_and_strict_makes_it_fail() {
+    let dir = folder("giveaway", &[("01-giveaway.ron", GIVEAWAY)]);
+    let path = dir.to_str().expect("utf-8 path");
+    let out = backprop_lab(&["check", path]);
+    assert_eq!(out.status.code(), Some(0), "a warning alone passes");
+    assert_eq!(
+        text(&out.stderr),
+        "01-giveaway.ron:6:25: warning: the right option is 55 characters, more than 1.5× every \
+         distractor (the longest has 7): its length gives it away\n"
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "checked 1 lessons: 1 sections, 1 questions, 0 errors, 1 warnings\n"
+    );
+    let strict = backprop_lab(&["check", "--strict", path]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(text(&strict.stderr), text(&out.stderr));
 }
 
 /// Each broken file and the one error it must produce.

@@ -19,6 +19,19 @@ pub struct LessonError {
     pub message: String,
 }
 
+impl LessonError {
+    /// The problem as a warning: `file:line:column: warning: message`, on one line.
+    pub fn as_warning(&self) -> String {
+        format!(
+            "{}:{}:{}: warning: {}",
+            one_line(&self.file),
+            self.line,
+            self.column,
+            one_line(&self.message)
+        )
+    }
+}
+
 /// `text` on one line: `\n`, `\r` and `\t` as those two characters, other control
 /// characters as `\u{..}`.
 pub fn one_line(text: &str) -> String {

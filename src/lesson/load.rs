@@ -28,6 +28,8 @@ pub struct LessonFile {
     pub file: String,
     /// The lesson, or the errors that keep it from being shown.
     pub lesson: Result<Lesson, Vec<LessonError>>,
+    /// What a loaded lesson could do better (see [`super::lint`]); `check` prints them.
+    pub warnings: Vec<LessonError>,
 }
 
 impl LessonFile {
@@ -121,6 +123,7 @@ fn too_big(file: &str, bytes: u64) -> LessonFile {
                 "the file has {bytes} bytes; a lesson file may have at most {MAX_LESSON_BYTES}"
             ),
         }]),
+        warnings: Vec::new(),
     }
 }
 
@@ -129,6 +132,7 @@ pub fn load_text(file: &str, text: &str) -> LessonFile {
     if text.len() as u64 > MAX_LESSON_BYTES {
         return too_big(file, text.len() as u64);
     }
+    let mut warnings = Vec::new();
     let lesson = match ron_options().from_str::<Lesson>(text) {
         Ok(lesson) => {
             let sizes = size_errors(file, text, &lesson);
@@ -136,10 +140,12 @@ pub fn load_text(file: &str, text: &str) -> LessonFile {
                 return LessonFile {
                     file: file.to_string(),
                     lesson: Err(sizes),
+                    warnings: Vec::new(),
                 };
             }
             let errors = validate(file, text, &lesson);
             if errors.is_empty() {
+                warnings = super::lint::warnings(file, text, &lesson);
                 Ok(lesson)
             } else {
                 Err(errors)
@@ -155,6 +161,7 @@ pub fn load_text(file: &str, text: &str) -> LessonFile {
     LessonFile {
         file: file.to_string(),
         lesson,
+        warnings,
     }
 }
 
@@ -249,6 +256,7 @@ pub fn load_file(path: &Path) -> LessonFile {
                 message,
             }]),
             file,
+            warnings: Vec::new(),
         },
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod layers;
+pub mod lint;
 pub mod live;
 pub mod load;
 pub mod model;
