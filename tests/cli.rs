@@ -1181,7 +1181,15 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
                     );
                 }
                 "numeric" | "predict" => {
-                    assert_eq!(question.keys(), ["kind", "prompt", "answer", "tolerance"]);
+                    assert_eq!(
+                        question.keys(),
+                        ["kind", "prompt", "answer", "tolerance", "solution"]
+                    );
+                    let solution = question.get("solution").expect("solution").text();
+                    assert!(
+                        !solution.trim().is_empty() && !solution.contains("{{"),
+                        "a worked solution with its numbers: {prompt}"
+                    );
                     let answer = question.get("answer").expect("answer").number();
                     let tolerance = question.get("tolerance").expect("tolerance").number();
                     assert!(
@@ -1189,7 +1197,11 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
                         "0 would pass: {prompt} (answer {answer}, tolerance {tolerance})"
                     );
                 }
-                "formula" => assert_eq!(question.keys(), ["kind", "prompt", "reference"]),
+                "formula" => {
+                    assert_eq!(question.keys(), ["kind", "prompt", "reference", "solution"]);
+                    let solution = question.get("solution").expect("solution").text();
+                    assert!(!solution.trim().is_empty(), "{prompt}");
+                }
                 other => panic!("unknown kind {other}"),
             }
         }
@@ -1198,7 +1210,7 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
     // Without --answers the key is left out.
     let sheet = worksheet(&["--seed", "5", "--format", "json"]);
     parse_json(&sheet);
-    for key in ["\"correct\"", "\"answer\"", "\"reference\""] {
+    for key in ["\"correct\"", "\"answer\"", "\"reference\"", "\"solution\""] {
         assert!(!sheet.contains(key), "{key} left out of the handout");
     }
 }

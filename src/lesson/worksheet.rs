@@ -42,6 +42,8 @@ pub enum SheetQuestion {
         answer: f64,
         /// How far from it still counts as right.
         tolerance: f64,
+        /// The worked solution with this round's numbers.
+        solution: String,
     },
     /// A formula to write.
     Formula {
@@ -49,6 +51,8 @@ pub enum SheetQuestion {
         prompt: String,
         /// A right answer.
         reference: String,
+        /// The worked solution.
+        solution: String,
     },
 }
 
@@ -95,12 +99,14 @@ pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesso
                 }
                 Question::Numeric(q) => draw_number(
                     (&q.prompt, &q.script, &q.parameters, &q.answer, q.tolerance),
+                    &q.explanation,
                     false,
                     &mut rng,
                 )
                 .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
                 Question::Predict(q) => draw_number(
                     (&q.prompt, &q.script, &q.parameters, &q.answer, q.tolerance),
+                    &q.explanation,
                     true,
                     &mut rng,
                 )
@@ -108,6 +114,11 @@ pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesso
                 Question::Formula(q) => SheetQuestion::Formula {
                     prompt: q.prompt.clone(),
                     reference: q.reference.clone(),
+                    solution: if q.explanation.trim().is_empty() {
+                        format!("A right answer: {}", q.reference)
+                    } else {
+                        q.explanation.clone()
+                    },
                 },
             };
             questions.push(sheet);
@@ -123,18 +134,27 @@ pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesso
 /// A numeric or predict question's prompt, script, parameters, answer and tolerance.
 type NumberSpec<'a> = (&'a str, &'a str, &'a [Parameter], &'a str, f64);
 
+/// A numeric or predict question as drawn, its worked solution (the explanation the app
+/// shows after a check) filled with the same numbers.
 fn draw_number(
     (prompt, script, parameters, answer, tolerance): NumberSpec<'_>,
+    explanation: &str,
     predict: bool,
     rng: &mut Rng,
 ) -> Result<SheetQuestion, String> {
     let attempt = draw_attempt(script, parameters, rng).map_err(|e| e.to_string())?;
     let value = attempt.quantity(answer).map_err(|e| e.to_string())?;
+    let solution = if explanation.trim().is_empty() {
+        format!("The engine's answer: {}", number(value))
+    } else {
+        fill(explanation, &attempt)
+    };
     Ok(SheetQuestion::Number {
         predict,
         prompt: fill(prompt, &attempt),
         answer: value,
         tolerance,
+        solution,
     })
 }
 
@@ -171,7 +191,10 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                     }
                 }
                 SheetQuestion::Number {
-                    answer, tolerance, ..
+                    answer,
+                    tolerance,
+                    solution,
+                    ..
                 } => {
                     if answers {
                         let _ = writeln!(
@@ -180,6 +203,7 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                             key_number(*answer, *tolerance),
                             number_text(*tolerance)
                         );
+                        let _ = writeln!(out, "\n   Solution: {}", block(solution.trim()));
                     } else {
                         let _ = writeln!(
                             out,
@@ -188,9 +212,14 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                         );
                     }
                 }
-                SheetQuestion::Formula { reference, .. } => {
+                SheetQuestion::Formula {
+                    reference,
+                    solution,
+                    ..
+                } => {
                     if answers {
                         let _ = writeln!(out, "   Answer: `{reference}`");
+                        let _ = writeln!(out, "\n   Solution: {}", block(solution.trim()));
                     } else {
                         let _ = writeln!(out, "   Answer: ______________________________");
                     }
@@ -297,9 +326,9 @@ fn neutral_start(line: &str) -> String {
 
 /// The worksheet as JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`, each
 /// question `{"kind": "choice", "prompt", "options": [{"text", "correct"}]}`,
-/// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance"}` or
-/// `{"kind": "formula", "prompt", "reference"}`. Without `answers`, `correct`, `answer`
-/// and `reference` are left out.
+/// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance", "solution"}` or
+/// `{"kind": "formula", "prompt", "reference", "solution"}`. Without `answers`, `correct`,
+/// `answer`, `reference` and `solution` are left out.
 pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
     let mut out = String::from("{\"lessons\": [");
     for (l, lesson) in lessons.iter().enumerate() {
@@ -338,6 +367,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                     prompt,
                     answer,
                     tolerance,
+                    solution,
                 } => {
                     let kind = if *predict { "predict" } else { "numeric" };
                     let _ = write!(out, "{{\"kind\": \"{kind}\", \"prompt\": ");
@@ -348,14 +378,24 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                     }
                     out.push_str(", \"tolerance\": ");
                     push_json_number(&mut out, *tolerance);
+                    if answers {
+                        out.push_str(", \"solution\": ");
+                        crate::json::push_json_string(&mut out, solution);
+                    }
                     out.push('}');
                 }
-                SheetQuestion::Formula { prompt, reference } => {
+                SheetQuestion::Formula {
+                    prompt,
+                    reference,
+                    solution,
+                } => {
                     out.push_str("{\"kind\": \"formula\", \"prompt\": ");
                     crate::json::push_json_string(&mut out, prompt);
                     if answers {
                         out.push_str(", \"reference\": ");
                         crate::json::push_json_string(&mut out, reference);
+                        out.push_str(", \"solution\": ");
+                        crate::json::push_json_string(&mut out, solution);
                     }
                     out.push('}');
                 }
