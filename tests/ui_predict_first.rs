@@ -56,10 +56,11 @@ fn nothing_below_an_unanswered_prediction_gives_it_away() {
             .next()
             .is_some()
     );
-    // The learner predicts (wrongly: the point is to commit), and everything appears.
+    // The learner predicts wrongly, adding the two local factors (6 + 3) instead of
+    // multiplying them: the feedback names that slip and still gives nothing away.
     let field = harness.get_by_label("Your prediction:");
     field.focus();
-    field.type_text("5");
+    field.type_text("9");
     harness.run();
     harness
         .get_all_by_label("Check answer")
@@ -67,6 +68,30 @@ fn nothing_below_an_unanswered_prediction_gives_it_away() {
         .expect("the prediction's button")
         .click();
     harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("You added the local factors along the chain")
+            .next()
+            .is_some()
+    );
+    let texts = painted_texts(&harness);
+    assert!(!texts.iter().any(|t| plate_number(t)), "still hidden");
+    assert!(
+        harness
+            .query_all_by_label_contains("the engine's backward pass gives")
+            .next()
+            .is_none(),
+        "no answer before it is asked for"
+    );
+    // Asking for the worked solution brings everything out.
+    harness.get_by_label("Show the worked solution").click();
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("the engine's backward pass gives 18")
+            .next()
+            .is_some()
+    );
     let texts = painted_texts(&harness);
     assert!(
         texts.iter().any(|t| plate_number(t)),

@@ -174,9 +174,17 @@ fn typed_numbers_and_formulas_are_graded_with_feedback() {
     let data = temp("typed-data");
     let mut harness = app(&lessons, &data);
 
-    // A wrong number: feedback, the engine's answer and the worked explanation.
+    // A wrong number: feedback that holds the answer back until the learner asks for the
+    // worked solution; then the engine's answer and the explanation.
     answer(&mut harness, "Your answer:", 0, "123456");
     harness.get_by_label("Not quite.");
+    assert!(
+        harness
+            .query_by_label_contains("The engine's answer: ")
+            .is_none()
+    );
+    harness.get_by_label("Show the worked solution").click();
+    harness.run();
     let node = harness
         .query_by_label_contains("The engine's answer: ")
         .expect("the right answer is shown");

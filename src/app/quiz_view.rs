@@ -163,6 +163,9 @@ enum Kind {
         view: Option<Box<GraphView>>,
         text: String,
         verdict: Option<Verdict>,
+        /// After a wrong answer, whether the learner asked for the worked solution
+        /// (until then the feedback names the slip and keeps the answer back).
+        solution_shown: bool,
     },
     Formula {
         question: FormulaQuestion,
@@ -177,12 +180,14 @@ impl QuestionView {
         matches!(&self.kind, Kind::Number { view: Some(_), .. })
     }
 
-    /// Whether it is a prediction not yet checked (right or wrong).
+    /// Whether it is a prediction whose answer is not out yet: not checked right, and
+    /// after a wrong check the worked solution not asked for (until then the gradients
+    /// would give it away).
     fn prediction_pending(&self) -> bool {
         matches!(
             &self.kind,
-            Kind::Number { view: Some(_), verdict, .. }
-                if !matches!(verdict, Some(Verdict::Correct | Verdict::Wrong))
+            Kind::Number { view: Some(_), verdict, solution_shown, .. }
+                if !answer_out(verdict.as_ref(), *solution_shown)
         )
     }
 
@@ -195,6 +200,7 @@ impl QuestionView {
             view: predict.then(hidden_view),
             text: String::new(),
             verdict: None,
+            solution_shown: false,
         };
         let kind = match question {
             Question::Choice(q) => Kind::Choice {
@@ -241,6 +247,7 @@ impl QuestionView {
                 view,
                 text,
                 verdict,
+                solution_shown,
             } => {
                 let drawn = match attempt {
                     Ok(a) => a,
@@ -256,9 +263,9 @@ impl QuestionView {
                     markdown_ui(ui, cache, ui.scope_id().with("prompt"), &prompt);
                 });
                 if let Some(view) = view {
-                    let committed = matches!(verdict, Some(Verdict::Correct | Verdict::Wrong));
-                    view.hide_gradients = !committed;
-                    view.hide_locals = !committed;
+                    let out = answer_out(verdict.as_ref(), *solution_shown);
+                    view.hide_gradients = !out;
+                    view.hide_locals = !out;
                     let graph = &mut drawn.program.graph;
                     let height = view.preferred_height(graph, 400.0);
                     view.ui_sized(ui, graph, height);
@@ -274,6 +281,48 @@ impl QuestionView {
                     Some(expected) => grade_number(text, expected, question.tolerance),
                     None => Verdict::Wrong,
                 });
+                // The precision asked for, from the tolerance, and what the field reads.
+                ui.weak(format!(
+                    "Right within {} of the engine's number. Arithmetic such as 1.25^4 or \
+                     0.5*(1 - 0.5) is worked out for you.",
+                    number(question.tolerance)
+                ));
+                // A wrong number: the slip it matches, worked out on this graph, before any
+                // answer; the solution only when asked for.
+                let wrong = matches!(verdict, Some(Verdict::Wrong));
+                if wrong && !*solution_shown {
+                    let name = answer_name(&question.answer);
+                    let slip = diagnose_number(drawn, &question.answer, text, question.tolerance);
+                    let hint = match slip {
+                        Some(slip) => slip.message(&name),
+                        None => "Work back from the output one link at a time: each link's \
+                                 blame is the blame above it times its local factor."
+                            .to_string(),
+                    };
+                    ui.label(
+                        RichText::new("Not quite.")
+                            .strong()
+                            .color(style::wrong_color(ui.visuals().dark_mode)),
+                    );
+                    ui.label(hint);
+                    let mut retry = false;
+                    ui.horizontal(|ui| {
+                        if ui.button("Show the worked solution").clicked() {
+                            *solution_shown = true;
+                        }
+                        retry = ui.button("Try again with new numbers").clicked();
+                    });
+                    if retry {
+                        *attempt = draw(&question.script, &question.parameters, &mut self.rng)
+                            .map(Box::new);
+                        text.clear();
+                        *verdict = None;
+                        if predict {
+                            *view = Some(hidden_view());
+                        }
+                    }
+                    return result;
+                }
                 let answer = expected.map(|expected| {
                     if predict {
                         format!(
@@ -300,6 +349,7 @@ impl QuestionView {
                         draw(&question.script, &question.parameters, &mut self.rng).map(Box::new);
                     text.clear();
                     *verdict = None;
+                    *solution_shown = false;
                     if predict {
                         *view = Some(hidden_view());
                     }
@@ -332,6 +382,40 @@ impl QuestionView {
             }
         }
     }
+}
+
+/// Whether a question's answer is out: checked right, or the worked solution shown after
+/// a wrong check.
+fn answer_out(verdict: Option<&Verdict>, solution_shown: bool) -> bool {
+    match verdict {
+        Some(Verdict::Correct) => true,
+        Some(Verdict::Wrong) => solution_shown,
+        _ => false,
+    }
+}
+
+/// The name an answer spec asks about (`grad w` → `w`).
+fn answer_name(spec: &str) -> String {
+    crate::quiz::params::parse_answer_spec(spec)
+        .map(|(_, name)| name)
+        .unwrap_or_else(|_| spec.to_string())
+}
+
+/// The slip a typed wrong number matches, for a question asking for a gradient.
+fn diagnose_number(
+    attempt: &Attempt,
+    spec: &str,
+    text: &str,
+    tolerance: f64,
+) -> Option<crate::quiz::slips::Slip> {
+    let (quantity, name) = crate::quiz::params::parse_answer_spec(spec).ok()?;
+    if quantity != crate::quiz::Quantity::Grad {
+        return None;
+    }
+    let typed = crate::quiz::grade::typed_value(text)?;
+    let program = &attempt.program;
+    let target = program.node_named(&name)?;
+    crate::quiz::slips::diagnose(&program.graph, program.output, target, typed, tolerance)
 }
 
 fn hidden_view() -> Box<GraphView> {

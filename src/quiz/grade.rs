@@ -41,6 +41,20 @@ pub fn grade_number(text: &str, expected: f64, tolerance: f64) -> Verdict {
             Err(error) => return unreadable(error),
         },
     };
+    within(given, expected, tolerance)
+}
+
+/// The number a learner typed (a number or arithmetic such as `1.25^4`), if it reads.
+pub fn typed_value(text: &str) -> Option<f64> {
+    engine::parse_number(text.trim()).or_else(|| {
+        engine::parse_expression(text, &[])
+            .ok()
+            .map(|(graph, result, _)| graph.value(result))
+    })
+}
+
+/// Right when `given` is within `tolerance` of `expected`.
+fn within(given: f64, expected: f64, tolerance: f64) -> Verdict {
     // The edge is inclusive, with room for decimal rounding: 0.26 is within 0.01 of 0.25
     // even though 0.26 - 0.25 is 0.010000000000000009 in binary.
     let slack = tolerance * 1e-9 + 1e-12 * expected.abs().max(1.0);

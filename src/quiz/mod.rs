@@ -6,6 +6,7 @@ pub mod choice;
 pub mod grade;
 pub mod params;
 pub mod seed;
+pub mod slips;
 
 pub use choice::{grade_choice, option_order};
 pub use grade::{Verdict, grade_formula, grade_number};
