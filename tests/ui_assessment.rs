@@ -175,6 +175,43 @@ fn a_retried_question_keeps_its_first_try_score() {
     assert_eq!((lesson.first_try_score(), lesson.best_score()), (1, 2));
 }
 
+const SEVERAL: &str = r#"Lesson(
+    title: "Several",
+    sections: [
+        Quiz(title: "Pick", questions: [
+            Choice(prompt: "Which are local gradients?", fixed_order: true, options: [
+                (text: "dy/dx of y = 3x", correct: true, explanation: "It needs only the link itself."),
+                (text: "dz/dy of z = y^2", correct: true, explanation: "2y, from the link's own input."),
+                (text: "dz/dx", explanation: "That is the product of the two."),
+            ]),
+        ]),
+    ],
+)
+"#;
+
+/// A multi-select check explains every option the learner got wrong, a right one missed
+/// included, and shows the right set.
+#[test]
+fn a_missed_right_option_is_explained_and_the_right_set_shown() {
+    let lessons = TempFolder::new("ui-several");
+    std::fs::write(lessons.join("01-several.ron"), SEVERAL).expect("write");
+    let data = TempFolder::new("ui-several-data");
+    let mut harness = app(&lessons, &data);
+    click(&mut harness, "dy/dx of y = 3x");
+    click(&mut harness, "Check answer");
+    assert!(shows(&harness, "Right: It needs only the link itself."));
+    assert!(shows(
+        &harness,
+        "Missed, and right: 2y, from the link's own input."
+    ));
+    assert!(shows(
+        &harness,
+        "The right set: dy/dx of y = 3x; dz/dy of z = y^2."
+    ));
+    // The wrong option the learner did not tick needs no note.
+    assert!(!shows(&harness, "Wrong: That is the product of the two."));
+}
+
 /// An answer field takes at most a stated number of characters and says so: a burst of
 /// typing past it is cut, not laid out whole every frame.
 #[test]

@@ -577,12 +577,35 @@ fn choice_ui(
             }
             *checked = false;
         }
-        if *checked && on && !option.explanation.is_empty() {
-            let verdict = if option.correct { "Right" } else { "Wrong" };
-            ui.indent(position, |ui| {
-                ui.label(format!("{verdict}: {}", option.explanation));
-            });
+        // After a check: the chosen option's note; with several right options, also
+        // every right one the learner missed, so each mistake is explained.
+        let missed = several && option.correct && !on;
+        if *checked && (on || missed) {
+            let verdict = match (option.correct, on) {
+                (true, true) => "Right",
+                (true, false) => "Missed, and right",
+                (false, _) => "Wrong",
+            };
+            let note = if option.explanation.is_empty() && missed {
+                "this option is right too."
+            } else {
+                option.explanation.as_str()
+            };
+            if !note.is_empty() {
+                ui.indent(position, |ui| {
+                    ui.label(format!("{verdict}: {note}"));
+                });
+            }
         }
+    }
+    if *checked && several {
+        let right: Vec<&str> = order
+            .iter()
+            .filter_map(|&i| question.options.get(i))
+            .filter(|o| o.correct)
+            .map(|o| o.text.as_str())
+            .collect();
+        ui.label(RichText::new(format!("The right set: {}.", right.join("; "))).strong());
     }
     let mut result = None;
     let mut retry = false;
