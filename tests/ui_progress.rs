@@ -216,6 +216,8 @@ fn typed_numbers_and_formulas_are_graded_with_feedback() {
     );
     answer(&mut harness, "Your formula:", 1, "9*x");
     assert_eq!(harness.query_all_by_label("Not quite.").count(), 1);
+    // No right formula on screen to copy until the learner asks for it.
+    assert!(harness.query_by_label_contains("A right answer:").is_none());
     answer(&mut harness, "Your formula:", 1, "6*(3*x)");
     assert_eq!(harness.query_all_by_label("Right!").count(), 2);
 

@@ -171,6 +171,8 @@ enum Kind {
         question: FormulaQuestion,
         text: String,
         verdict: Option<Verdict>,
+        /// After a wrong formula, whether the learner asked to see a right one.
+        solution_shown: bool,
     },
 }
 
@@ -215,6 +217,7 @@ impl QuestionView {
                 question: q.clone(),
                 text: String::new(),
                 verdict: None,
+                solution_shown: false,
             },
         };
         Self { kind, rng }
@@ -360,12 +363,36 @@ impl QuestionView {
                 question,
                 text,
                 verdict,
+                solution_shown,
             } => {
                 markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
                 let rng = &mut self.rng;
                 let result = answer_row(ui, "Your formula:", text, verdict, |text| {
                     grade_formula(text, &question.reference, &question.variables, rng)
                 });
+                // A wrong formula: a second try before any right one is shown (a right one
+                // on screen would only be copied).
+                if matches!(verdict, Some(Verdict::Wrong)) && !*solution_shown {
+                    ui.label(
+                        RichText::new("Not quite.")
+                            .strong()
+                            .color(style::wrong_color(ui.visuals().dark_mode)),
+                    );
+                    ui.label(
+                        "It differs from a right formula at some of the points it was tried \
+                         at. Write the chain rule's factors one by one, then multiply them.",
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button("Show the worked solution").clicked() {
+                            *solution_shown = true;
+                        }
+                        if ui.button("Try again").clicked() {
+                            text.clear();
+                            *verdict = None;
+                        }
+                    });
+                    return result;
+                }
                 let retry = feedback_ui(
                     ui,
                     cache,
@@ -377,6 +404,7 @@ impl QuestionView {
                 if retry {
                     text.clear();
                     *verdict = None;
+                    *solution_shown = false;
                 }
                 result
             }
