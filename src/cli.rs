@@ -36,6 +36,30 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the lessons' questions as the app draws them for a seed: a handout, or its key.
     Worksheet(WorksheetArgs),
+    /// Print a learner's saved progress, read only (for a teacher to collect).
+    Progress(ProgressArgs),
+}
+
+/// `progress`: where to read and how to print.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The folder holding `progress.ron`; without it, `$BACKPROP_LAB_DATA_DIR` if set,
+    /// else the app's data folder.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Lines for people, or JSON.
+    #[arg(long, value_enum, default_value_t = ProgressFormat::Text)]
+    pub format: ProgressFormat,
+}
+
+/// How `progress` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressFormat {
+    /// One line per lesson.
+    Text,
+    /// `{"version", "folder", "lessons": [{"file", "title", "opened", "finished",
+    /// "first_try", "best", "questions"}]}`.
+    Json,
 }
 
 /// `worksheet`: which lessons, which draw, and how to print it.
@@ -156,6 +180,17 @@ pub enum CliError {
         /// What it is instead ("a directory", "a FIFO", ...).
         kind: &'static str,
     },
+    /// `progress` found no folder to read (no `--data-dir`, no `BACKPROP_LAB_DATA_DIR`).
+    #[error("no progress folder: give --data-dir DIR or set BACKPROP_LAB_DATA_DIR")]
+    NoDataFolder,
+    /// The progress file could not be read.
+    #[error("cannot read {what}: {why}")]
+    Progress {
+        /// The file's path.
+        what: String,
+        /// Why.
+        why: String,
+    },
     /// `hessian` on more inputs than `--max-inputs` allows.
     #[error(
         "the program has {inputs} inputs, so its Hessian has {inputs}x{inputs} entries; the limit is {max} (raise it with --max-inputs N, or use 'hvp' for H·v, one backward pass through the backward pass)"
@@ -224,6 +259,14 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
         }
         Command::Check(args) => Ok(check_lessons(args).0),
         Command::Worksheet(args) => worksheet(args),
+        Command::Progress(args) => {
+            let folder = args
+                .data_dir
+                .clone()
+                .or_else(|| std::env::var_os(DATA_DIR_VARIABLE).map(PathBuf::from))
+                .ok_or(CliError::NoDataFolder)?;
+            progress_report(args.format, &folder)
+        }
         Command::Export(args) => {
             let mut program = load(&args.script, stdin)?;
             export(&mut program, args)
@@ -309,6 +352,110 @@ pub fn check_lessons(args: &CheckArgs) -> (String, i32) {
         summary,
         i32::from(errors > 0 || (args.strict && warnings > 0)),
     )
+}
+
+/// The variable that names the app's data folder (as the app reads it).
+pub const DATA_DIR_VARIABLE: &str = "BACKPROP_LAB_DATA_DIR";
+
+/// `progress`: what `folder`'s progress file holds, per lesson (the built-in lessons in
+/// their order, then any other lesson file the progress names), read only.
+pub fn progress_report(
+    format: ProgressFormat,
+    folder: &std::path::Path,
+) -> Result<String, CliError> {
+    use std::fmt::Write as _;
+    let what = folder
+        .join(crate::progress::store::FILE_NAME)
+        .display()
+        .to_string();
+    let saved =
+        crate::progress::store::peek(folder).map_err(|why| CliError::Progress { what, why })?;
+    let nothing_saved = saved.is_none();
+    let progress = saved.unwrap_or_default();
+    // First tries are recorded since the first_try field: older answers have none.
+    let first_try = |lesson: &crate::progress::LessonProgress| {
+        (lesson.attempts == 0 || !lesson.first_try.is_empty()).then(|| lesson.first_try_score())
+    };
+    let mut rows: Vec<(String, String, u32)> = lesson::load_embedded()
+        .into_iter()
+        .map(|f| {
+            let count = f
+                .lesson
+                .as_ref()
+                .map_or(0, |l| u32::try_from(l.question_count()).unwrap_or(u32::MAX));
+            (f.file.clone(), f.title(), count)
+        })
+        .collect();
+    for (file, lesson) in &progress.lessons {
+        if !rows.iter().any(|(f, _, _)| f == file) {
+            rows.push((file.clone(), file.clone(), lesson.question_count));
+        }
+    }
+    let mut out = String::new();
+    match format {
+        ProgressFormat::Json => {
+            let _ = write!(out, "{{\"version\": {}, \"folder\": ", progress.version);
+            crate::json::push_json_string(&mut out, &folder.display().to_string());
+            out.push_str(", \"lessons\": [");
+            for (i, (file, title, questions)) in rows.iter().enumerate() {
+                let lesson = progress.lesson(file);
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str("{\"file\": ");
+                crate::json::push_json_string(&mut out, file);
+                out.push_str(", \"title\": ");
+                crate::json::push_json_string(&mut out, title);
+                let first = first_try(&lesson).map_or("null".to_string(), |n| n.to_string());
+                let _ = write!(
+                    out,
+                    ", \"opened\": {}, \"finished\": {}, \"first_try\": {first}, \"best\": {}, \"questions\": {}}}",
+                    lesson.opened,
+                    lesson.finished,
+                    lesson.best_score(),
+                    questions
+                );
+            }
+            out.push_str("]}\n");
+        }
+        ProgressFormat::Text => {
+            let _ = writeln!(
+                out,
+                "Progress in {} ({}):",
+                crate::lesson::error::one_line(&folder.display().to_string()),
+                if nothing_saved {
+                    "nothing saved yet".to_string()
+                } else {
+                    format!("format {}", progress.version)
+                }
+            );
+            for (i, (file, title, questions)) in rows.iter().enumerate() {
+                let lesson = progress.lesson(file);
+                let state = match (lesson.opened, lesson.finished) {
+                    (_, true) => "finished",
+                    (true, false) => "opened",
+                    (false, false) => "not opened",
+                };
+                let _ = write!(
+                    out,
+                    "{:>2}. {}: {state}",
+                    i + 1,
+                    crate::lesson::error::one_line(title)
+                );
+                if *questions > 0 {
+                    match first_try(&lesson) {
+                        Some(n) => {
+                            let _ = write!(out, "; first try {n} of {questions}");
+                        }
+                        None => out.push_str("; first try not recorded"),
+                    }
+                    let _ = write!(out, ", best {} of {questions}", lesson.best_score());
+                }
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `worksheet`: the lessons' questions as drawn for the seed, as Markdown or JSON.

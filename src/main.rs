@@ -9,7 +9,7 @@ fn main() {
     use backprop_lab::cli::{Cli, main_with, one_line_usage_error, say_on_stderr};
     use clap::Parser as _;
 
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout as clap writes them.
         Err(error) if !error.use_stderr() => {
@@ -27,6 +27,12 @@ fn main() {
             std::process::exit(if written { 2 } else { 1 });
         }
     };
+    // `progress` reads the folder the app saves to, which the app decides.
+    if let Some(backprop_lab::cli::Command::Progress(args)) = &mut cli.command
+        && args.data_dir.is_none()
+    {
+        args.data_dir = backprop_lab::app::data_folder();
+    }
     let status = match &cli.command {
         Some(command) => main_with(command),
         None => {

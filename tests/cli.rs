@@ -1474,3 +1474,96 @@ fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
     let out = run(&["export", "-", "--width", "0"], &chain(4));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `progress` prints what a learner's folder holds, per lesson, and never writes: a
+/// planted version-1 file is listed with its scores and left byte-identical.
+#[test]
+fn progress_lists_a_learners_lessons_and_leaves_the_file_alone() {
+    let dir = common::TempFolder::new("cli-progress");
+    let file = dir.join("progress.ron");
+    let planted = "(version: 1, lessons: {\"01-blame-game.ron\": (opened: true, finished: true, \
+                   correct: [0, 2], question_count: 4, attempts: 5), \"02-chain-rule.ron\": \
+                   (opened: true, correct: [1], question_count: 5, attempts: 2, first_try: {1: true, 0: false}), \
+                   \"99-teacher.ron\": (opened: true, correct: [1], question_count: 3, attempts: 1)})";
+    std::fs::write(&file, planted).expect("plant");
+    let modified = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("time");
+    let path = dir.to_str().expect("utf-8 path");
+
+    let out = run(&["progress", "--data-dir", path, "--format", "json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc = parse_json(&text(&out.stdout));
+    assert_eq!(doc.keys(), ["version", "folder", "lessons"]);
+    assert_eq!(doc.get("version").expect("version").number(), 1.0);
+    let lessons = doc.get("lessons").expect("lessons").list();
+    // The built-in lessons in order, then the teacher's lesson the file also names.
+    assert_eq!(
+        lessons.len(),
+        backprop_lab::lesson::load_embedded().len() + 1
+    );
+    let find = |file: &str| {
+        lessons
+            .iter()
+            .find(|l| l.get("file").map(Json::text) == Some(file))
+            .expect(file)
+    };
+    let blame = find("01-blame-game.ron");
+    assert_eq!(
+        blame.keys(),
+        [
+            "file",
+            "title",
+            "opened",
+            "finished",
+            "first_try",
+            "best",
+            "questions"
+        ]
+    );
+    assert_eq!(blame.get("title").expect("title").text(), "The Blame Game");
+    assert_eq!(blame.get("finished"), Some(&Json::Bool(true)));
+    assert_eq!(blame.get("best").expect("best").number(), 2.0);
+    // Answered before first tries were recorded: unknown, not zero.
+    assert_eq!(blame.get("first_try"), Some(&Json::Null));
+    let chain = find("02-chain-rule.ron");
+    assert_eq!(chain.get("first_try").expect("first try").number(), 1.0);
+    assert_eq!(chain.get("questions").expect("questions").number(), 5.0);
+    assert_eq!(
+        find("99-teacher.ron").get("best").expect("best").number(),
+        1.0
+    );
+
+    let out = run(&["progress", "--data-dir", path], "");
+    let lines = text(&out.stdout);
+    assert!(
+        lines.contains(" 1. The Blame Game: finished; first try not recorded, best 2 of 4"),
+        "{lines}"
+    );
+    // Read only: the same bytes, the same time, nothing beside it.
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        planted
+    );
+    assert_eq!(
+        std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .expect("time"),
+        modified
+    );
+    assert_eq!(std::fs::read_dir(&*dir).expect("folder").count(), 1);
+
+    // A damaged file: one line, exit 2, kept as it was.
+    std::fs::write(&file, "(version: 1, lessons: {").expect("damage");
+    let out = run(&["progress", "--data-dir", path], "");
+    assert_eq!(out.status.code(), Some(2));
+    let error = text(&out.stderr);
+    assert!(
+        error.starts_with("error: cannot read ") && error.lines().count() == 1,
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("kept"),
+        "(version: 1, lessons: {"
+    );
+}

@@ -189,6 +189,23 @@ fn read_on_disk(path: &Path) -> OnDisk {
     }
 }
 
+/// The progress saved in `folder`, read only: nothing is written, renamed or locked, so a
+/// teacher can look at a learner's folder while the app runs. `Ok(None)` when nothing
+/// was saved yet; a file from a newer version is read as far as this version
+/// understands it; `Err` says why the file cannot be read.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn peek(folder: &Path) -> Result<Option<Progress>, String> {
+    match read_on_disk(&folder.join(FILE_NAME)) {
+        OnDisk::Missing => Ok(None),
+        OnDisk::Progress(progress, _) | OnDisk::Newer(_, Some(progress)) => Ok(Some(progress)),
+        OnDisk::Newer(version, None) => Err(format!(
+            "it is from a newer version of the app (format {version}) that this one cannot read"
+        )),
+        OnDisk::Damaged(why) => Err(why),
+        OnDisk::Failed(error) => Err(format!("it could not be opened ({error})")),
+    }
+}
+
 /// Writes `text` to a new temporary file of `folder` (unique name, `O_EXCL`), flushes it
 /// and renames it to `target`. A symbolic link at `target` is replaced, not followed.
 #[cfg(not(target_arch = "wasm32"))]
