@@ -37,6 +37,10 @@ const ODD_NUMBERS: &[&str] = &[
 /// One careless edit, chosen by `kind`, placed by `at` (a fraction of the text).
 fn mutate(text: &str, kind: u8, at: f64, other: f64) -> String {
     let lines: Vec<&str> = text.lines().collect();
+    // An earlier edit may have cut the text to nothing: no line is left to edit.
+    if lines.is_empty() {
+        return text.to_string();
+    }
     let pick = |f: f64| ((f * lines.len() as f64) as usize).min(lines.len().saturating_sub(1));
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     match kind % 7 {

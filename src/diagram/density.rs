@@ -40,9 +40,9 @@ impl Density {
             Density::Compact | Density::Tight => Spacing {
                 between_boxes: 14.0,
                 min_layer_gap: 28.0,
-                plate_margin: 4.0,
+                plate_margin: 3.0,
                 between_plates: 4.0,
-                margin: 6.0,
+                margin: 4.0,
                 chain_gap: 10.0,
                 ..Spacing::default()
             },
