@@ -108,7 +108,10 @@ fn svg_of(program: &Program, picture: &Picture, zoom: f32) -> String {
     let largest = largest_flow(graph, picture);
     let mut out = String::new();
     let z = |v: f32| v * zoom;
-    let (w, h) = (z(picture.size.w).ceil(), z(picture.size.h).ceil());
+    // Whole pixels that hold the drawing; a size fitted to a canvas exactly (980 at a
+    // zoom of 980 / width) must not round up past it on a float's last digit.
+    let whole = |v: f32| (z(v) - 0.01).ceil();
+    let (w, h) = (whole(picture.size.w), whole(picture.size.h));
     let plate_font_px = picture.plate_font_px();
     let (node_px, plate_px) = (tenths(z(NODE_FONT_PX)), tenths(z(plate_font_px)));
     let _ = writeln!(
