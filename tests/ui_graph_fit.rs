@@ -247,9 +247,8 @@ fn every_lesson_graph_reads_and_fits_when_it_can() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-/// Issue 24's bar: every lesson graph of up to 12 boxes whole at 100% in both windows.
+/// Every lesson graph of up to 12 boxes is whole at 100% in both laptop windows.
 #[test]
-#[ignore = "open (issue 24): one graph is whole but shrunk: the cross-entropy neuron of lesson 4 (8 boxes, 5 layers, titles of 20 and 23 characters) at 92%"]
 fn every_lesson_graph_is_whole_at_full_size_on_a_laptop() {
     let found = lesson_graph_faults(true);
     assert!(found.is_empty(), "{}", found.join("\n"));

@@ -139,7 +139,8 @@ impl GraphState {
             self.view.hide_gradients = page_hides;
             self.view.hide_locals = page_hides;
             let graph = &mut self.live.program.graph;
-            let max_height = (ui.ctx().content_rect().height() * 0.7).max(300.0);
+            // Three quarters of the window: a deep graph drawn top to bottom stays at 100%.
+            let max_height = (ui.ctx().content_rect().height() * 0.75).max(300.0);
             let height = self.view.preferred_height(graph, max_height);
             let hovered = self.view.ui_sized(ui, graph, height);
             if self.view.input_changed {
