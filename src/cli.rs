@@ -201,6 +201,21 @@ pub enum CliError {
         /// The limit in force.
         max: usize,
     },
+    /// An output path names something that is not a regular file (a FIFO, a device, a
+    /// directory): refused, so writing never blocks on a reader that never comes.
+    #[error("cannot write {what}: it is {kind}, not a regular file")]
+    NotAFileToWrite {
+        /// The path as given.
+        what: String,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// `--svg` and `--dot` name the same file: one would silently replace the other.
+    #[error("--svg and --dot name the same file, {what}: give each its own")]
+    SameOutput {
+        /// The path.
+        what: String,
+    },
     /// An output file could not be written.
     #[error("cannot write {what}: {source}")]
     Write {
@@ -284,7 +299,22 @@ fn export(program: &mut Program, args: &ExportArgs) -> Result<String, CliError> 
             to_svg_fitted(program, width.map(|w| w as f32), height.map(|h| h as f32))
         }
     };
+    if let (Some(svg), Some(dot)) = (&args.svg, &args.dot)
+        && same_file(svg, dot)
+    {
+        return Err(CliError::SameOutput {
+            what: svg.display().to_string(),
+        });
+    }
     let write = |path: &PathBuf, text: String| {
+        if let Ok(metadata) = std::fs::metadata(path)
+            && !metadata.is_file()
+        {
+            return Err(CliError::NotAFileToWrite {
+                what: path.display().to_string(),
+                kind: crate::files::kind_of(metadata.file_type()),
+            });
+        }
         std::fs::write(path, text).map_err(|source| CliError::Write {
             what: path.display().to_string(),
             source,
@@ -498,6 +528,13 @@ pub fn worksheet(args: &WorksheetArgs) -> Result<String, CliError> {
 
 /// Parses the args and runs; writes stdout/stderr and returns the exit status.
 pub fn main_with(command: &Command) -> i32 {
+    // Only `export` to files writes nothing on stdout: every other command's answer would
+    // be lost.
+    let writes_files = matches!(command, Command::Export(a) if a.svg.is_some() || a.dot.is_some());
+    if !writes_files && stdout_closed() {
+        say_on_stderr("error: cannot write the output: standard output is closed");
+        return 1;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match command {
@@ -525,6 +562,40 @@ pub fn main_with(command: &Command) -> i32 {
             Err(error) => report(&error),
         },
     }
+}
+
+/// Whether two output paths name one file: the same path, or the same absolute path, or
+/// (for files that exist) the same file after following links.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// Whether standard output was closed (`>&-`) when the program started. The standard
+/// library then opens `/dev/null` read-write in its place, so every write would succeed
+/// and the output be lost with exit status 0; a shell's `>/dev/null` opens it write-only.
+fn stdout_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+        null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("flags:"))
+                .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
 }
 
 /// Standard output as a plain file (a duplicate of its descriptor), for writes that are

@@ -1567,3 +1567,58 @@ fn progress_lists_a_learners_lessons_and_leaves_the_file_alone() {
         "(version: 1, lessons: {"
     );
 }
+
+/// Output errors are errors: a closed standard output is exit 1 (the output would be
+/// lost), `--svg` and `--dot` naming one file is refused, and so is a FIFO as an output.
+#[test]
+fn output_that_cannot_land_is_an_error() {
+    let dir = common::TempFolder::new("cli-outputs");
+    let script = dir.join("s.txt");
+    std::fs::write(&script, "x = 2\ny = x*x\n").expect("script");
+    let script = script.to_str().expect("utf-8");
+    let bin = env!("CARGO_BIN_EXE_backprop-lab");
+
+    // `>&-` through a shell: the program starts with standard output closed.
+    let closed = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' grad '{script}' >&-"))
+        .output()
+        .expect("sh runs");
+    assert_eq!(closed.status.code(), Some(1));
+    assert_eq!(
+        text(&closed.stderr),
+        "error: cannot write the output: standard output is closed\n"
+    );
+    // Sent to /dev/null on purpose: fine.
+    let null = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' grad '{script}' >/dev/null"))
+        .output()
+        .expect("sh runs");
+    assert_eq!(null.status.code(), Some(0));
+
+    let same = dir.join("out");
+    let same = same.to_str().expect("utf-8");
+    let out = run(&["export", script, "--svg", same, "--dot", same], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--svg and --dot name the same file"));
+    assert!(!std::path::Path::new(same).exists(), "nothing written");
+
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("fifo");
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        // Refused at once: a reader never comes, and the command must not wait for one.
+        let out = run(
+            &["export", script, "--svg", fifo.to_str().expect("utf-8")],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).ends_with("it is a FIFO, not a regular file\n"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
