@@ -1395,6 +1395,16 @@ fn svg_size_and_fonts(svg: &str) -> (f32, f32, Vec<f32>) {
     (attribute("width"), attribute("height"), fonts)
 }
 
+/// The left edge of the box of node `name` in an exported SVG.
+fn box_x(svg: &str, name: &str) -> f32 {
+    let group = svg.find(&format!("id=\"node-{name}\"")).expect(name);
+    let rest = &svg[group..];
+    let x = rest.find(" x=\"").expect("the box's x") + 4;
+    rest[x..x + rest[x..].find('"').expect("quote")]
+        .parse::<f32>()
+        .expect("a number")
+}
+
 fn chain(boxes: usize) -> String {
     let mut script = String::from("x0 = 0.5\n");
     for i in 1..boxes {
@@ -1426,14 +1436,7 @@ fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
         )
         .stdout,
     );
-    let x_of = |name: &str| {
-        let group = svg.find(&format!("id=\"node-{name}\"")).expect(name);
-        let rest = &svg[group..];
-        let x = rest.find(" x=\"").expect("the box's x") + 4;
-        rest[x..x + rest[x..].find('"').expect("quote")]
-            .parse::<f32>()
-            .expect("a number")
-    };
+    let x_of = |name: &str| box_x(&svg, name);
     assert!(
         x_of("x0") < x_of("x1") && x_of("x2") < x_of("x3"),
         "left to right"
@@ -1446,16 +1449,7 @@ fn export_fits_the_picture_to_a_canvas_as_the_app_does() {
         )
         .stdout,
     );
-    let xs: Vec<f32> = (0..8)
-        .map(|i| {
-            let group = svg.find(&format!("id=\"node-x{i}\"")).expect("box");
-            let rest = &svg[group..];
-            let x = rest.find(" x=\"").expect("the box's x") + 4;
-            rest[x..x + rest[x..].find('"').expect("quote")]
-                .parse::<f32>()
-                .expect("a number")
-        })
-        .collect();
+    let xs: Vec<f32> = (0..8).map(|i| box_x(&svg, &format!("x{i}"))).collect();
     assert!(xs.windows(2).all(|p| p[0] < p[1]), "left to right: {xs:?}");
     // Twenty boxes cannot fit: the text stays readable and the picture overflows the
     // canvas in one dimension only.

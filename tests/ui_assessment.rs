@@ -41,6 +41,20 @@ fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
     harness.run();
 }
 
+/// Types `text` into the numeric question's field and checks it.
+fn answer_the_number(harness: &mut Harness<'static, BackpropApp>, text: &str) {
+    let field = harness.get_by_label("Your answer:");
+    field.focus();
+    field.type_text(text);
+    harness.run();
+    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
+    checks
+        .last()
+        .expect("the numeric question's button")
+        .click();
+    harness.run();
+}
+
 fn shows(harness: &Harness<'static, BackpropApp>, label: &str) -> bool {
     harness.query_by_label(label).is_some()
 }
@@ -72,16 +86,7 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
     assert!(!shows(&harness, "Your results"));
 
     // Answer the other question, then finishing shows the results at once.
-    let field = harness.get_by_label("Your answer:");
-    field.focus();
-    field.type_text("3");
-    harness.run();
-    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
-    checks
-        .last()
-        .expect("the numeric question's button")
-        .click();
-    harness.run();
+    answer_the_number(&mut harness, "3");
     click(&mut harness, "Finish lesson");
     assert!(shows(&harness, "Your results"));
     assert!(shows(
@@ -151,16 +156,7 @@ fn a_retried_question_keeps_its_first_try_score() {
     check(&mut harness);
     assert!(shows(&harness, "Right!"));
     // The numeric question right at once.
-    let field = harness.get_by_label("Your answer:");
-    field.focus();
-    field.type_text("3");
-    harness.run();
-    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
-    checks
-        .last()
-        .expect("the numeric question's button")
-        .click();
-    harness.run();
+    answer_the_number(&mut harness, "3");
     click(&mut harness, "Finish lesson");
     assert!(shows(
         &harness,

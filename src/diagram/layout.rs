@@ -321,50 +321,12 @@ fn place_chain(
     let mut edges = Vec::with_capacity(input.edges.len());
     let mut plates = Vec::with_capacity(input.edges.len());
     for &(from, to, plate) in &input.edges {
-        let (source, target) = (boxes[from], boxes[to]);
-        let mid = (source.x + source.w + target.x) / 2.0;
-        let rect = Rect {
-            x: mid - plate.w / 2.0,
-            y: spacing.margin,
-            w: plate.w,
-            h: plate.h,
-        };
-        let stem_top = rect.y + rect.h;
-        edges.push(vec![
-            Point {
-                x: source.x + source.w,
-                y: edge_y,
-            },
-            Point { x: mid, y: edge_y },
-            Point {
-                x: mid,
-                y: stem_top,
-            },
-            Point { x: mid, y: edge_y },
-            Point {
-                x: target.x,
-                y: edge_y,
-            },
-        ]);
+        let (points, rect) = row_edge(boxes[from], boxes[to], plate, edge_y, spacing);
         width = width.max(rect.x + rect.w + spacing.margin);
+        edges.push(points);
         plates.push(rect);
     }
-    // A plate wider than its gap reaches over the boxes beside it; the first and the last
-    // may reach past the row's ends: shift everything right so nothing starts before the
-    // margin.
-    let shift = plates
-        .iter()
-        .map(|p| spacing.margin - p.x)
-        .fold(0.0, f32::max);
-    if shift > 0.0 {
-        for r in boxes.iter_mut().chain(plates.iter_mut()) {
-            r.x += shift;
-        }
-        for p in edges.iter_mut().flatten() {
-            p.x += shift;
-        }
-        width += shift;
-    }
+    width += shift_past_margin(&mut boxes, &mut edges, &mut plates, spacing.margin);
     let tallest = chain.iter().map(|&b| input.boxes[b].h).fold(0.0, f32::max);
     LayoutResult {
         direction: Direction::LeftToRight,
@@ -378,6 +340,54 @@ fn place_chain(
         crossings: 0,
         layer_of,
     }
+}
+
+/// An edge between two boxes of a row, at height `edge_y`, with its plate above the row
+/// over the gap and a stem from the edge up to the plate.
+fn row_edge(
+    source: Rect,
+    target: Rect,
+    plate: Size,
+    edge_y: f32,
+    spacing: &Spacing,
+) -> (Vec<Point>, Rect) {
+    let mid = (source.x + source.w + target.x) / 2.0;
+    let rect = Rect {
+        x: mid - plate.w / 2.0,
+        y: spacing.margin,
+        w: plate.w,
+        h: plate.h,
+    };
+    let at = |x: f32, y: f32| Point { x, y };
+    let points = vec![
+        at(source.x + source.w, edge_y),
+        at(mid, edge_y),
+        at(mid, rect.y + rect.h),
+        at(mid, edge_y),
+        at(target.x, edge_y),
+    ];
+    (points, rect)
+}
+
+/// A plate wider than its gap reaches over the boxes beside it, and the first and the
+/// last may reach past the row's ends: shifts everything right so nothing starts before
+/// the margin; returns the shift (which the picture's width grows by).
+fn shift_past_margin(
+    boxes: &mut [Rect],
+    edges: &mut [Vec<Point>],
+    plates: &mut [Rect],
+    margin: f32,
+) -> f32 {
+    let shift = plates.iter().map(|p| margin - p.x).fold(0.0, f32::max);
+    if shift > 0.0 {
+        for r in boxes.iter_mut().chain(plates.iter_mut()) {
+            r.x += shift;
+        }
+        for p in edges.iter_mut().flatten() {
+            p.x += shift;
+        }
+    }
+    shift
 }
 
 /// A chain fed from below: the boxes of a row, each after the first fed by the one
@@ -524,46 +534,12 @@ fn place_comb(
                 h: plate.h,
             });
         } else {
-            let mid = (source.x + source.w + target.x) / 2.0;
-            let rect = Rect {
-                x: mid - plate.w / 2.0,
-                y: spacing.margin,
-                w: plate.w,
-                h: plate.h,
-            };
-            edges.push(vec![
-                Point {
-                    x: source.x + source.w,
-                    y: edge_y,
-                },
-                Point { x: mid, y: edge_y },
-                Point {
-                    x: mid,
-                    y: rect.y + rect.h,
-                },
-                Point { x: mid, y: edge_y },
-                Point {
-                    x: target.x,
-                    y: edge_y,
-                },
-            ]);
+            let (points, rect) = row_edge(source, target, plate, edge_y, spacing);
+            edges.push(points);
             plates.push(rect);
         }
     }
-    // Plates wider than their columns may reach past the picture's ends.
-    let shift = plates
-        .iter()
-        .map(|p| spacing.margin - p.x)
-        .fold(0.0, f32::max);
-    if shift > 0.0 {
-        for r in boxes.iter_mut().chain(plates.iter_mut()) {
-            r.x += shift;
-        }
-        for p in edges.iter_mut().flatten() {
-            p.x += shift;
-        }
-        width += shift;
-    }
+    width += shift_past_margin(&mut boxes, &mut edges, &mut plates, spacing.margin);
     for p in &plates {
         width = width.max(p.x + p.w + spacing.margin);
     }
