@@ -131,11 +131,12 @@ impl Playground {
         let Some(program) = self.program.as_mut() else {
             return;
         };
-        // The code calls a node as its box does (`t1`), not by its index.
-        let titles = diagram::expr::Titles::new(&mut program.graph);
-        let short = |id| titles.short_name(id).map(str::to_string);
         ui.separator();
         egui::CollapsingHeader::new("This graph as code").show(ui, |ui| {
+            // The code calls a node as its box does (`t1`), not by its index; worked out
+            // only while the code is shown.
+            let titles = diagram::expr::Titles::new(&mut program.graph);
+            let short = |id| titles.short_name(id).map(str::to_string);
             ui.label("Run it in Python to get the same numbers as the graph.");
             ui.horizontal(|ui| {
                 ui.selectable_value(

@@ -166,6 +166,8 @@ enum Kind {
         /// After a wrong answer, whether the learner asked for the worked solution
         /// (until then the feedback names the slip and keeps the answer back).
         solution_shown: bool,
+        /// What the last wrong answer's feedback says (worked out once, on the check).
+        hint: String,
     },
     Formula {
         question: FormulaQuestion,
@@ -203,6 +205,7 @@ impl QuestionView {
             text: String::new(),
             verdict: None,
             solution_shown: false,
+            hint: String::new(),
         };
         let kind = match question {
             Question::Choice(q) => Kind::Choice {
@@ -251,6 +254,7 @@ impl QuestionView {
                 text,
                 verdict,
                 solution_shown,
+                hint,
             } => {
                 let drawn = match attempt {
                     Ok(a) => a,
@@ -284,6 +288,16 @@ impl QuestionView {
                     Some(expected) => grade_number(text, expected, question.tolerance),
                     None => Verdict::Wrong,
                 });
+                if result == Some(false) {
+                    let name = answer_name(&question.answer);
+                    *hint = match diagnose_number(drawn, &question.answer, text, question.tolerance)
+                    {
+                        Some(slip) => slip.message(&name),
+                        None => "Work back from the output one link at a time: each link's \
+                                 blame is the blame above it times its local factor."
+                            .to_string(),
+                    };
+                }
                 // The precision asked for, from the tolerance, and what the field reads.
                 ui.weak(format!(
                     "Right within {} of the engine's number. Arithmetic such as 1.25^4 or \
@@ -294,20 +308,12 @@ impl QuestionView {
                 // answer; the solution only when asked for.
                 let wrong = matches!(verdict, Some(Verdict::Wrong));
                 if wrong && !*solution_shown {
-                    let name = answer_name(&question.answer);
-                    let slip = diagnose_number(drawn, &question.answer, text, question.tolerance);
-                    let hint = match slip {
-                        Some(slip) => slip.message(&name),
-                        None => "Work back from the output one link at a time: each link's \
-                                 blame is the blame above it times its local factor."
-                            .to_string(),
-                    };
                     ui.label(
                         RichText::new("Not quite.")
                             .strong()
                             .color(style::wrong_color(ui.visuals().dark_mode)),
                     );
-                    ui.label(hint);
+                    ui.label(hint.as_str());
                     let mut retry = false;
                     ui.horizontal(|ui| {
                         if ui.button("Show the worked solution").clicked() {
