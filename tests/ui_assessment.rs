@@ -41,6 +41,17 @@ fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
     harness.run();
 }
 
+/// The app on a folder holding the test assessment and the lesson it links to, with its
+/// own data folder (both kept alive by the caller).
+fn assessment_app(name: &str) -> (TempFolder, TempFolder, Harness<'static, BackpropApp>) {
+    let lessons = TempFolder::new(name);
+    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
+    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
+    let data = TempFolder::new(&format!("{name}-data"));
+    let harness = app(&lessons, &data);
+    (lessons, data, harness)
+}
+
 /// Types `text` into the numeric question's field and checks it.
 fn answer_the_number(harness: &mut Harness<'static, BackpropApp>, text: &str) {
     let field = harness.get_by_label("Your answer:");
@@ -61,11 +72,7 @@ fn shows(harness: &Harness<'static, BackpropApp>, label: &str) -> bool {
 
 #[test]
 fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
-    let lessons = TempFolder::new("ui-assessment-lessons");
-    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
-    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
-    let data = TempFolder::new("ui-assessment-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) = assessment_app("ui-assessment-lessons");
     assert_eq!(harness.state().page(), Page::Lesson(0));
 
     // One question answered, one not: finishing asks first.
@@ -131,11 +138,7 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
 /// solution, scores 0 and says "right after a retry"; the final count shows beside it.
 #[test]
 fn a_retried_question_keeps_its_first_try_score() {
-    let lessons = TempFolder::new("ui-assessment-first-try");
-    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
-    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
-    let data = TempFolder::new("ui-assessment-first-try-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, data, mut harness) = assessment_app("ui-assessment-first-try");
     // Wrong first, then right.
     click(&mut harness, "Wrong one");
     let check = |harness: &mut Harness<'static, BackpropApp>| {
@@ -212,11 +215,7 @@ fn a_missed_right_option_is_explained_and_the_right_set_shown() {
 /// typing past it is cut, not laid out whole every frame.
 #[test]
 fn an_answer_field_takes_a_bounded_number_of_characters() {
-    let lessons = TempFolder::new("ui-answer-limit-lessons");
-    std::fs::write(lessons.join("01-assessment.ron"), ASSESSMENT).expect("write");
-    std::fs::write(lessons.join("02-alpha.ron"), ALPHA).expect("write");
-    let data = TempFolder::new("ui-answer-limit-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) = assessment_app("ui-answer-limit-lessons");
     let limit = backprop_lab::app::quiz_view::MAX_ANSWER_CHARS;
     let note = format!("(at most {limit} characters)");
     assert!(!shows(&harness, &note));
