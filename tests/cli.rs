@@ -1202,11 +1202,30 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
                     let solution = question.get("solution").expect("solution").text();
                     assert!(!solution.trim().is_empty(), "{prompt}");
                 }
+                "backprop" => {
+                    assert_eq!(question.keys(), ["kind", "prompt", "boxes", "solution"]);
+                    let solution = question.get("solution").expect("solution").text();
+                    assert!(
+                        !solution.trim().is_empty() && !solution.contains("{{"),
+                        "{prompt}"
+                    );
+                    let boxes = question.get("boxes").expect("boxes").list();
+                    assert!(!boxes.is_empty(), "{prompt}");
+                    for one in boxes {
+                        assert_eq!(one.keys(), ["name", "answer", "tolerance"]);
+                        let answer = one.get("answer").expect("answer").number();
+                        let tolerance = one.get("tolerance").expect("tolerance").number();
+                        assert!(
+                            answer == 0.0 || tolerance < answer.abs(),
+                            "0 would pass: {prompt} (answer {answer}, tolerance {tolerance})"
+                        );
+                    }
+                }
                 other => panic!("unknown kind {other}"),
             }
         }
     }
-    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
     // Without --answers the key is left out.
     let sheet = worksheet(&["--seed", "5", "--format", "json"]);
     parse_json(&sheet);
@@ -1522,7 +1541,8 @@ fn progress_lists_a_learners_lessons_and_leaves_the_file_alone() {
     assert_eq!(blame.get("first_try"), Some(&Json::Null));
     let chain = find("02-chain-rule.ron");
     assert_eq!(chain.get("first_try").expect("first try").number(), 1.0);
-    assert_eq!(chain.get("questions").expect("questions").number(), 5.0);
+    // The lesson's questions today (the file knew 5; the lesson has grown since).
+    assert_eq!(chain.get("questions").expect("questions").number(), 6.0);
     assert_eq!(
         find("99-teacher.ron").get("best").expect("best").number(),
         1.0

@@ -7,6 +7,7 @@ use egui_plot::{Line, PlotPoints};
 
 use crate::lesson::{GraphSection, LiveGraph};
 
+use super::by_hand_view::ByHandPanel;
 use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
 use super::plots;
@@ -23,6 +24,8 @@ pub struct GraphState {
     descent: Option<DescentState>,
     /// The widest input editor drawn last frame, to lay the editors out in rows.
     editor_width: f32,
+    /// Backprop it yourself, while the learner works on it.
+    by_hand: Option<ByHandPanel>,
 }
 
 /// Space between two input editors of a row.
@@ -107,6 +110,7 @@ impl GraphState {
             view,
             descent,
             editor_width: FIRST_EDITOR_WIDTH,
+            by_hand: None,
         })
     }
 
@@ -114,16 +118,20 @@ impl GraphState {
     fn ui(&mut self, ui: &mut egui::Ui, page_hides: bool) {
         style::section_frame(ui).show(ui, |ui| {
             legend_ui(ui);
+            self.by_hand_toggle_ui(ui, page_hides);
+            let working = self.by_hand.is_some();
             // Rows of as many editors as fit: a wrapping layout cannot wrap a column whose
             // width it learns only after drawing it, so the widest editor of the last
-            // frame decides.
+            // frame decides. While the learner backprops by hand, the inputs stay put.
             let per_row = editors_per_row(ui.available_width(), self.editor_width);
             let mut widest: f32 = 0.0;
             for row in self.editors.chunks_mut(per_row) {
                 ui.horizontal(|ui| {
                     for editor in row {
                         let drawn = ui.vertical(|ui| {
-                            editor.ui(ui, &mut self.live.program.graph);
+                            ui.add_enabled_ui(!working, |ui| {
+                                editor.ui(ui, &mut self.live.program.graph);
+                            });
                         });
                         widest = widest.max(drawn.response.rect.width());
                         ui.add_space(EDITOR_GAP);
@@ -134,10 +142,19 @@ impl GraphState {
                 self.editor_width = widest;
             }
             // Every input with a slider can also be dragged on its box.
-            self.view.scrub_ranges = self.editors.iter().map(|e| (e.id, e.range())).collect();
-            // A prediction above is unanswered: this graph would give it away.
-            self.view.hide_gradients = page_hides;
-            self.view.hide_locals = page_hides;
+            self.view.scrub_ranges = if working {
+                Vec::new()
+            } else {
+                self.editors.iter().map(|e| (e.id, e.range())).collect()
+            };
+            match &self.by_hand {
+                Some(panel) => panel.dress(&mut self.view, &self.live.program.graph),
+                None => {
+                    // A prediction above is unanswered: this graph would give it away.
+                    self.view.hide_gradients = page_hides;
+                    self.view.hide_locals = page_hides;
+                }
+            }
             let graph = &mut self.live.program.graph;
             // Three quarters of the window: a deep graph drawn top to bottom stays at 100%.
             let max_height = (ui.ctx().content_rect().height() * 0.75).max(300.0);
@@ -146,6 +163,15 @@ impl GraphState {
             if self.view.input_changed {
                 for editor in &mut self.editors {
                     editor.sync(&self.live.program.graph);
+                }
+            }
+            if let Some(panel) = &mut self.by_hand {
+                if let Some(id) = self.view.selected.take() {
+                    panel.focus_box(id);
+                }
+                panel.ui(ui, &self.live.program.graph);
+                if !panel.finished() {
+                    return;
                 }
             }
             if let Some(caption) = &self.section.caption {
@@ -170,6 +196,42 @@ impl GraphState {
             self.nudge_ui(ui);
             self.descent_ui(ui);
         });
+    }
+
+    /// The button that starts or leaves backprop by hand (not while a prediction above
+    /// waits: the exercise shows gradients as they are found).
+    fn by_hand_toggle_ui(&mut self, ui: &mut egui::Ui, page_hides: bool) {
+        let working = self.by_hand.is_some();
+        let label = if working {
+            "Leave the exercise"
+        } else {
+            "Backprop it yourself"
+        };
+        let hover = if working {
+            "Show every gradient again and free the inputs"
+        } else {
+            "Hide the gradients and fill each box's gradient yourself, from the output back"
+        };
+        let clicked = ui
+            .add_enabled(!page_hides || working, egui::Button::new(label))
+            .on_hover_text(hover)
+            .clicked();
+        if !clicked {
+            return;
+        }
+        // Every operation gets its own box while the learner fills them.
+        self.view.fold_intermediates = working;
+        self.view.reset();
+        if working {
+            self.by_hand = None;
+            self.view.shown_grads = None;
+            self.view.passed_back = None;
+            self.view.current = None;
+            self.view.hide_locals = false;
+        } else {
+            let graph = &mut self.live.program.graph;
+            self.by_hand = ByHandPanel::new(graph, &self.live.output_name);
+        }
     }
 
     /// One gradient-descent step on the section's parameters.
@@ -369,6 +431,11 @@ impl SectionWidget for GraphState {
 
     fn live_graph(&self) -> Option<&LiveGraph> {
         Some(&self.live)
+    }
+
+    /// Backprop by hand under way: the page's later text keeps its gradients back too.
+    fn prediction_pending(&self) -> bool {
+        self.by_hand.as_ref().is_some_and(|p| !p.finished())
     }
 }
 

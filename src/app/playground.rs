@@ -6,6 +6,7 @@ use egui::{Color32, RichText, Stroke};
 use crate::diagram;
 use crate::engine::{self, ParseError, Program};
 
+use super::by_hand_view::ByHandPanel;
 use super::graph_view::{GraphView, legend_ui};
 use super::input_editor::InputEditor;
 use crate::format::number;
@@ -33,6 +34,9 @@ pub struct Playground {
     code_language: CodeLanguage,
     /// What happened to the last SVG export, in words.
     export_note: Option<String>,
+    /// Backprop it yourself on this graph, while the learner works on it (ends when the
+    /// script changes).
+    by_hand: Option<ByHandPanel>,
 }
 
 /// Which code "this graph as code" shows.
@@ -54,6 +58,7 @@ impl Playground {
             view: GraphView::default(),
             code_language: CodeLanguage::Python,
             export_note: None,
+            by_hand: None,
         };
         playground.reparse();
         playground
@@ -96,6 +101,7 @@ impl Playground {
                     .collect();
                 self.program = Some(program);
                 self.error = None;
+                self.leave_by_hand();
                 self.view.reset();
             }
             // Keep showing the last good graph while the learner fixes the text.
@@ -179,9 +185,12 @@ impl Playground {
         let Some(program) = self.program.as_mut() else {
             return;
         };
-        for input in &mut self.inputs {
-            input.ui(ui, &mut program.graph);
-        }
+        // The inputs stay put while the learner backprops by hand.
+        ui.add_enabled_ui(self.by_hand.is_none(), |ui| {
+            for input in &mut self.inputs {
+                input.ui(ui, &mut program.graph);
+            }
+        });
         self.code_ui(ui);
     }
 
@@ -227,15 +236,49 @@ impl Playground {
                 ui.label(note.as_str());
             }
         });
-        let focus = self.view.selected;
-        if let Some(id) = focus {
-            for line in self.view.chain_rule_lines(&mut program.graph, id) {
-                ui.label(line);
-            }
-        } else {
-            ui.label("Click a box to see its chain-rule arithmetic; drag an input's box sideways to change it.");
+        let start = self.error.is_none()
+            && self.by_hand.is_none()
+            && ui
+                .button("Backprop it yourself")
+                .on_hover_text(
+                    "Hide the gradients and fill each box's gradient yourself, from the output back",
+                )
+                .clicked();
+        if start {
+            self.view.fold_intermediates = false;
+            self.view.reset();
+            self.by_hand = ByHandPanel::new(&mut program.graph, &program.output_name);
         }
-        self.view.scrub_ranges = self.inputs.iter().map(|e| (e.id, e.range())).collect();
+        let mut leave = false;
+        if let Some(panel) = &mut self.by_hand {
+            // The fields above the graph, scrolling when the graph has many boxes.
+            let max_height = (ui.available_height() * 0.4).max(160.0);
+            egui::ScrollArea::vertical()
+                .id_salt("by-hand")
+                .max_height(max_height)
+                .show(ui, |ui| {
+                    if let Some(id) = self.view.selected.take() {
+                        panel.focus_box(id);
+                    }
+                    panel.ui(ui, &program.graph);
+                    leave = ui
+                        .button("Leave the exercise")
+                        .on_hover_text("Show every gradient again")
+                        .clicked();
+                });
+            panel.dress(&mut self.view, &program.graph);
+            self.view.scrub_ranges = Vec::new();
+        } else {
+            let focus = self.view.selected;
+            if let Some(id) = focus {
+                for line in self.view.chain_rule_lines(&mut program.graph, id) {
+                    ui.label(line);
+                }
+            } else {
+                ui.label("Click a box to see its chain-rule arithmetic; drag an input's box sideways to change it.");
+            }
+            self.view.scrub_ranges = self.inputs.iter().map(|e| (e.id, e.range())).collect();
+        }
         if let Some(error) = &self.error {
             // The graph of the last script that ran, dimmed, and said so in words.
             ui.colored_label(
@@ -256,6 +299,21 @@ impl Playground {
             for input in &mut self.inputs {
                 input.sync(&program.graph);
             }
+        }
+        if leave {
+            self.leave_by_hand();
+        }
+    }
+
+    /// Ends backprop by hand: every gradient shown again, intermediates folded as usual.
+    fn leave_by_hand(&mut self) {
+        if self.by_hand.take().is_some() {
+            self.view.fold_intermediates = true;
+            self.view.shown_grads = None;
+            self.view.passed_back = None;
+            self.view.current = None;
+            self.view.hide_locals = false;
+            self.view.reset();
         }
     }
 }

@@ -5,13 +5,16 @@
 use egui::RichText;
 use egui_commonmark::CommonMarkCache;
 
-use crate::lesson::{ChoiceQuestion, FormulaQuestion, NumberQuestion, Question, QuizSection};
+use crate::lesson::{
+    BackpropQuestion, ChoiceQuestion, FormulaQuestion, NumberQuestion, Question, QuizSection,
+};
 use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula, grade_number};
 use crate::quiz::params::{Attempt, draw_attempt};
 use crate::quiz::seed_for;
 use crate::random::Rng;
 
+use super::by_hand_view::{ByHandPanel, PanelEvent};
 use super::graph_view::GraphView;
 use super::markdown::markdown_ui;
 use super::section::{LessonEvent, PageContext, Placement, Scores, SectionWidget};
@@ -169,6 +172,13 @@ enum Kind {
         /// What the last wrong answer's feedback says (worked out once, on the check).
         hint: String,
     },
+    /// Backprop it yourself on a drawn graph.
+    ByHand {
+        question: BackpropQuestion,
+        attempt: Result<Box<Attempt>, String>,
+        view: Box<GraphView>,
+        panel: Option<Box<ByHandPanel>>,
+    },
     Formula {
         question: FormulaQuestion,
         text: String,
@@ -181,18 +191,26 @@ enum Kind {
 impl QuestionView {
     /// Whether it asks for a prediction (a graph shown without its gradients).
     fn prediction(&self) -> bool {
-        matches!(&self.kind, Kind::Number { view: Some(_), .. })
+        matches!(
+            &self.kind,
+            Kind::Number { view: Some(_), .. } | Kind::ByHand { .. }
+        )
     }
 
     /// Whether it is a prediction whose answer is not out yet: not checked right, and
     /// after a wrong check the worked solution not asked for (until then the gradients
     /// would give it away).
     fn prediction_pending(&self) -> bool {
-        matches!(
-            &self.kind,
-            Kind::Number { view: Some(_), verdict, solution_shown, .. }
-                if !answer_out(verdict.as_ref(), *solution_shown)
-        )
+        match &self.kind {
+            Kind::Number {
+                view: Some(_),
+                verdict,
+                solution_shown,
+                ..
+            } => !answer_out(verdict.as_ref(), *solution_shown),
+            Kind::ByHand { panel, .. } => panel.as_ref().is_some_and(|p| !p.finished()),
+            _ => false,
+        }
     }
 
     /// A fresh question; `seed` makes its random numbers repeatable.
@@ -216,6 +234,16 @@ impl QuestionView {
             },
             Question::Numeric(q) => number(q, false, &mut rng),
             Question::Predict(q) => number(q, true, &mut rng),
+            Question::Backprop(q) => {
+                let mut attempt = draw(&q.script, &q.parameters, &mut rng).map(Box::new);
+                let panel = by_hand_panel(&mut attempt);
+                Kind::ByHand {
+                    question: q.clone(),
+                    attempt,
+                    view: by_hand_view(),
+                    panel,
+                }
+            }
             Question::Formula(q) => Kind::Formula {
                 question: q.clone(),
                 text: String::new(),
@@ -365,6 +393,64 @@ impl QuestionView {
                 }
                 result
             }
+            Kind::ByHand {
+                question,
+                attempt,
+                view,
+                panel,
+            } => {
+                let drawn = match attempt {
+                    Ok(a) => a,
+                    Err(message) => {
+                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+                        return None;
+                    }
+                };
+                ui.scope(|ui| {
+                    ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
+                    markdown_ui(
+                        ui,
+                        cache,
+                        ui.scope_id().with("prompt"),
+                        &fill(&question.prompt, drawn),
+                    );
+                });
+                let Some(work) = panel else {
+                    ui.label("This graph has no output to backpropagate from.");
+                    return None;
+                };
+                let graph = &mut drawn.program.graph;
+                work.dress(view, graph);
+                let selected = view.selected.take();
+                let height = view.preferred_height(graph, 400.0);
+                view.ui_sized(ui, graph, height);
+                if let Some(id) = selected.or(view.selected.take()) {
+                    work.focus_box(id);
+                }
+                // A first wrong entry fails the first try; the final answer is right
+                // when every gradient was found without asking for one.
+                let result = work.ui(ui, graph).map(|event| match event {
+                    PanelEvent::FirstMiss => false,
+                    PanelEvent::Finished { none_shown } => none_shown,
+                });
+                if work.finished() {
+                    if !question.explanation.trim().is_empty() {
+                        markdown_ui(
+                            ui,
+                            cache,
+                            ui.scope_id().with("explanation"),
+                            &fill(&question.explanation, drawn),
+                        );
+                    }
+                    if ui.button("Try again with new numbers").clicked() {
+                        *attempt = draw(&question.script, &question.parameters, &mut self.rng)
+                            .map(Box::new);
+                        *panel = by_hand_panel(attempt);
+                        *view = by_hand_view();
+                    }
+                }
+                result
+            }
             Kind::Formula {
                 question,
                 text,
@@ -450,6 +536,21 @@ fn diagnose_number(
     let program = &attempt.program;
     let target = program.node_named(&name)?;
     crate::quiz::slips::diagnose(&program.graph, program.output, target, typed, tolerance)
+}
+
+/// The exercise on a drawn graph, if it drew.
+fn by_hand_panel(attempt: &mut Result<Box<Attempt>, String>) -> Option<Box<ByHandPanel>> {
+    let drawn = attempt.as_mut().ok()?;
+    let name = drawn.program.output_name.clone();
+    ByHandPanel::new(&mut drawn.program.graph, &name).map(Box::new)
+}
+
+/// A graph view for backprop by hand: every operation its own box (each one is filled).
+fn by_hand_view() -> Box<GraphView> {
+    let mut view = GraphView::default();
+    view.fold_intermediates = false;
+    view.wheel_pans = false;
+    Box::new(view)
 }
 
 fn hidden_view() -> Box<GraphView> {

@@ -19,9 +19,9 @@ pub use error::LessonError;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
 pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text};
 pub use model::{
-    BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption, ChoiceQuestion,
-    CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion, GraphSection,
-    LayerChoice, LayersSection, Lesson, NumberQuestion, PlotSection, Question, QuizSection,
-    RevealSection, SaliencyModel, SaliencySection, SecondOrderSection, Section, TrainingSection,
-    TrainingVariant,
+    BackpropQuestion, BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption,
+    ChoiceQuestion, CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion,
+    GraphSection, LayerChoice, LayersSection, Lesson, NumberQuestion, PlotSection, Question,
+    QuizSection, RevealSection, SaliencyModel, SaliencySection, SecondOrderSection, Section,
+    TrainingSection, TrainingVariant,
 };

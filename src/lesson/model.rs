@@ -489,6 +489,27 @@ pub enum Question {
     /// graph is shown without its gradients until the learner commits to a prediction.
     /// Its `answer` is a gradient, `grad NAME`.
     Predict(NumberQuestion),
+    /// Backprop it yourself: the graph is shown without its gradients, and the learner
+    /// fills every box's gradient from the output back, each entry graded at once. Right
+    /// on the first try when every box was.
+    Backprop(BackpropQuestion),
+}
+
+/// A graph to backpropagate by hand, with parameters drawn at random on every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackpropQuestion {
+    /// What to do (Markdown); `{{value NAME}}` shows this attempt's numbers.
+    pub prompt: String,
+    /// The graph script: its boxes are the ones to fill.
+    pub script: String,
+    /// Inputs of the script drawn at random per attempt.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// The worked explanation, shown when every box is filled (Markdown, with this
+    /// attempt's numbers).
+    #[serde(default)]
+    pub explanation: String,
 }
 
 fn default_tolerance() -> f64 {

@@ -532,6 +532,7 @@ impl Validator<'_> {
             }
             Question::Numeric(q) => self.check_number_question(q, false),
             Question::Predict(q) => self.check_number_question(q, true),
+            Question::Backprop(q) => self.check_backprop_question(q),
             Question::Formula(q) => {
                 let at = self.find_text(&q.prompt);
                 if q.variables.is_empty() {
@@ -567,18 +568,21 @@ impl Validator<'_> {
         self.check_attempt_text(at, &q.explanation, &q.script);
     }
 
-    /// A numeric or predict question: the script runs with its parameters drawn, the
-    /// answer names a node, the tolerance is sane, and the prompt's numbers exist.
-    fn check_drawn(&mut self, at: usize, q: &NumberQuestion) {
-        let (prompt, script, parameters) = (&q.prompt, &q.script, &q.parameters);
-        let (answer, tolerance) = (&q.answer, q.tolerance);
+    /// A question's script parses and each parameter is one of its inputs with a sane
+    /// range; false when the script does not parse.
+    fn check_script_and_parameters(
+        &mut self,
+        at: usize,
+        script: &str,
+        parameters: &[crate::random::Parameter],
+    ) -> bool {
         let script_at = self.find_text_from(at, script);
         match engine::parse(script) {
             Err(error) => {
                 let p = error.position;
                 let message = format!("question script: {}", error.message);
                 self.error_inside(script_at, script, p.line, p.column, message);
-                return;
+                false
             }
             Ok(program) => {
                 for parameter in parameters {
@@ -614,7 +618,75 @@ impl Validator<'_> {
                         );
                     }
                 }
+                true
             }
+        }
+    }
+
+    /// A backprop-it-yourself question: the script runs on every draw, every box's
+    /// gradient is a finite number, the graph is small enough to fill by hand, and the
+    /// text's numbers exist.
+    fn check_backprop_question(&mut self, q: &crate::lesson::BackpropQuestion) {
+        use crate::quiz::params::attempt_with;
+        let at = self.find_text(&q.prompt);
+        if !self.check_script_and_parameters(at, &q.script, &q.parameters) {
+            return;
+        }
+        if q.parameters.iter().all(|p| p.is_valid()) {
+            for values in draws(&q.parameters) {
+                let mut attempt = match attempt_with(&q.script, values) {
+                    Ok(attempt) => attempt,
+                    Err(error) => {
+                        self.error_at(at, error.to_string());
+                        return;
+                    }
+                };
+                let drawn = describe_draw(&attempt.values);
+                let graph = &mut attempt.program.graph;
+                let Some(exercise) = crate::quiz::by_hand::ByHand::new(graph) else {
+                    return;
+                };
+                let boxes = exercise.order().len();
+                if boxes > crate::quiz::by_hand::MAX_BOXES {
+                    self.error_at(
+                        at,
+                        format!(
+                            "a backprop exercise has at most {} boxes to fill, not {boxes}",
+                            crate::quiz::by_hand::MAX_BOXES
+                        ),
+                    );
+                    return;
+                }
+                if let Some(&id) = exercise
+                    .order()
+                    .iter()
+                    .find(|&&id| !graph.grad(id).is_finite())
+                {
+                    let name = graph
+                        .node(id)
+                        .and_then(|n| n.display_name())
+                        .unwrap_or("a box")
+                        .to_string();
+                    self.error_at(
+                        at,
+                        format!("the gradient of {name} is not a finite number{drawn}"),
+                    );
+                    return;
+                }
+            }
+        }
+        self.check_attempt_text(at, &q.prompt, &q.script);
+        let at = self.find_text(&q.explanation);
+        self.check_attempt_text(at, &q.explanation, &q.script);
+    }
+
+    /// A numeric or predict question: the script runs with its parameters drawn, the
+    /// answer names a node, the tolerance is sane, and the prompt's numbers exist.
+    fn check_drawn(&mut self, at: usize, q: &NumberQuestion) {
+        let (prompt, script, parameters) = (&q.prompt, &q.script, &q.parameters);
+        let (answer, tolerance) = (&q.answer, q.tolerance);
+        if !self.check_script_and_parameters(at, script, parameters) {
+            return;
         }
         let tolerance_ok = tolerance.is_finite() && tolerance >= 0.0;
         if !tolerance_ok {

@@ -45,6 +45,16 @@ pub enum SheetQuestion {
         /// The worked solution with this round's numbers.
         solution: String,
     },
+    /// A graph to backpropagate by hand: every box's gradient, output first.
+    Backprop {
+        /// The prompt with this round's numbers.
+        prompt: String,
+        /// Each box to fill, in the order the backward pass reaches it, with the
+        /// engine's gradient of the output with respect to it (`dL/dz`).
+        boxes: Vec<(String, f64)>,
+        /// The worked solution with this round's numbers.
+        solution: String,
+    },
     /// A formula to write.
     Formula {
         /// The prompt.
@@ -111,6 +121,8 @@ pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesso
                     &mut rng,
                 )
                 .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
+                Question::Backprop(q) => draw_backprop(q, &mut rng)
+                    .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
                 Question::Formula(q) => SheetQuestion::Formula {
                     prompt: q.prompt.clone(),
                     reference: q.reference.clone(),
@@ -158,6 +170,51 @@ fn draw_number(
     })
 }
 
+/// A backprop exercise as drawn: each box's name as the app writes it (`dL/dz`, with
+/// the output's name) and the engine's gradient; the solution is the explanation with the
+/// same numbers, or else every box's gradient in a line.
+fn draw_backprop(
+    q: &crate::lesson::BackpropQuestion,
+    rng: &mut Rng,
+) -> Result<SheetQuestion, String> {
+    use crate::diagram::explain::name_in_arithmetic;
+    use crate::diagram::expr::Titles;
+    let mut attempt = draw_attempt(&q.script, &q.parameters, rng).map_err(|e| e.to_string())?;
+    let out = attempt.program.output_name.clone();
+    let graph = &mut attempt.program.graph;
+    let titles = Titles::new(graph);
+    let exercise = crate::quiz::by_hand::ByHand::new(graph)
+        .ok_or_else(|| "the script has no output".to_string())?;
+    let boxes: Vec<(String, f64)> = exercise
+        .order()
+        .iter()
+        .map(|&id| {
+            let name = name_in_arithmetic(titles.reference(id));
+            (format!("d{out}/d{name}"), graph.grad(id))
+        })
+        .collect();
+    let solution = if q.explanation.trim().is_empty() {
+        boxes
+            .iter()
+            .map(|(name, grad)| format!("{name} = {}", number(*grad)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        fill(&q.explanation, &attempt)
+    };
+    Ok(SheetQuestion::Backprop {
+        prompt: fill(&q.prompt, &attempt),
+        boxes,
+        solution,
+    })
+}
+
+/// The tolerance a backprop exercise grants a box's gradient (1%, or 0.001 near 0).
+fn box_tolerance(grad: f64) -> f64 {
+    use crate::quiz::by_hand::{ABSOLUTE_SLACK, RELATIVE_SLACK};
+    (RELATIVE_SLACK * grad.abs()).max(ABSOLUTE_SLACK)
+}
+
 /// The worksheet as Markdown: a heading per lesson, numbered questions, empty boxes to
 /// tick and lines to write on; with `answers`, the key (ticked boxes, the numbers with
 /// their tolerance, a right formula).
@@ -176,6 +233,7 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
             let prompt = match question {
                 SheetQuestion::Choice { prompt, .. }
                 | SheetQuestion::Number { prompt, .. }
+                | SheetQuestion::Backprop { prompt, .. }
                 | SheetQuestion::Formula { prompt, .. } => prompt,
             };
             let _ = writeln!(out, "\n{}. {}", number + 1, block(prompt.trim()));
@@ -210,6 +268,25 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                             "   Answer (within {}): ______________",
                             number_text(*tolerance)
                         );
+                    }
+                }
+                SheetQuestion::Backprop {
+                    boxes, solution, ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "   Fill every box's gradient, from the output back (within 1%, or 0.001 near 0):\n"
+                    );
+                    for (name, grad) in boxes {
+                        if answers {
+                            let shown = key_number(*grad, box_tolerance(*grad));
+                            let _ = writeln!(out, "   - {} = **{shown}**", one_line(name));
+                        } else {
+                            let _ = writeln!(out, "   - {} = ______________", one_line(name));
+                        }
+                    }
+                    if answers {
+                        let _ = writeln!(out, "\n   Solution: {}", block(solution.trim()));
                     }
                 }
                 SheetQuestion::Formula {
@@ -327,8 +404,9 @@ fn neutral_start(line: &str) -> String {
 /// The worksheet as JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`, each
 /// question `{"kind": "choice", "prompt", "options": [{"text", "correct"}]}`,
 /// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance", "solution"}` or
-/// `{"kind": "formula", "prompt", "reference", "solution"}`. Without `answers`, `correct`,
-/// `answer`, `reference` and `solution` are left out.
+/// `{"kind": "formula", "prompt", "reference", "solution"}` or `{"kind": "backprop",
+/// "prompt", "boxes": [{"name", "answer", "tolerance"}], "solution"}`. Without `answers`,
+/// `correct`, `answer`, `reference` and `solution` are left out.
 pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
     let mut out = String::from("{\"lessons\": [");
     for (l, lesson) in lessons.iter().enumerate() {
@@ -378,6 +456,35 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                     }
                     out.push_str(", \"tolerance\": ");
                     push_json_number(&mut out, *tolerance);
+                    if answers {
+                        out.push_str(", \"solution\": ");
+                        crate::json::push_json_string(&mut out, solution);
+                    }
+                    out.push('}');
+                }
+                SheetQuestion::Backprop {
+                    prompt,
+                    boxes,
+                    solution,
+                } => {
+                    out.push_str("{\"kind\": \"backprop\", \"prompt\": ");
+                    crate::json::push_json_string(&mut out, prompt);
+                    out.push_str(", \"boxes\": [");
+                    for (b, (name, grad)) in boxes.iter().enumerate() {
+                        if b > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push_str("{\"name\": ");
+                        crate::json::push_json_string(&mut out, name);
+                        if answers {
+                            out.push_str(", \"answer\": ");
+                            push_json_number(&mut out, *grad);
+                        }
+                        out.push_str(", \"tolerance\": ");
+                        push_json_number(&mut out, box_tolerance(*grad));
+                        out.push('}');
+                    }
+                    out.push(']');
                     if answers {
                         out.push_str(", \"solution\": ");
                         crate::json::push_json_string(&mut out, solution);

@@ -2,6 +2,7 @@
 //! checked within a tolerance, formulas checked at random points, multiple-choice options
 //! shown in an order drawn per attempt. No egui here.
 
+pub mod by_hand;
 pub mod choice;
 pub mod grade;
 pub mod params;

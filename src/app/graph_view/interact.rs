@@ -18,16 +18,16 @@ const SCRUB_PER_PIXEL: f64 = 1.0 / 300.0;
 const SCRUB_PER_KEY: f64 = 1.0 / 100.0;
 
 impl GraphView {
-    /// The box of `node` (on screen at `rect`) as a widget: described for screen readers,
-    /// scrubbed if it is an input with a range, dragged to pan otherwise, selected when
-    /// clicked.
+    /// The box of `node` (on screen at `rect`, inside `viewport`) as a widget: described
+    /// for screen readers with the gradient the box shows (`None`: hidden), scrubbed if it
+    /// is an input with a range, dragged to pan otherwise, selected when clicked.
     pub(super) fn node_response(
         &mut self,
         ui: &egui::Ui,
         graph: &mut Graph,
         node: &diagram::NodeShape,
-        rect: Rect,
-        viewport: Rect,
+        (rect, viewport): (Rect, Rect),
+        grad: Option<f64>,
     ) -> egui::Response {
         let zoom = self.zoom();
         let scrub = self
@@ -46,7 +46,7 @@ impl GraphView {
             sense,
         );
         // Described only when asked (a screen reader or a test is listening).
-        let describe = || self.describe(graph, &node.title, node.id);
+        let describe = || describe(graph, &node.title, node.id, grad);
         if let Some(range) = &scrub {
             let value = graph.value(node.id);
             response.widget_info(|| egui::WidgetInfo::slider(true, value, describe()));
@@ -64,22 +64,6 @@ impl GraphView {
             self.selected = Some(node.id);
         }
         response
-    }
-
-    /// A node in words for screen readers and tests: its title, value and gradient.
-    fn describe(&self, graph: &Graph, title: &str, id: NodeId) -> String {
-        if self.hide_gradients {
-            format!(
-                "{title}: value {}, gradient hidden",
-                number(graph.value(id))
-            )
-        } else {
-            format!(
-                "{title}: value {}, gradient {}",
-                number(graph.value(id)),
-                number(graph.grad(id))
-            )
-        }
     }
 
     /// Dragging an input's box sideways, the arrow keys on a focused box, or a screen
@@ -160,4 +144,20 @@ fn declare_slider(ui: &egui::Ui, id: egui::Id, value: f64, range: &RangeInclusiv
             builder.add_action(Action::Decrement);
         }
     });
+}
+
+/// A node in words for screen readers and tests: its title, value and the gradient its
+/// box shows (a gradient not on the box is not in its description either).
+fn describe(graph: &Graph, title: &str, id: NodeId, grad: Option<f64>) -> String {
+    match grad {
+        Some(grad) => format!(
+            "{title}: value {}, gradient {}",
+            number(graph.value(id)),
+            number(grad)
+        ),
+        None => format!(
+            "{title}: value {}, gradient hidden",
+            number(graph.value(id))
+        ),
+    }
 }

@@ -289,7 +289,8 @@ impl GraphView {
             if !rect.intersects(viewport) {
                 continue;
             }
-            let response = self.node_response(ui, graph, node, rect, viewport);
+            let grad = shown.grad(graph, node.id);
+            let response = self.node_response(ui, graph, node, (rect, viewport), grad);
             if response.hovered() {
                 hovered = Some(node.id);
             }
@@ -303,7 +304,7 @@ impl GraphView {
                     .as_ref()
                     .is_some_and(|f| !f.contains(&node.id)),
                 value: shown.value(graph, node.id),
-                grad: shown.grad(graph, node.id),
+                grad,
                 draw_text,
                 zoom: camera.zoom,
                 dark,
