@@ -58,7 +58,8 @@ pub enum ProgressFormat {
     /// One line per lesson.
     Text,
     /// `{"version", "folder", "lessons": [{"file", "title", "opened", "finished",
-    /// "first_try", "best", "questions"}]}`.
+    /// "first_try", "best", "questions"}], "concepts": [{"name", "mastery", "state"}],
+    /// "due"}`.
     Json,
 }
 
@@ -401,13 +402,30 @@ pub fn progress_report(
     let saved =
         crate::progress::store::peek(folder).map_err(|why| CliError::Progress { what, why })?;
     let nothing_saved = saved.is_none();
-    let progress = saved.unwrap_or_default();
+    let mut progress = saved.unwrap_or_default();
+    let file_version = progress.version;
+    let files = lesson::load_embedded();
+    // Format-1 records move to their questions' ids, in memory only: the file is never
+    // written.
+    for file in &files {
+        if let Ok(lesson) = &file.lesson {
+            progress.know_question_ids(&file.file, lesson.question_ids());
+        }
+    }
+    let tracked = lesson::tracked_questions(&files);
+    let tracked: Vec<crate::progress::mastery::Tracked<'_>> = tracked
+        .iter()
+        .map(|(file, id, concepts)| crate::progress::mastery::Tracked { file, id, concepts })
+        .collect();
+    let now = crate::progress::review::now();
+    let concepts = crate::progress::mastery::concepts(&progress, &tracked, now);
+    let due = crate::progress::mastery::due(&progress, &tracked, now).len();
     // First tries are recorded since the first_try field: older answers have none.
     let first_try = |lesson: &crate::progress::LessonProgress| {
-        (lesson.attempts == 0 || !lesson.first_try.is_empty()).then(|| lesson.first_try_score())
+        lesson.knows_first_tries().then(|| lesson.first_try_score())
     };
-    let mut rows: Vec<(String, String, u32)> = lesson::load_embedded()
-        .into_iter()
+    let mut rows: Vec<(String, String, u32)> = files
+        .iter()
         .map(|f| {
             let count = f
                 .lesson
@@ -424,7 +442,11 @@ pub fn progress_report(
     let mut out = String::new();
     match format {
         ProgressFormat::Json => {
-            let _ = write!(out, "{{\"version\": {}, \"folder\": ", progress.version);
+            let _ = write!(
+                out,
+                "{{\"version\": {}, \"folder\": ",
+                crate::progress::VERSION
+            );
             crate::json::push_json_string(&mut out, &folder.display().to_string());
             out.push_str(", \"lessons\": [");
             for (i, (file, title, questions)) in rows.iter().enumerate() {
@@ -446,7 +468,20 @@ pub fn progress_report(
                     questions
                 );
             }
-            out.push_str("]}\n");
+            out.push_str("], \"concepts\": [");
+            for (i, concept) in concepts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str("{\"name\": ");
+                crate::json::push_json_string(&mut out, &concept.name);
+                out.push_str(", \"mastery\": ");
+                crate::json::push_shortest(&mut out, (concept.mastery * 1000.0).round() / 1000.0);
+                out.push_str(", \"state\": ");
+                crate::json::push_json_string(&mut out, concept.state.word());
+                out.push('}');
+            }
+            let _ = writeln!(out, "], \"due\": {due}}}");
         }
         ProgressFormat::Text => {
             let _ = writeln!(
@@ -456,7 +491,7 @@ pub fn progress_report(
                 if nothing_saved {
                     "nothing saved yet".to_string()
                 } else {
-                    format!("format {}", progress.version)
+                    format!("format {file_version}")
                 }
             );
             for (i, (file, title, questions)) in rows.iter().enumerate() {
@@ -482,6 +517,17 @@ pub fn progress_report(
                     let _ = write!(out, ", best {} of {questions}", lesson.best_score());
                 }
                 out.push('\n');
+            }
+            let _ = writeln!(out, "Due for review now: {due}");
+            out.push_str("Concepts:\n");
+            for concept in &concepts {
+                let _ = writeln!(
+                    out,
+                    "  {}: {}% ({})",
+                    crate::lesson::error::one_line(&concept.name),
+                    (concept.mastery * 100.0).round(),
+                    concept.state.word()
+                );
             }
         }
     }

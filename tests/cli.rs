@@ -1507,8 +1507,24 @@ fn progress_lists_a_learners_lessons_and_leaves_the_file_alone() {
     let out = run(&["progress", "--data-dir", path, "--format", "json"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let doc = parse_json(&text(&out.stdout));
-    assert_eq!(doc.keys(), ["version", "folder", "lessons"]);
-    assert_eq!(doc.get("version").expect("version").number(), 1.0);
+    assert_eq!(
+        doc.keys(),
+        ["version", "folder", "lessons", "concepts", "due"]
+    );
+    // The report speaks format 2: the file's format-1 records moved to question ids, in
+    // memory only.
+    assert_eq!(doc.get("version").expect("version").number(), 2.0);
+    let concepts = doc.get("concepts").expect("concepts").list();
+    assert!(!concepts.is_empty());
+    for concept in concepts {
+        assert_eq!(concept.keys(), ["name", "mastery", "state"]);
+        let state = concept.get("state").expect("state").text();
+        assert!(
+            ["solid", "shaky", "due", "not yet"].contains(&state),
+            "{state}"
+        );
+    }
+    assert!(doc.get("due").expect("due").number() >= 0.0);
     let lessons = doc.get("lessons").expect("lessons").list();
     // The built-in lessons in order, then the teacher's lesson the file also names.
     assert_eq!(

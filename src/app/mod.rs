@@ -23,6 +23,7 @@ pub mod plots;
 pub mod progress_page;
 pub mod quiz_view;
 pub mod reveal_view;
+pub mod review_page;
 pub mod saliency_view;
 pub mod second_order_view;
 pub mod section;
@@ -34,7 +35,7 @@ pub mod training_view;
 use std::path::PathBuf;
 
 use crate::lesson::{self, LessonFile};
-use crate::progress::{MemoryStore, Progress, ProgressStore};
+use crate::progress::{AnswerRecord, MemoryStore, Progress, ProgressStore};
 use lesson_view::LessonView;
 use navigator::Page;
 use playground::{Playground, STARTER_SCRIPT};
@@ -74,6 +75,13 @@ pub struct BackpropApp {
     /// In a narrow window, whether the lesson list is shown (it is folded away there, so
     /// the page keeps the window's width).
     list_open: bool,
+    /// The time now, in seconds since 1970 (the system's clock; tests inject their own).
+    clock: Box<dyn Fn() -> u64>,
+    /// The Review page: questions due again, mixed across lessons.
+    review: review_page::ReviewPage,
+    /// Every question of every lesson: its file, stable id and concepts (what progress
+    /// tracks), worked out once.
+    tracked: Vec<(String, String, Vec<String>)>,
 }
 
 /// Below this window width the lesson list folds into a "Lessons" button: a page needs
@@ -128,7 +136,9 @@ impl BackpropApp {
         } else {
             Page::Lesson(0)
         };
+        let tracked = lesson::tracked_questions(&lessons);
         Self {
+            tracked,
             views: lessons.iter().map(|_| None).collect(),
             lessons,
             load_error,
@@ -141,6 +151,88 @@ impl BackpropApp {
             dark_mode,
             list_open: false,
             fonts_installed: false,
+            clock: Box::new(crate::progress::review::now),
+            review: review_page::ReviewPage::default(),
+        }
+    }
+
+    /// Reads the time from `clock` (seconds since 1970) from now on: tests move it on to
+    /// see questions fall due.
+    pub fn use_clock(&mut self, clock: impl Fn() -> u64 + 'static) {
+        self.clock = Box::new(clock);
+    }
+
+    /// The questions in review, each with when it falls due, soonest first.
+    fn review_schedule(&self) -> Vec<crate::progress::mastery::DueQuestion> {
+        crate::progress::mastery::schedule_all(&self.progress, &self.tracked_refs(), (self.clock)())
+    }
+
+    /// The questions due now, mixed across lessons.
+    fn due_now(&self) -> Vec<crate::progress::mastery::DueQuestion> {
+        crate::progress::mastery::due(&self.progress, &self.tracked_refs(), (self.clock)())
+    }
+
+    /// How well each concept is known now.
+    pub fn concepts(&self) -> Vec<crate::progress::mastery::ConceptMastery> {
+        crate::progress::mastery::concepts(&self.progress, &self.tracked_refs(), (self.clock)())
+    }
+
+    fn tracked_refs(&self) -> Vec<crate::progress::mastery::Tracked<'_>> {
+        self.tracked
+            .iter()
+            .map(|(file, id, concepts)| crate::progress::mastery::Tracked { file, id, concepts })
+            .collect()
+    }
+
+    fn review_page_ui(&mut self, ui: &mut egui::Ui) {
+        let now = (self.clock)();
+        let due: Vec<review_page::DueItem> = self
+            .due_now()
+            .into_iter()
+            .filter_map(|due| {
+                let file = self.lessons.iter().find(|f| f.file == due.file)?;
+                let lesson = file.lesson.as_ref().ok()?;
+                let question = lesson.questions().find(|q| q.id() == due.id)?.clone();
+                Some(review_page::DueItem {
+                    lesson_title: lesson.title.clone(),
+                    question,
+                    question_count: u32::try_from(lesson.question_count()).unwrap_or(u32::MAX),
+                    due,
+                })
+            })
+            .collect();
+        let next = self
+            .review_schedule()
+            .into_iter()
+            .map(|d| d.due)
+            .find(|&d| d > now);
+        let answers = self.review.ui(ui, due, next, now);
+        for answer in &answers {
+            let record = AnswerRecord {
+                at: now,
+                right: answer.right,
+                first: answer.first,
+                hints: 0,
+                seed: answer.seed,
+                review: true,
+            };
+            self.progress
+                .record(&answer.file, &answer.id, answer.question_count, record);
+        }
+        if !answers.is_empty() {
+            self.save_progress();
+        }
+    }
+
+    /// Moves records kept by question number (format 1) to the ids of the questions the
+    /// lessons have today. Run after every load and merge: a merge may bring back another
+    /// window's format-1 records.
+    fn migrate_progress(&mut self) {
+        for file in &self.lessons {
+            if let Ok(lesson) = &file.lesson {
+                self.progress
+                    .know_question_ids(&file.file, lesson.question_ids());
+            }
         }
     }
 
@@ -148,6 +240,7 @@ impl BackpropApp {
     pub fn use_store(&mut self, mut store: Box<dyn ProgressStore>) {
         let loaded = store.load();
         self.progress = loaded.progress;
+        self.migrate_progress();
         self.notices.extend(loaded.notice);
         self.store = store;
         self.record_open();
@@ -183,6 +276,7 @@ impl BackpropApp {
             Ok(()) => {
                 if let Some(merged) = self.store.take_merged() {
                     self.progress = merged;
+                    self.migrate_progress();
                 }
             }
             Err(error) => self.notify(format!(
@@ -223,6 +317,7 @@ impl BackpropApp {
                 .map(LessonFile::title)
                 .unwrap_or_default(),
             Page::Playground => "Playground".into(),
+            Page::Review => "Review".into(),
             Page::Progress => "My progress".into(),
         }
     }
@@ -230,7 +325,7 @@ impl BackpropApp {
     fn pages(&self) -> Vec<Page> {
         (0..self.lessons.len())
             .map(Page::Lesson)
-            .chain([Page::Playground, Page::Progress])
+            .chain([Page::Playground, Page::Review, Page::Progress])
             .collect()
     }
 
@@ -334,6 +429,7 @@ impl BackpropApp {
                 let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
                 let file = file.file.clone();
                 let question_count = u32::try_from(lesson.question_count()).unwrap_or(u32::MAX);
+                let ids = lesson.question_ids();
                 let finished = self.progress.is_finished(&file);
                 let events = view.ui(ui, finished, &infos);
                 for event in events {
@@ -347,12 +443,23 @@ impl BackpropApp {
                             question,
                             right,
                             first,
+                            seed,
+                            hints,
                         } => {
-                            self.progress.answer(&file, question, question_count, right);
-                            if first {
-                                self.progress.first_try(&file, question, right);
+                            // Kept under the question's stable id, not its number: a
+                            // question added to the lesson shifts no record.
+                            if let Some(id) = ids.get(question as usize) {
+                                let answer = AnswerRecord {
+                                    at: (self.clock)(),
+                                    right,
+                                    first,
+                                    hints,
+                                    seed,
+                                    review: false,
+                                };
+                                self.progress.record(&file, id, question_count, answer);
+                                self.save_progress();
                             }
-                            self.save_progress();
                         }
                         LessonEvent::Open(target) => {
                             if let Some(i) = self.lessons.iter().position(|f| f.file == target) {
@@ -363,7 +470,7 @@ impl BackpropApp {
                             }
                         }
                         LessonEvent::Card { card, right } => {
-                            self.progress.card(&file, card, right);
+                            self.progress.card(&file, card, right, (self.clock)());
                             self.save_progress();
                         }
                     }
@@ -428,10 +535,11 @@ impl BackpropApp {
                         .iter()
                         .map(|f| (f.title(), self.progress.is_finished(&f.file)))
                         .collect();
+                    let due = self.due_now().len();
                     let picked = navigator::lesson_list_ui(
                         ui,
                         &entries,
-                        self.page,
+                        (self.page, due),
                         self.load_error.as_deref(),
                     );
                     if let Some(page) = picked {
@@ -444,6 +552,7 @@ impl BackpropApp {
         egui::CentralPanel::default().show(ui, |ui| match self.page {
             Page::Lesson(index) => self.lesson_page_ui(ui, index),
             Page::Playground => self.playground.ui(ui),
+            Page::Review => self.review_page_ui(ui),
             Page::Progress => {
                 let titles: Vec<(String, String)> = self
                     .lessons
@@ -463,6 +572,7 @@ impl BackpropApp {
                 let counts = progress_page::Counts {
                     questions: count(lesson::Lesson::question_count),
                     cards: count(lesson::Lesson::card_count),
+                    concepts: self.concepts(),
                 };
                 if self.progress_page.ui(
                     ui,

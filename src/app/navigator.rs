@@ -11,16 +11,19 @@ pub enum Page {
     Lesson(usize),
     /// The free playground.
     Playground,
+    /// Questions due again, mixed across lessons.
+    Review,
     /// The learner's progress over all lessons.
     Progress,
 }
 
-/// The list of lessons with a mark on each finished one, then the playground. Returns the
-/// page the learner picked.
+/// The list of lessons with a mark on each finished one, then the playground, the
+/// review with the number of questions due, and the learner's progress. Returns the page
+/// the learner picked.
 pub fn lesson_list_ui(
     ui: &mut egui::Ui,
     lessons: &[(String, bool)],
-    current: Page,
+    (current, due): (Page, usize),
     load_error: Option<&str>,
 ) -> Option<Page> {
     let mut picked = None;
@@ -49,6 +52,18 @@ pub fn lesson_list_ui(
             .clicked()
         {
             picked = Some(Page::Playground);
+        }
+        let review = if due == 0 {
+            "Review".to_string()
+        } else {
+            format!("Review · {due} due")
+        };
+        if ui
+            .selectable_label(current == Page::Review, review)
+            .on_hover_text("Questions that are due again, with new numbers")
+            .clicked()
+        {
+            picked = Some(Page::Review);
         }
         if ui
             .selectable_label(current == Page::Progress, "My progress")

@@ -5,6 +5,7 @@
 use egui_extras::{Column, TableBuilder};
 
 use crate::progress::Progress;
+use crate::progress::mastery::ConceptMastery;
 
 /// The page's own state: whether the reset is waiting for confirmation.
 #[derive(Debug, Default)]
@@ -20,6 +21,8 @@ pub struct Counts {
     pub questions: Vec<u32>,
     /// Its cards.
     pub cards: Vec<u32>,
+    /// Every concept the questions test, with how well it is known now.
+    pub concepts: Vec<ConceptMastery>,
 }
 
 impl ProgressPage {
@@ -155,6 +158,8 @@ impl ProgressPage {
                 }
             });
         ui.add_space(16.0);
+        concepts_ui(ui, &counts.concepts);
+        ui.add_space(16.0);
         let mut reset = false;
         if self.confirming_reset {
             ui.label("This erases every mark, score and attempt. It cannot be undone.");
@@ -172,4 +177,34 @@ impl ProgressPage {
         }
         reset
     }
+}
+
+/// Each concept's mastery as a fill and a word (never colour alone): built from first
+/// tries and reviews, fading with time until a review brings it back.
+fn concepts_ui(ui: &mut egui::Ui, concepts: &[ConceptMastery]) {
+    super::style::section_title(ui, "Concepts");
+    ui.label(
+        "How well you would recall each concept now: from your first tries and reviews. It \
+         fades with time; a review brings it back. \"solid\": recalled well; \"shaky\": \
+         faded or partly missed; \"due\": some of its questions wait in Review; \"not yet\": \
+         no question of it answered right.",
+    );
+    egui::Grid::new("concepts")
+        .num_columns(3)
+        .spacing([16.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for concept in concepts {
+                ui.label(&concept.name);
+                let percent = (concept.mastery * 100.0).round();
+                super::style::fraction_bar(
+                    ui,
+                    concept.mastery as f32,
+                    120.0,
+                    Some(&format!("{percent}%")),
+                );
+                ui.label(concept.state.word());
+                ui.end_row();
+            }
+        });
 }

