@@ -613,3 +613,20 @@ fn a_quiz_lesson_link_must_be_a_file_name() {
         "link.ron:3:42: a quiz's lesson is a lesson file's name, such as '02-chain-rule.ron', not 'chain rule'"
     );
 }
+
+#[test]
+fn two_questions_with_one_id_are_reported() {
+    let text = "Lesson(\n    title: \"T\",\n    sections: [Quiz(title: \"Q\", questions: [\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"2*x\"),\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"3*x\"),\n        Formula(id: \"mine\", prompt: \"Write dz/dx.\", variables: [\"x\"], reference: \"x\"),\n        Formula(id: \"mine\", prompt: \"Write dw/dx.\", variables: [\"x\"], reference: \"x\"),\n    ])],\n)\n";
+    let errors = backprop_lab::lesson::load_text("ids.ron", text)
+        .lesson
+        .expect_err("duplicate ids");
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("ids.ron:5:"), "{lines:?}");
+    assert!(
+        lines[0].contains("two questions have the id 'q-"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with("ids.ron:7:"), "{lines:?}");
+    assert!(lines[1].contains("'mine'"), "{lines:?}");
+}

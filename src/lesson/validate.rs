@@ -18,6 +18,7 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
         text,
         cursor: 0,
         errors: Vec::new(),
+        question_ids: Vec::new(),
     };
     if lesson.title.trim().is_empty() {
         v.error_at(0, "the lesson has no title".into());
@@ -58,6 +59,9 @@ struct Validator<'a> {
     /// Sections appear in the file in order; searches start here.
     cursor: usize,
     errors: Vec<LessonError>,
+    /// The ids of the questions checked so far (no two may share one: progress keeps
+    /// answers under it).
+    question_ids: Vec<String>,
 }
 
 impl Validator<'_> {
@@ -520,6 +524,23 @@ impl Validator<'_> {
     }
 
     fn check_question(&mut self, question: &Question) {
+        let id = question.id();
+        if self.question_ids.contains(&id) {
+            // The same prompt as one above: its next occurrence, past the cursor.
+            let skip = self.text[self.cursor..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            self.cursor += skip;
+            let at = self.find_text(question.prompt());
+            self.error_at(
+                at,
+                format!(
+                    "two questions have the id '{id}': progress could not tell them apart; give each its own `id`"
+                ),
+            );
+        }
+        self.question_ids.push(id);
         match question {
             Question::Choice(choice) => {
                 let at = self.find_text(&choice.prompt);
