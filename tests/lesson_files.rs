@@ -44,7 +44,7 @@ z = y^2
         Text(r#"z is {{value z}} and dz/dx is {{grad x}}; $\frac{dz}{dx} = 18x$."#),
         Quiz(title: "Q", questions: [
             Choice(prompt: "Pick", options: [(text: "a", correct: true), (text: "b")]),
-            Choice(prompt: "Pick", options: [(text: "a", correct: true), (text: "b")]),
+            Choice(prompt: "Pick again", options: [(text: "a", correct: true), (text: "b")]),
         ]),
     ],
 )
@@ -616,7 +616,7 @@ fn a_quiz_lesson_link_must_be_a_file_name() {
 
 #[test]
 fn two_questions_with_one_id_are_reported() {
-    let text = "Lesson(\n    title: \"T\",\n    sections: [Quiz(title: \"Q\", questions: [\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"2*x\"),\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"3*x\"),\n        Formula(id: \"mine\", prompt: \"Write dz/dx.\", variables: [\"x\"], reference: \"x\"),\n        Formula(id: \"mine\", prompt: \"Write dw/dx.\", variables: [\"x\"], reference: \"x\"),\n    ])],\n)\n";
+    let text = "Lesson(\n    title: \"T\",\n    sections: [Quiz(title: \"Q\", questions: [\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"2*x\"),\n        Formula(prompt: \"Write dy/dx.\", variables: [\"x\"], reference: \"2*x\"),\n        Formula(id: \"mine\", prompt: \"Write dz/dx.\", variables: [\"x\"], reference: \"x\"),\n        Formula(id: \"mine\", prompt: \"Write dw/dx.\", variables: [\"x\"], reference: \"x\"),\n    ])],\n)\n";
     let errors = backprop_lab::lesson::load_text("ids.ron", text)
         .lesson
         .expect_err("duplicate ids");

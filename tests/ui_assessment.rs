@@ -100,14 +100,18 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
         &harness,
         "Score: 2 of 2 right on the first try (2 of 2 after retries)"
     ));
-    assert!(shows(&harness, "Part A: 1 of 1 right on the first try."));
+    // One row per part: its first-try and final bars, each question in a word.
+    assert!(shows(&harness, "Part A") && shows(&harness, "Part B"));
+    assert_eq!(harness.query_all_by_label("1 of 1").count(), 4);
     assert_eq!(harness.query_all_by_label("Question 1: right").count(), 2);
     assert!(shows(&harness, "Open Alpha Lesson"));
+    // Finishing the assessment finished the lesson.
+    assert!(harness.state().progress().is_finished("01-assessment.ron"));
 
-    // A retake: new numbers, nothing answered; finishing at once asks first.
+    // A retake: new numbers, nothing answered; asking for the results at once asks first.
     click(&mut harness, "Retake with new numbers");
     assert!(!shows(&harness, "Your results"));
-    click(&mut harness, "Finish lesson");
+    click(&mut harness, "See my results");
     click(&mut harness, "Finish anyway");
     assert!(shows(
         &harness,
@@ -120,7 +124,7 @@ fn finishing_asks_first_then_shows_results_linked_to_lessons_and_a_retake() {
         .bounding_box()
         .map_or(f64::MAX, |r| r.y0);
     assert!(top < 200.0, "the results heading is at the top: {top}");
-    assert!(shows(&harness, "Part A: 0 of 1 right on the first try."));
+    assert_eq!(harness.query_all_by_label("0 of 1").count(), 4);
     assert_eq!(
         harness
             .query_all_by_label("Question 1: not answered")
@@ -165,7 +169,9 @@ fn a_retried_question_keeps_its_first_try_score() {
         &harness,
         "Score: 1 of 2 right on the first try (2 of 2 after retries)"
     ));
-    assert!(shows(&harness, "Part A: 0 of 1 right on the first try."));
+    // Part A: 0 first try, 1 after the retry; Part B: 1 and 1.
+    assert_eq!(harness.query_all_by_label("0 of 1").count(), 1);
+    assert_eq!(harness.query_all_by_label("1 of 1").count(), 3);
     assert!(shows(&harness, "Question 1: right after a retry"));
     // My progress keeps the first try beside the best score.
     let saved = std::fs::read_to_string(data.join("progress.ron")).expect("saved progress");

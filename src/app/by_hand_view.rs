@@ -16,6 +16,9 @@ use crate::quiz::grade::typed_value;
 use super::graph_view::GraphView;
 use super::style;
 
+/// The width of a box's field: room for `-0.19661` or `3*0.25*(1-0.25)`.
+const FIELD_WIDTH: f32 = 130.0;
+
 /// The learner's work on one graph.
 #[derive(Debug)]
 pub struct ByHandPanel {
@@ -167,14 +170,18 @@ impl ByHandPanel {
                         let Some(text) = self.texts.get_mut(position) else {
                             continue;
                         };
+                        // A fixed size: a grid cell would otherwise shrink the field to
+                        // its column's width of the frame before.
                         let response = ui
-                            .add_enabled(
-                                ready,
-                                egui::TextEdit::singleline(text)
-                                    .id(field_id)
-                                    .desired_width(110.0)
-                                    .hint_text(if ready { "gradient" } else { "" }),
-                            )
+                            .add_enabled_ui(ready, |ui| {
+                                ui.add_sized(
+                                    [FIELD_WIDTH, ui.spacing().interact_size.y],
+                                    egui::TextEdit::singleline(text)
+                                        .id(field_id)
+                                        .hint_text(if ready { "gradient" } else { "" }),
+                                )
+                            })
+                            .inner
                             .labelled_by(label.id);
                         if self.focus_next == Some(id) && ready {
                             // Back after a wrong entry: the text selected, so typing

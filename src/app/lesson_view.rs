@@ -126,6 +126,7 @@ impl LessonView {
                 .iter()
                 .filter(|r| **r == Some(true))
                 .count();
+            tally.hints += scores.hints.iter().map(|&h| usize::from(h)).sum::<usize>();
         }
         tally
     }
@@ -142,6 +143,7 @@ impl LessonView {
             answered,
             right,
             first_right,
+            ..
         } = self.tally();
         style::section_frame(ui).show(ui, |ui| {
             ui.strong(format!("● Lesson finished: {}", self.title));
@@ -235,6 +237,9 @@ impl LessonView {
                     self.confirming = false;
                     self.results_shown = true;
                     self.to_top = true;
+                    if !finished {
+                        events.push(LessonEvent::Finished);
+                    }
                 }
                 if ui.button("Keep answering").clicked() {
                     self.confirming = false;
@@ -257,17 +262,22 @@ impl LessonView {
                 } else {
                     self.results_shown = true;
                     self.to_top = true;
+                    // Finishing the assessment is finishing the lesson.
+                    if !finished {
+                        events.push(LessonEvent::Finished);
+                    }
                 }
             }
         });
     }
 
-    /// The assessment's results: the score, each quiz's questions right or wrong with a
-    /// link back to the lesson they test, and a retake with new numbers.
+    /// The assessment's results in one compact view: the score, then one row per quiz
+    /// (per lesson tested) with its first-try and final scores as bars and words, each
+    /// question's outcome, and a link back to the lesson; and a retake with new numbers.
     fn results_ui(
         &mut self,
         ui: &mut egui::Ui,
-        finished: bool,
+        _finished: bool,
         lessons: &[LessonInfo<'_>],
         events: &mut Vec<LessonEvent>,
     ) {
@@ -275,6 +285,7 @@ impl LessonView {
             total,
             right,
             first_right,
+            hints,
             ..
         } = self.tally();
         ui.heading("Your results");
@@ -286,64 +297,38 @@ impl LessonView {
             ))
             .strong(),
         );
+        ui.label(match hints {
+            0 => "No hints opened before answering.".to_string(),
+            1 => "1 hint opened before answering.".to_string(),
+            n => format!("{n} hints opened before answering."),
+        });
         let mut retake = false;
         ui.horizontal(|ui| {
             retake = ui.button("Retake with new numbers").clicked();
             if ui.button("Back to the questions").clicked() {
                 self.results_shown = false;
             }
-            if !finished && ui.button("Mark finished and continue ▶").clicked() {
-                events.push(LessonEvent::Finished);
-            }
         });
         ui.add_space(6.0);
-        for (index, (section, _)) in self.sections.iter().enumerate() {
-            let Some(Scores {
-                title,
-                lesson,
-                results,
-                first_tries,
-            }) = section.scores()
-            else {
-                continue;
-            };
-            ui.push_id(("result", index), |ui| {
-                style::section_frame(ui).show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    let got = first_tries.iter().filter(|r| **r == Some(true)).count();
-                    ui.horizontal_wrapped(|ui| {
-                        ui.strong(format!(
-                            "{title}: {got} of {} right on the first try.",
-                            results.len()
-                        ));
-                        for (number, (first, last)) in first_tries.iter().zip(results).enumerate() {
-                            let word = match (first, last) {
-                                (Some(true), _) => "right",
-                                (Some(false), Some(true)) => "right after a retry",
-                                (Some(false), _) => "wrong",
-                                (None, _) => "not answered",
-                            };
-                            ui.label(format!("Question {}: {word}", number + 1));
-                        }
+        egui::Grid::new("results")
+            .num_columns(4)
+            .spacing([14.0, 8.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for heading in ["Part", "First try", "After retries", "Questions"] {
+                    ui.strong(heading);
+                }
+                ui.end_row();
+                for (index, (section, _)) in self.sections.iter().enumerate() {
+                    let Some(scores) = section.scores() else {
+                        continue;
+                    };
+                    ui.push_id(("result", index), |ui| {
+                        result_row(ui, &scores, lessons, events);
                     });
-                    if let Some(file) = lesson {
-                        let name = lessons
-                            .iter()
-                            .find(|l| l.file == file)
-                            .map_or(file, |l| l.title);
-                        let label = if got < results.len() {
-                            format!("Revisit {name}")
-                        } else {
-                            format!("Open {name}")
-                        };
-                        if ui.button(label).clicked() {
-                            events.push(LessonEvent::Open(file.to_string()));
-                        }
-                    }
-                });
+                    ui.end_row();
+                }
             });
-            ui.add_space(4.0);
-        }
         if retake {
             self.retake();
         }
@@ -545,4 +530,64 @@ struct Tally {
     right: usize,
     /// Questions whose first checked answer in this attempt was right (the score).
     first_right: usize,
+    /// Hints opened before first checks.
+    hints: usize,
+}
+
+/// One quiz's row of the results: its title with a link back to its lesson, the first-try
+/// and final scores as bars with their numbers, and each question in a word.
+fn result_row(
+    ui: &mut egui::Ui,
+    scores: &Scores<'_>,
+    lessons: &[LessonInfo<'_>],
+    events: &mut Vec<LessonEvent>,
+) {
+    let count = scores.results.len();
+    let first = scores
+        .first_tries
+        .iter()
+        .filter(|r| **r == Some(true))
+        .count();
+    let last = scores.results.iter().filter(|r| **r == Some(true)).count();
+    ui.vertical(|ui| {
+        ui.strong(scores.title);
+        if let Some(file) = scores.lesson {
+            let name = lessons
+                .iter()
+                .find(|l| l.file == file)
+                .map_or(file, |l| l.title);
+            let label = if first < count {
+                format!("Revisit {name}")
+            } else {
+                format!("Open {name}")
+            };
+            if ui.link(label).clicked() {
+                events.push(LessonEvent::Open(file.to_string()));
+            }
+        }
+    });
+    let fraction = |n: usize| n as f32 / count.max(1) as f32;
+    style::fraction_bar(
+        ui,
+        fraction(first),
+        110.0,
+        Some(&format!("{first} of {count}")),
+    );
+    style::fraction_bar(
+        ui,
+        fraction(last),
+        110.0,
+        Some(&format!("{last} of {count}")),
+    );
+    ui.vertical(|ui| {
+        for (number, (first, last)) in scores.first_tries.iter().zip(scores.results).enumerate() {
+            let word = match (first, last) {
+                (Some(true), _) => "right",
+                (Some(false), Some(true)) => "right after a retry",
+                (Some(false), _) => "wrong",
+                (None, _) => "not answered",
+            };
+            ui.label(format!("Question {}: {word}", number + 1));
+        }
+    });
 }

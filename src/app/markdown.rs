@@ -38,6 +38,21 @@ fn punctuation_inside_bold(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(c) = rest.chars().next() {
         if c == '`' {
             code = !code;
+        } else if !code && rest.starts_with("****") {
+            // Bold in bold (`**{{grad x}}**` filled with `**3**`): opening after a space,
+            // closing after a word, when punctuation follows it moves in as above. The
+            // `?` of a hidden number (`****?****`) is inside, never moved.
+            rest = &rest[4..];
+            let closing = out.chars().last().is_some_and(|c| !c.is_whitespace());
+            match rest.chars().next() {
+                Some(p) if closing && ".,;:!?)".contains(p) => {
+                    out.push(p);
+                    out.push_str("****");
+                    rest = &rest[p.len_utf8()..];
+                }
+                _ => out.push_str("****"),
+            }
+            continue;
         } else if !code && rest.starts_with("**") {
             rest = &rest[2..];
             let closing = bold;
@@ -84,5 +99,8 @@ mod tests {
         assert_eq!(bind("x **.5** y"), "x **.5** y");
         assert_eq!(bind("`a**.b**.`"), "`a**.b**.`");
         assert_eq!(bind("plain."), "plain.");
+        // A hidden number in bold lesson text: `**{{grad z}}**` filled with `**?**`.
+        assert_eq!(bind("gets ****?**** from"), "gets ****?**** from");
+        assert_eq!(bind("is ****3****."), "is ****3.****");
     }
 }

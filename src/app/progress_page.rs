@@ -51,7 +51,7 @@ impl ProgressPage {
         ui.add_space(8.0);
         // In a narrow window the columns shrink to their headings and long lesson titles
         // wrap, so the table stays inside the window.
-        let narrow = ui.available_width() < 940.0;
+        let narrow = ui.available_width() < 1060.0;
         let (title, yes_no, score) = if narrow {
             (Column::remainder().at_least(150.0), 54.0, 54.0)
         } else {
@@ -60,7 +60,7 @@ impl ProgressPage {
         TableBuilder::new(ui)
             .striped(true)
             .column(title)
-            .columns(Column::auto().at_least(yes_no), 3)
+            .columns(Column::auto().at_least(yes_no), 4)
             .column(Column::auto().at_least(score))
             .columns(Column::auto().at_least(yes_no), 2)
             .header(22.0, |mut header| {
@@ -70,6 +70,7 @@ impl ProgressPage {
                         "Opened",
                         "Finished",
                         "First try",
+                        "Hints",
                         "Best",
                         "Checked",
                         "Cards",
@@ -80,6 +81,7 @@ impl ProgressPage {
                         "Opened",
                         "Finished",
                         "First try",
+                        "Hints used",
                         "Best score",
                         "Answers checked",
                         "Cards known",
@@ -122,6 +124,13 @@ impl ProgressPage {
                             if count > 0 {
                                 let first = lesson.first_try_score().min(count);
                                 ui.label(format!("{first} of {count}"));
+                            }
+                        });
+                        row.col(|ui| {
+                            // Hints opened before first tries: a first try after a hint is
+                            // right, but scheduled sooner for review.
+                            if count > 0 {
+                                ui.label(lesson.hints_used().to_string());
                             }
                         });
                         row.col(|ui| {

@@ -40,6 +40,8 @@ pub struct QuizView {
     /// Each question's first checked answer in this attempt: the score counts it, so an
     /// answer copied from the worked solution after a wrong try does not.
     first_tries: Vec<Option<bool>>,
+    /// The hints opened on each question before its first check in this attempt.
+    hints: Vec<u8>,
 }
 
 impl QuizView {
@@ -60,6 +62,7 @@ impl QuizView {
             questions: Vec::new(),
             results: vec![None; quiz.questions.len()],
             first_tries: vec![None; quiz.questions.len()],
+            hints: vec![0; quiz.questions.len()],
         };
         view.draw_questions(0);
         view
@@ -98,6 +101,9 @@ impl SectionWidget for QuizView {
                             let first = match self.first_tries.get_mut(number) {
                                 Some(slot @ None) => {
                                     *slot = Some(right);
+                                    if let Some(h) = self.hints.get_mut(number) {
+                                        *h = question.hints();
+                                    }
                                     true
                                 }
                                 _ => false,
@@ -124,6 +130,7 @@ impl SectionWidget for QuizView {
             lesson: self.lesson.as_deref(),
             results: &self.results,
             first_tries: &self.first_tries,
+            hints: &self.hints,
         })
     }
 
@@ -131,6 +138,7 @@ impl SectionWidget for QuizView {
         self.draw_questions(round);
         self.results.iter_mut().for_each(|r| *r = None);
         self.first_tries.iter_mut().for_each(|r| *r = None);
+        self.hints.iter_mut().for_each(|h| *h = 0);
     }
 
     fn prediction_pending(&self) -> bool {
@@ -175,6 +183,12 @@ enum Kind {
         solution_shown: bool,
         /// What the last wrong answer's feedback says (worked out once, on the check).
         hint: String,
+        /// Hints opened on this variant before its answer: the chain, then its local
+        /// factors (the third step is the worked solution).
+        hints: u8,
+        /// The hints' texts, worked out when the first is opened (`None` inside: the
+        /// answer is not a gradient, or has no chain to show).
+        hint_texts: Option<Option<[String; 2]>>,
     },
     /// Backprop it yourself on a drawn graph.
     ByHand {
@@ -228,6 +242,8 @@ impl QuestionView {
             verdict: None,
             solution_shown: false,
             hint: String::new(),
+            hints: 0,
+            hint_texts: None,
         };
         let kind = match question {
             Question::Choice(q) => Kind::Choice {
@@ -265,7 +281,10 @@ impl QuestionView {
 
     /// How many hints the learner opened before the last check.
     pub fn hints(&self) -> u8 {
-        0
+        match &self.kind {
+            Kind::Number { hints, .. } => *hints,
+            _ => 0,
+        }
     }
 
     /// Draws the question; returns whether the answer was right on the frame the learner
@@ -297,6 +316,8 @@ impl QuestionView {
                 verdict,
                 solution_shown,
                 hint,
+                hints,
+                hint_texts,
             } => {
                 let drawn = match attempt {
                     Ok(a) => a,
@@ -321,6 +342,18 @@ impl QuestionView {
                 }
                 let predict = view.is_some();
                 let expected = drawn.quantity(&question.answer).ok();
+                // The hint ladder, before the answer is out: the chain, its local factors,
+                // then the worked solution (which gives the question up).
+                let checked = verdict.is_some();
+                if !answer_out(verdict.as_ref(), *solution_shown)
+                    && hint_ladder_ui(ui, drawn, &question.answer, (hints, checked), hint_texts)
+                {
+                    *solution_shown = true;
+                    if verdict.is_none() {
+                        *verdict = Some(Verdict::Wrong);
+                        return Some(false);
+                    }
+                }
                 let label = if predict {
                     "Your prediction:"
                 } else {
@@ -368,6 +401,8 @@ impl QuestionView {
                             .map(Box::new);
                         text.clear();
                         *verdict = None;
+                        *hints = 0;
+                        *hint_texts = None;
                         if predict {
                             *view = Some(hidden_view());
                         }
@@ -401,6 +436,8 @@ impl QuestionView {
                     text.clear();
                     *verdict = None;
                     *solution_shown = false;
+                    *hints = 0;
+                    *hint_texts = None;
                     if predict {
                         *view = Some(hidden_view());
                     }
@@ -550,6 +587,58 @@ fn diagnose_number(
     let program = &attempt.program;
     let target = program.node_named(&name)?;
     crate::quiz::slips::diagnose(&program.graph, program.output, target, typed, tolerance)
+}
+
+/// The hint ladder of a question whose answer is a gradient: "Show the chain", then "Show
+/// the local factors", then "Show the worked solution"; the hints opened stay on screen.
+/// After a wrong check (`checked`) the feedback below offers the solution instead of the
+/// third step. Returns true on the frame the learner asks for the worked solution.
+fn hint_ladder_ui(
+    ui: &mut egui::Ui,
+    drawn: &mut Attempt,
+    spec: &str,
+    (hints, checked): (&mut u8, bool),
+    texts: &mut Option<Option<[String; 2]>>,
+) -> bool {
+    let texts = texts.get_or_insert_with(|| {
+        let (quantity, name) = crate::quiz::params::parse_answer_spec(spec).ok()?;
+        if quantity != crate::quiz::Quantity::Grad {
+            return None;
+        }
+        let target = drawn.program.node_named(&name)?;
+        crate::diagram::explain::chain_hints(&mut drawn.program.graph, target)
+    });
+    let Some(texts) = texts else {
+        return false;
+    };
+    for text in texts.iter().take(usize::from(*hints)) {
+        ui.label(RichText::new(format!("Hint: {text}")).italics());
+    }
+    let mut solution = false;
+    if checked && *hints >= 2 {
+        return false;
+    }
+    ui.horizontal(|ui| {
+        let (label, tip) = match *hints {
+            0 => (
+                "Hint: show the chain",
+                "The paths from this box to the output",
+            ),
+            1 => ("Hint: show the local factors", "Each local factor's number"),
+            _ => (
+                "Show the worked solution",
+                "Gives the question up: it counts as missed",
+            ),
+        };
+        if ui.button(label).on_hover_text(tip).clicked() {
+            if *hints >= 2 {
+                solution = true;
+            } else {
+                *hints += 1;
+            }
+        }
+    });
+    solution
 }
 
 /// The exercise on a drawn graph, if it drew.

@@ -91,6 +91,8 @@ pub struct Scores<'a> {
     pub results: &'a [Option<bool>],
     /// Each question's first checked answer in this attempt: what the score counts.
     pub first_tries: &'a [Option<bool>],
+    /// The hints opened on each question before its first check.
+    pub hints: &'a [u8],
 }
 
 /// One section of a lesson page as the learner sees and works it.

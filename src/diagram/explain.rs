@@ -102,6 +102,70 @@ pub fn chain_rule_lines(graph: &Graph, picture: &Picture, id: NodeId) -> Vec<Str
     }
 }
 
+/// The most paths a hint lists (a question's graph has a handful).
+const HINT_PATHS: usize = 8;
+
+/// Two hints for d(output)/d(`target`), before any answer: the chain (the paths from the
+/// box to the output and the product of local factors each stands for, in symbols), then
+/// the local factors' numbers at the graph's values. The learner still multiplies and
+/// adds. `None` when the output does not depend on the box, or past [`HINT_PATHS`] paths.
+pub fn chain_hints(graph: &mut Graph, target: NodeId) -> Option<[String; 2]> {
+    let output = graph.output()?;
+    let titles = Titles::new(graph);
+    let name = |id: NodeId| name_in_arithmetic(titles.reference(id));
+    let paths = graph.paths(target, output, HINT_PATHS)?;
+    if paths.is_empty() {
+        return None;
+    }
+    let (me, out) = (name(target), name(output));
+    let mut routes = Vec::new();
+    let mut locals = Vec::new();
+    for path in &paths {
+        let nodes: Vec<NodeId> = std::iter::once(target)
+            .chain(path.iter().map(|&(to, _)| to))
+            .collect();
+        let arrows: Vec<String> = nodes.iter().map(|&n| name(n)).collect();
+        let factors: Vec<(String, f64)> = path
+            .iter()
+            .zip(&nodes)
+            .rev()
+            .map(|(&(to, slot), &from)| {
+                (
+                    format!("d{}/d{}", name(to), name(from)),
+                    graph.local_derivative(to, slot),
+                )
+            })
+            .collect();
+        let symbols: Vec<&str> = factors.iter().map(|(f, _)| f.as_str()).collect();
+        routes.push(format!("{}: {}", arrows.join(" → "), symbols.join(" · ")));
+        let numbers: Vec<String> = factors
+            .iter()
+            .map(|(f, v)| format!("{f} = {}", number(*v)))
+            .collect();
+        locals.push(numbers.join(", "));
+    }
+    let chain = match routes.as_slice() {
+        [one] => format!(
+            "{out} depends on {me} along one path. The chain rule multiplies the local factors \
+             along it: {one}."
+        ),
+        _ => format!(
+            "{out} depends on {me} along {} paths. Along each the local factors multiply; \
+             the paths' products add up. {}.",
+            count_in_words(routes.len()),
+            routes.join("; ")
+        ),
+    };
+    let numbers = match locals.as_slice() {
+        [one] => format!("The local factors here: {one}. Multiply them."),
+        _ => format!(
+            "The local factors here, path by path: {}. Multiply along each path, then add.",
+            locals.join("; ")
+        ),
+    };
+    Some([chain, numbers])
+}
+
 /// A small count in words (a readout's every numeral stands on the picture).
 fn count_in_words(n: usize) -> String {
     const WORDS: [&str; 11] = [
@@ -128,6 +192,25 @@ mod tests {
         let id = program.node_named(name).expect("named");
         let picture = Picture::new(&mut program.graph, Direction::LeftToRight);
         chain_rule_lines(&program.graph, &picture, id)
+    }
+
+    #[test]
+    fn hints_name_the_chain_then_its_numbers() {
+        let mut p = program("x = 2\ny = 3*x\nz = y^2");
+        let x = p.node_named("x").expect("x");
+        let [chain, numbers] = chain_hints(&mut p.graph, x).expect("a path");
+        assert_eq!(
+            chain,
+            "z depends on x along one path. The chain rule multiplies the local factors along it: x → y → z: dz/dy · dy/dx."
+        );
+        assert_eq!(
+            numbers,
+            "The local factors here: dz/dy = 12, dy/dx = 3. Multiply them."
+        );
+        let mut fan = program("x = 2\ny = x*x + 3*x");
+        let x = fan.node_named("x").expect("x");
+        let [chain, _] = chain_hints(&mut fan.graph, x).expect("paths");
+        assert!(chain.contains("along three paths"), "{chain}");
     }
 
     #[test]

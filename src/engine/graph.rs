@@ -290,6 +290,40 @@ impl Graph {
         self.lookup(FlatTape::grads, id)
     }
 
+    /// Every path from `from` to `to`, each as its edges from `from` onwards: the node
+    /// each edge enters and the operand slot it enters by (each use of an operand is its
+    /// own edge, so `x*x` gives two paths). Iterative; `None` past `max` paths (the count
+    /// grows exponentially with a graph's diamonds).
+    pub fn paths(&self, from: NodeId, to: NodeId, max: usize) -> Option<Vec<Vec<(NodeId, usize)>>> {
+        let mut done = Vec::new();
+        let mut stack: Vec<(NodeId, Vec<(NodeId, usize)>)> = vec![(from, Vec::new())];
+        while let Some((node, path)) = stack.pop() {
+            if node == to {
+                done.push(path);
+                if done.len() > max {
+                    return None;
+                }
+                continue;
+            }
+            let mut consumers = self.consumers(node);
+            consumers.sort_unstable();
+            consumers.dedup();
+            for consumer in consumers {
+                for (slot, operand) in self.operands(consumer).into_iter().enumerate() {
+                    if operand == node {
+                        let mut longer = path.clone();
+                        longer.push((consumer, slot));
+                        stack.push((consumer, longer));
+                    }
+                }
+            }
+            if stack.len() > 16 * max.max(1) {
+                return None;
+            }
+        }
+        Some(done)
+    }
+
     /// The local derivative d(consumer)/d(operand in `slot`) at the current values.
     pub fn local_derivative(&self, consumer: NodeId, slot: usize) -> f64 {
         let Some(node) = self.node(consumer) else {

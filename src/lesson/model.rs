@@ -620,8 +620,10 @@ impl Question {
         }
     }
 
-    /// The stable id progress is kept under: the author's, or `q-` and a hash of the
-    /// prompt template (the same prompt gives the same id on every machine).
+    /// The stable id progress is kept under: the author's, or `q-` and a hash of what the
+    /// question asks (its prompt template with its script, reference or options: the same
+    /// question gives the same id on every machine, and two prompts worded alike over
+    /// different graphs do not collide).
     pub fn id(&self) -> String {
         let given = match self {
             Question::Choice(q) => &q.id,
@@ -631,8 +633,26 @@ impl Question {
         };
         match given {
             Some(id) => id.clone(),
-            None => format!("q-{:016x}", crate::quiz::seed::fnv1a(self.prompt().trim())),
+            None => format!("q-{:016x}", crate::quiz::seed::fnv1a(&self.identity())),
         }
+    }
+
+    /// What the question asks, as one text: its prompt and what decides its answer.
+    fn identity(&self) -> String {
+        let asks = match self {
+            Question::Choice(q) => q
+                .options
+                .iter()
+                .map(|o| o.text.trim())
+                .collect::<Vec<_>>()
+                .join("\u{1f}"),
+            Question::Numeric(q) | Question::Predict(q) => {
+                format!("{}\u{1f}{}", q.script.trim(), q.answer.trim())
+            }
+            Question::Formula(q) => q.reference.trim().to_string(),
+            Question::Backprop(q) => q.script.trim().to_string(),
+        };
+        format!("{}\u{1e}{asks}", self.prompt().trim())
     }
 
     /// The concepts the question tests, as written (empty: the lesson's).

@@ -61,37 +61,6 @@ impl Slip {
 /// One edge on a path back from the output: the consumer and the operand's slot in it.
 type Edge = (NodeId, usize);
 
-/// Every path from `from` to `output`, as its edges from `from` onwards (each use of an
-/// operand is its own edge: `x*x` gives two paths). `None` past [`MAX_PATHS`].
-fn paths(graph: &Graph, from: NodeId, output: NodeId) -> Option<Vec<Vec<Edge>>> {
-    let mut done = Vec::new();
-    let mut stack: Vec<(NodeId, Vec<Edge>)> = vec![(from, Vec::new())];
-    while let Some((node, path)) = stack.pop() {
-        if node == output {
-            done.push(path);
-            if done.len() > MAX_PATHS {
-                return None;
-            }
-            continue;
-        }
-        let mut consumers = graph.consumers(node);
-        consumers.dedup();
-        for consumer in consumers {
-            for (slot, operand) in graph.operands(consumer).into_iter().enumerate() {
-                if operand == node {
-                    let mut longer = path.clone();
-                    longer.push((consumer, slot));
-                    stack.push((consumer, longer));
-                }
-            }
-        }
-        if stack.len() > 16 * MAX_PATHS {
-            return None;
-        }
-    }
-    Some(done)
-}
-
 /// The slip that `answer` matches, for the gradient of `output` with respect to
 /// `target`, within `tolerance`; `None` when it is right or matches none.
 pub fn diagnose(
@@ -102,7 +71,7 @@ pub fn diagnose(
     tolerance: f64,
 ) -> Option<Slip> {
     let near = |x: f64| x.is_finite() && (answer - x).abs() <= tolerance;
-    let paths = paths(graph, target, output)?;
+    let paths = graph.paths(target, output, MAX_PATHS)?;
     let local = |&(consumer, slot): &Edge| graph.local_derivative(consumer, slot);
     let contributions: Vec<f64> = paths
         .iter()

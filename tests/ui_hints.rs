@@ -1,0 +1,91 @@
+//! The hint ladder before an answer: the chain, then its local factors with this
+//! attempt's numbers, then the worked solution, which gives the question up. Hints opened
+//! are kept with the answer.
+
+use backprop_lab::app::BackpropApp;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui_common;
+use common::TempFolder;
+use ui_common::app;
+
+const LESSON: &str = r#"Lesson(
+    title: "Hints",
+    assessment: true,
+    sections: [
+        Quiz(title: "Q", questions: [
+            Numeric(prompt: "y = 3x and z = y² at x = 1. What is dz/dx?", script: "x = 1\ny = 3*x\nz = y^2", answer: "grad x", explanation: "It is **{{grad x}}**."),
+        ]),
+    ],
+)
+"#;
+
+fn labels(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
+    harness
+        .query_all_by(|_| true)
+        .flat_map(|node| {
+            let node = node.accesskit_node();
+            [node.label(), node.value()]
+        })
+        .flatten()
+        .collect()
+}
+
+fn shows_containing(harness: &Harness<'static, BackpropApp>, part: &str) -> bool {
+    labels(harness).iter().any(|l| l.contains(part))
+}
+
+fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+#[test]
+fn the_ladder_shows_the_chain_then_the_factors_and_counts_its_hints() {
+    let lessons = TempFolder::new("ui-hints");
+    std::fs::write(lessons.join("01-hints.ron"), LESSON).expect("write");
+    let data = TempFolder::new("ui-hints-data");
+    let mut harness = app(&lessons, &data);
+    assert!(!shows_containing(&harness, "depends on"));
+    click(&mut harness, "Hint: show the chain");
+    assert!(
+        shows_containing(&harness, "Hint: z depends on x along one path"),
+        "{:?}",
+        labels(&harness)
+    );
+    assert!(!shows_containing(&harness, "dy/dx = 3"), "no numbers yet");
+    click(&mut harness, "Hint: show the local factors");
+    assert!(shows_containing(&harness, "dz/dy = 6, dy/dx = 3"));
+    // 6 × 3: right on the first try, with two hints.
+    let field = harness.get_by_label("Your answer:");
+    field.focus();
+    field.type_text("18");
+    harness.run();
+    click(&mut harness, "Check answer");
+    click(&mut harness, "Finish lesson");
+    assert!(
+        harness
+            .query_by_label("2 hints opened before answering.")
+            .is_some()
+    );
+    let lesson = harness.state().progress().lesson("01-hints.ron");
+    assert_eq!((lesson.first_try_score(), lesson.hints_used()), (1, 2));
+
+    // A retake: the third step gives the question up before any answer.
+    click(&mut harness, "Retake with new numbers");
+    click(&mut harness, "Hint: show the chain");
+    click(&mut harness, "Hint: show the local factors");
+    click(&mut harness, "Show the worked solution");
+    assert!(shows_containing(&harness, "The engine's answer: 18"));
+    click(&mut harness, "See my results");
+    assert!(
+        harness
+            .query_by_label("Score: 0 of 1 right on the first try (0 of 1 after retries)")
+            .is_some(),
+        "{:?}",
+        labels(&harness)
+    );
+}
