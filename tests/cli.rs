@@ -1183,8 +1183,11 @@ fn worksheet_json_has_the_issues_shape_and_no_answer_zero_would_pass() {
                 "numeric" | "predict" => {
                     assert_eq!(
                         question.keys(),
-                        ["kind", "prompt", "answer", "tolerance", "solution"]
+                        ["kind", "prompt", "answer", "tolerance", "solution", "hints"]
                     );
+                    // A gradient's hints: the chain, then its local factors.
+                    let hints = question.get("hints").expect("hints").list();
+                    assert!(hints.is_empty() || hints.len() == 2, "{prompt}");
                     let solution = question.get("solution").expect("solution").text();
                     assert!(
                         !solution.trim().is_empty() && !solution.contains("{{"),

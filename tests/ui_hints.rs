@@ -52,7 +52,7 @@ fn the_ladder_shows_the_chain_then_the_factors_and_counts_its_hints() {
     assert!(!shows_containing(&harness, "depends on"));
     click(&mut harness, "Hint: show the chain");
     assert!(
-        shows_containing(&harness, "Hint: z depends on x along one path"),
+        shows_containing(&harness, "z depends on x along one path, x → y → z"),
         "{:?}",
         labels(&harness)
     );

@@ -612,7 +612,10 @@ fn hint_ladder_ui(
         return false;
     };
     for text in texts.iter().take(usize::from(*hints)) {
-        ui.label(RichText::new(format!("Hint: {text}")).italics());
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Hint:");
+            ui.label(text.as_str());
+        });
     }
     let mut solution = false;
     if checked && *hints >= 2 {

@@ -119,12 +119,15 @@ pub fn chain_hints(graph: &mut Graph, target: NodeId) -> Option<[String; 2]> {
     }
     let (me, out) = (name(target), name(output));
     let mut routes = Vec::new();
+    let mut products = Vec::new();
     let mut locals = Vec::new();
     for path in &paths {
         let nodes: Vec<NodeId> = std::iter::once(target)
             .chain(path.iter().map(|&(to, _)| to))
             .collect();
         let arrows: Vec<String> = nodes.iter().map(|&n| name(n)).collect();
+        routes.push(arrows.join(" → "));
+        // The factors from the output back, as the chain rule writes them.
         let factors: Vec<(String, f64)> = path
             .iter()
             .zip(&nodes)
@@ -137,23 +140,32 @@ pub fn chain_hints(graph: &mut Graph, target: NodeId) -> Option<[String; 2]> {
             })
             .collect();
         let symbols: Vec<&str> = factors.iter().map(|(f, _)| f.as_str()).collect();
-        routes.push(format!("{}: {}", arrows.join(" → "), symbols.join(" · ")));
+        products.push(symbols.join(" · "));
         let numbers: Vec<String> = factors
             .iter()
             .map(|(f, v)| format!("{f} = {}", number(*v)))
             .collect();
         locals.push(numbers.join(", "));
     }
-    let chain = match routes.as_slice() {
-        [one] => format!(
-            "{out} depends on {me} along one path. The chain rule multiplies the local factors \
-             along it: {one}."
+    let chain = match (routes.as_slice(), products.as_slice()) {
+        ([route], [product]) => format!(
+            "{out} depends on {me} along one path, {route}, so the chain rule gives \
+             d{out}/d{me} = {product}."
         ),
         _ => format!(
-            "{out} depends on {me} along {} paths. Along each the local factors multiply; \
-             the paths' products add up. {}.",
+            "{out} depends on {me} along {} paths: {}. Along each the local factors \
+             multiply, and the paths add up: d{out}/d{me} = {}.",
             count_in_words(routes.len()),
-            routes.join("; ")
+            routes.join("; "),
+            products
+                .iter()
+                .map(|p| if p.contains('·') {
+                    format!("({p})")
+                } else {
+                    p.clone()
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
         ),
     };
     let numbers = match locals.as_slice() {
@@ -201,7 +213,7 @@ mod tests {
         let [chain, numbers] = chain_hints(&mut p.graph, x).expect("a path");
         assert_eq!(
             chain,
-            "z depends on x along one path. The chain rule multiplies the local factors along it: x → y → z: dz/dy · dy/dx."
+            "z depends on x along one path, x → y → z, so the chain rule gives dz/dx = dz/dy · dy/dx."
         );
         assert_eq!(
             numbers,

@@ -44,6 +44,9 @@ pub enum SheetQuestion {
         tolerance: f64,
         /// The worked solution with this round's numbers.
         solution: String,
+        /// The app's hints before the answer, for a gradient: the chain, then its local
+        /// factors with this round's numbers (empty for a value).
+        hints: Vec<String>,
     },
     /// A graph to backpropagate by hand: every box's gradient, output first.
     Backprop {
@@ -154,19 +157,28 @@ fn draw_number(
     predict: bool,
     rng: &mut Rng,
 ) -> Result<SheetQuestion, String> {
-    let attempt = draw_attempt(script, parameters, rng).map_err(|e| e.to_string())?;
+    let mut attempt = draw_attempt(script, parameters, rng).map_err(|e| e.to_string())?;
     let value = attempt.quantity(answer).map_err(|e| e.to_string())?;
     let solution = if explanation.trim().is_empty() {
         format!("The engine's answer: {}", number(value))
     } else {
         fill(explanation, &attempt)
     };
+    // The same hints the app offers before the answer.
+    let hints = crate::quiz::params::parse_answer_spec(answer)
+        .ok()
+        .filter(|(quantity, _)| *quantity == crate::quiz::Quantity::Grad)
+        .and_then(|(_, name)| attempt.program.node_named(&name))
+        .and_then(|target| crate::diagram::explain::chain_hints(&mut attempt.program.graph, target))
+        .map(Vec::from)
+        .unwrap_or_default();
     Ok(SheetQuestion::Number {
         predict,
         prompt: fill(prompt, &attempt),
         answer: value,
         tolerance,
         solution,
+        hints,
     })
 }
 
@@ -252,6 +264,7 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                     answer,
                     tolerance,
                     solution,
+                    hints,
                     ..
                 } => {
                     if answers {
@@ -261,6 +274,9 @@ pub fn markdown(lessons: &[SheetLesson], seed: u64, answers: bool) -> String {
                             key_number(*answer, *tolerance),
                             number_text(*tolerance)
                         );
+                        for (n, hint) in hints.iter().enumerate() {
+                            let _ = writeln!(out, "\n   Hint {}: {}", n + 1, one_line(hint));
+                        }
                         let _ = writeln!(out, "\n   Solution: {}", block(solution.trim()));
                     } else {
                         let _ = writeln!(
@@ -403,10 +419,10 @@ fn neutral_start(line: &str) -> String {
 
 /// The worksheet as JSON: `{"lessons": [{"file", "title", "questions": [...]}]}`, each
 /// question `{"kind": "choice", "prompt", "options": [{"text", "correct"}]}`,
-/// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance", "solution"}` or
+/// `{"kind": "numeric" | "predict", "prompt", "answer", "tolerance", "solution", "hints"}` or
 /// `{"kind": "formula", "prompt", "reference", "solution"}` or `{"kind": "backprop",
 /// "prompt", "boxes": [{"name", "answer", "tolerance"}], "solution"}`. Without `answers`,
-/// `correct`, `answer`, `reference` and `solution` are left out.
+/// `correct`, `answer`, `reference`, `solution` and `hints` are left out.
 pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
     let mut out = String::from("{\"lessons\": [");
     for (l, lesson) in lessons.iter().enumerate() {
@@ -446,6 +462,7 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                     answer,
                     tolerance,
                     solution,
+                    hints,
                 } => {
                     let kind = if *predict { "predict" } else { "numeric" };
                     let _ = write!(out, "{{\"kind\": \"{kind}\", \"prompt\": ");
@@ -459,6 +476,14 @@ pub fn json(lessons: &[SheetLesson], answers: bool) -> String {
                     if answers {
                         out.push_str(", \"solution\": ");
                         crate::json::push_json_string(&mut out, solution);
+                        out.push_str(", \"hints\": [");
+                        for (n, hint) in hints.iter().enumerate() {
+                            if n > 0 {
+                                out.push_str(", ");
+                            }
+                            crate::json::push_json_string(&mut out, hint);
+                        }
+                        out.push(']');
                     }
                     out.push('}');
                 }

@@ -194,7 +194,7 @@ impl Diagnosis {
                 match slip {
                     LocalSlip::PassedThrough => format!(
                         "The local factor is missing: you passed {v}'s blame on unchanged, \
-                         as if d{v}/d{me} were 1. Here {r}."
+                         as if d{v}/d{me} were 1; {r}."
                     ),
                     LocalSlip::ActivationValue => format!(
                         "The upstream factor is right; the local one is off: you used \
@@ -203,11 +203,11 @@ impl Diagnosis {
                     ),
                     LocalSlip::OwnValue => format!(
                         "The upstream factor is right; the local one is off: you \
-                         multiplied by {me}'s own value. Here {r}."
+                         multiplied by {me}'s own value, but {r}."
                     ),
                     LocalSlip::Other => format!(
                         "The blame from {v} is on its box; the local factor d{v}/d{me} is \
-                         off. Here {r}."
+                         off: {r}."
                     ),
                 }
             }
