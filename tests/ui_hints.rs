@@ -89,3 +89,66 @@ fn the_ladder_shows_the_chain_then_the_factors_and_counts_its_hints() {
         labels(&harness)
     );
 }
+
+const FORMULA: &str = r#"Lesson(
+    title: "Formula",
+    sections: [
+        Quiz(title: "Q", questions: [
+            Formula(prompt: "With y = {{value k}}x and z = y², write dz/dx.", variables: ["x"], reference: "2*k^2*x", parameters: [(name: "k", min: 2, max: 50, step: 1)]),
+        ]),
+    ],
+)
+"#;
+
+/// The prompt of the formula question as drawn now.
+fn formula_prompt(harness: &Harness<'static, BackpropApp>) -> String {
+    labels(harness)
+        .into_iter()
+        .find(|l| l.starts_with("With y = "))
+        .expect("the prompt")
+}
+
+#[test]
+fn a_formula_with_drawn_numbers_is_redrawn_after_its_answer_is_shown() {
+    let lessons = TempFolder::new("ui-formula-redraw");
+    std::fs::write(lessons.join("01-formula.ron"), FORMULA).expect("write");
+    let data = TempFolder::new("ui-formula-redraw-data");
+    let mut harness = app(&lessons, &data);
+    let before = formula_prompt(&harness);
+    let k: f64 = before
+        .trim_start_matches("With y = ")
+        .split('x')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("k in the prompt");
+    let field = harness.get_by_label("Your formula:");
+    field.focus();
+    field.type_text("x");
+    harness.run();
+    click(&mut harness, "Check answer");
+    click(&mut harness, "Show the worked solution");
+    // The right answer with this attempt's number, as the learner would write it.
+    assert!(shows_containing(
+        &harness,
+        &format!("A right answer: 2*{k}^2*x")
+    ));
+    click(&mut harness, "Try again with new numbers");
+    assert_ne!(formula_prompt(&harness), before, "new numbers");
+    // The old answer no longer passes; the new one, worked out, does.
+    let new_k: f64 = formula_prompt(&harness)
+        .trim_start_matches("With y = ")
+        .split('x')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("k");
+    let field = harness.get_by_label("Your formula:");
+    field.focus();
+    field.type_text(&format!("{}*x", 2.0 * new_k * new_k));
+    harness.run();
+    click(&mut harness, "Check answer");
+    assert!(
+        harness.query_by_label("Right!").is_some(),
+        "{:?}",
+        labels(&harness)
+    );
+}

@@ -161,3 +161,55 @@ fn a_version_1_file_keeps_every_record_under_question_ids() {
         "two migrated first tries, one right answer, one new"
     );
 }
+
+const CARDS: &str = r#"Lesson(
+    title: "Card Lesson",
+    sections: [
+        Cards(title: "Deck", cards: [
+            Flash(question: "What does an add gate do to the blame?", answer: "Copies it to both inputs."),
+        ]),
+    ],
+)
+"#;
+
+fn settle(harness: &mut Harness<'static, BackpropApp>) {
+    // A card turns over in 0.3 s of egui's clock.
+    for _ in 0..30 {
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn a_card_marked_not_yet_comes_back_the_next_day() {
+    let lessons = TempFolder::new("ui-review-cards");
+    std::fs::write(lessons.join("01-cards.ron"), CARDS).expect("write");
+    let data = TempFolder::new("ui-review-cards-data");
+    let mut harness = app(&lessons, &data);
+    let clock = Arc::new(AtomicU64::new(START));
+    let reading = Arc::clone(&clock);
+    harness
+        .state_mut()
+        .use_clock(move || reading.load(Ordering::SeqCst));
+    harness.get_by_label("Turn the card").click();
+    settle(&mut harness);
+    harness.get_by_label("Not yet").click();
+    harness.run();
+    assert!(!shows(&harness, "Review · 1 due"), "not the same day");
+    clock.store(START + DAY, Ordering::SeqCst);
+    harness.run();
+    assert!(shows(&harness, "Review · 1 due"));
+    harness.get_by_label("Review · 1 due").click();
+    harness.run();
+    assert!(shows(&harness, "1 card is due, from one lesson."));
+    harness.get_by_label("Start the review").click();
+    harness.run();
+    harness.get_by_label("Turn the card").click();
+    settle(&mut harness);
+    harness.get_by_label("I knew it").click();
+    harness.run();
+    assert!(shows(&harness, "Review done."));
+    let lesson = harness.state().progress().lesson("01-cards.ron");
+    assert_eq!(lesson.cards.get(&0), Some(&true));
+    assert_eq!(lesson.card_times.get(&0), Some(&(START + DAY)));
+}

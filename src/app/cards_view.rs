@@ -56,6 +56,11 @@ impl CardsView {
         }
     }
 
+    /// Whether the learner said, for every card, whether they got it.
+    pub fn all_answered(&self) -> bool {
+        self.results.iter().all(Option::is_some)
+    }
+
     /// Draws the current card; returns (card number in the lesson, right) when the learner
     /// answers one.
     pub fn ui(&mut self, ui: &mut egui::Ui, cache: &mut CommonMarkCache) -> Option<(u32, bool)> {

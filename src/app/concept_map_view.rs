@@ -1,5 +1,6 @@
 //! The concept map: the topic's concepts as boxes, arrows for "leads to", each box opening
-//! the lesson that teaches it, finished lessons marked. A second way to navigate.
+//! the lesson that teaches it, finished lessons marked, and how well each is known (a fill
+//! along the box's foot and a word). A second way to navigate.
 
 use egui::{Align2, FontId, Rect, Sense, Stroke, StrokeKind, Vec2};
 
@@ -97,12 +98,22 @@ pub fn concept_map_ui(
             Sense::hover()
         };
         let response = ui.interact(rect, ui.scope_id().with(("concept", i)), sense);
+        let mark = |l: &LessonInfo<'_>| if l.finished { "●" } else { "○" };
         let status = match lesson {
-            Some(l) if l.finished => format!("● {}", l.title),
-            Some(l) => format!("○ {}", l.title),
+            Some(l) => match l.mastery {
+                Some((_, word)) => format!("{} {word} · {}", mark(l), l.title),
+                None => format!("{} {}", mark(l), l.title),
+            },
             None => "(no lesson yet)".to_string(),
         };
-        let description = format!("{}: {status}", concept.name);
+        let description = match lesson.and_then(|l| l.mastery) {
+            Some((mastery, _)) => format!(
+                "{}: {status}, mastery {}%",
+                concept.name,
+                (mastery * 100.0).round()
+            ),
+            None => format!("{}: {status}", concept.name),
+        };
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &description));
         let fill = if response.hovered() {
             visuals.widgets.hovered.weak_bg_fill
@@ -116,6 +127,19 @@ pub fn concept_map_ui(
             Stroke::new(1.0, visuals.strong_text_color()),
             StrokeKind::Inside,
         );
+        // Mastery as a fill along the box's foot (the word is in the status line).
+        if let Some((mastery, _)) = lesson.and_then(|l| l.mastery) {
+            let foot = Rect::from_min_max(
+                rect.left_bottom() - Vec2::new(0.0, 4.0 * scale),
+                rect.right_bottom(),
+            )
+            .shrink2(Vec2::new(3.0 * scale, 0.0));
+            let filled = Rect::from_min_size(
+                foot.min,
+                Vec2::new(foot.width() * mastery.clamp(0.0, 1.0), foot.height()),
+            );
+            painter.rect_filled(filled, 2.0, visuals.selection.bg_fill);
+        }
         painter.text(
             rect.center_top() + Vec2::new(0.0, 5.0 * scale),
             Align2::CENTER_TOP,

@@ -184,6 +184,37 @@ impl BackpropApp {
             .collect()
     }
 
+    /// Cards marked "Not yet" a day ago or more (or before times were kept), in lesson
+    /// order.
+    fn due_cards(&self) -> Vec<review_page::DueCard> {
+        let now = (self.clock)();
+        let mut due = Vec::new();
+        for file in &self.lessons {
+            let Ok(lesson) = &file.lesson else {
+                continue;
+            };
+            let Some(record) = self.progress.lessons.get(&file.file) else {
+                continue;
+            };
+            for (number, card) in lesson.cards().enumerate() {
+                let number = u32::try_from(number).unwrap_or(u32::MAX);
+                let not_yet = record.cards.get(&number) == Some(&false);
+                let waited = record
+                    .card_times
+                    .get(&number)
+                    .is_none_or(|&at| at.saturating_add(crate::progress::review::DAY) <= now);
+                if not_yet && waited {
+                    due.push(review_page::DueCard {
+                        file: file.file.clone(),
+                        number,
+                        card: card.clone(),
+                    });
+                }
+            }
+        }
+        due
+    }
+
     fn review_page_ui(&mut self, ui: &mut egui::Ui) {
         let now = (self.clock)();
         let due: Vec<review_page::DueItem> = self
@@ -206,7 +237,11 @@ impl BackpropApp {
             .into_iter()
             .map(|d| d.due)
             .find(|&d| d > now);
-        let answers = self.review.ui(ui, due, next, now);
+        let cards = self.due_cards();
+        let (answers, card_answers) = self.review.ui(ui, (due, cards), next, now);
+        for card in &card_answers {
+            self.progress.card(&card.file, card.number, card.right, now);
+        }
         for answer in &answers {
             let record = AnswerRecord {
                 at: now,
@@ -219,7 +254,7 @@ impl BackpropApp {
             self.progress
                 .record(&answer.file, &answer.id, answer.question_count, record);
         }
-        if !answers.is_empty() {
+        if !answers.is_empty() || !card_answers.is_empty() {
             self.save_progress();
         }
     }
@@ -418,12 +453,27 @@ impl BackpropApp {
                     .iter()
                     .map(|f| (f.file.clone(), f.title()))
                     .collect();
+                // Mastery only where a page shows it (the concept map): it reads every
+                // question's schedule.
+                let concepts = if lesson
+                    .sections
+                    .iter()
+                    .any(|s| matches!(s, lesson::Section::ConceptMap(_)))
+                {
+                    self.concepts()
+                } else {
+                    Vec::new()
+                };
                 let infos: Vec<LessonInfo<'_>> = titles
                     .iter()
                     .map(|(file, title)| LessonInfo {
                         file,
                         title,
                         finished: self.progress.is_finished(file),
+                        mastery: concepts
+                            .iter()
+                            .find(|c| &c.name == title)
+                            .map(|c| (c.mastery as f32, c.state.word())),
                     })
                     .collect();
                 let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
@@ -535,7 +585,7 @@ impl BackpropApp {
                         .iter()
                         .map(|f| (f.title(), self.progress.is_finished(&f.file)))
                         .collect();
-                    let due = self.due_now().len();
+                    let due = self.due_now().len() + self.due_cards().len();
                     let picked = navigator::lesson_list_ui(
                         ui,
                         &entries,

@@ -9,7 +9,7 @@ use crate::lesson::{
     BackpropQuestion, ChoiceQuestion, FormulaQuestion, NumberQuestion, Question, QuizSection,
 };
 use crate::quiz::choice::{grade_choice, option_order};
-use crate::quiz::grade::{Verdict, grade_formula, grade_number};
+use crate::quiz::grade::{Verdict, grade_formula_with, grade_number, substitute};
 use crate::quiz::params::{Attempt, draw_attempt};
 use crate::quiz::seed_for;
 use crate::random::Rng;
@@ -199,6 +199,8 @@ enum Kind {
     },
     Formula {
         question: FormulaQuestion,
+        /// The drawn constants (`None` without parameters).
+        constants: Option<Box<Attempt>>,
         text: String,
         verdict: Option<Verdict>,
         /// After a wrong formula, whether the learner asked to see a right one.
@@ -265,6 +267,7 @@ impl QuestionView {
                 }
             }
             Question::Formula(q) => Kind::Formula {
+                constants: draw_constants(&q.parameters, &mut rng),
                 question: q.clone(),
                 text: String::new(),
                 verdict: None,
@@ -504,14 +507,27 @@ impl QuestionView {
             }
             Kind::Formula {
                 question,
+                constants,
                 text,
                 verdict,
                 solution_shown,
             } => {
-                markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
+                // This attempt's numbers in the prompt, the explanation and the reference.
+                let drawn = constants.as_deref();
+                let values: &[(String, f64)] = drawn.map_or(&[], |c| &c.values);
+                let filled = |text: &str| match drawn {
+                    Some(c) => fill(text, c),
+                    None => text.to_string(),
+                };
+                markdown_ui(
+                    ui,
+                    cache,
+                    ui.scope_id().with("prompt"),
+                    &filled(&question.prompt),
+                );
                 let rng = &mut self.rng;
                 let result = answer_row(ui, "Your formula:", text, verdict, |text| {
-                    grade_formula(text, &question.reference, &question.variables, rng)
+                    grade_formula_with(text, &question.reference, &question.variables, values, rng)
                 });
                 // A wrong formula: a second try before any right one is shown (a right one
                 // on screen would only be copied).
@@ -540,14 +556,19 @@ impl QuestionView {
                     ui,
                     cache,
                     verdict.as_ref(),
-                    Some(format!("A right answer: {}", question.reference)),
-                    &question.explanation,
-                    false,
+                    Some(format!(
+                        "A right answer: {}",
+                        substitute(&question.reference, values)
+                    )),
+                    &filled(&question.explanation),
+                    !question.parameters.is_empty(),
                 );
                 if retry {
                     text.clear();
                     *verdict = None;
                     *solution_shown = false;
+                    // New numbers: the right answer just shown belongs to the old ones.
+                    *constants = draw_constants(&question.parameters, &mut self.rng);
                 }
                 result
             }
@@ -642,6 +663,12 @@ fn hint_ladder_ui(
         }
     });
     solution
+}
+
+/// A formula question's constants drawn for an attempt (`None` without parameters).
+fn draw_constants(parameters: &[crate::random::Parameter], rng: &mut Rng) -> Option<Box<Attempt>> {
+    let script = crate::quiz::params::parameter_script(parameters)?;
+    draw_attempt(&script, parameters, rng).ok().map(Box::new)
 }
 
 /// The exercise on a drawn graph, if it drew.

@@ -6,11 +6,13 @@
 
 use egui_commonmark::CommonMarkCache;
 
-use crate::lesson::Question;
+use crate::lesson::{Card, CardsSection, Question};
 use crate::progress::mastery::DueQuestion;
 use crate::progress::review::DAY;
 
+use super::cards_view::CardsView;
 use super::quiz_view::QuestionView;
+use super::section::Placement;
 use super::style;
 
 /// A question of a review session.
@@ -24,11 +26,39 @@ struct Item {
     first: Option<bool>,
 }
 
+/// A review session: its questions, and the cards marked "Not yet" as one deck with
+/// where each card comes from (lesson file, number in the lesson).
+struct Session {
+    items: Vec<Item>,
+    cards: Option<(CardsView, Vec<(String, u32)>)>,
+}
+
 /// The page's state: the session under way, if one was started.
 #[derive(Default)]
 pub struct ReviewPage {
-    session: Option<Vec<Item>>,
+    session: Option<Session>,
     markdown: CommonMarkCache,
+}
+
+/// A card marked "Not yet" that is due again.
+pub struct DueCard {
+    /// Its lesson file.
+    pub file: String,
+    /// Its number in the lesson.
+    pub number: u32,
+    /// The card.
+    pub card: Card,
+}
+
+/// A card answered on the page, for the app to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardAnswer {
+    /// Its lesson file.
+    pub file: String,
+    /// Its number in the lesson.
+    pub number: u32,
+    /// Whether the learner knew it.
+    pub right: bool,
 }
 
 /// A due question as the app finds it in its lessons.
@@ -80,16 +110,17 @@ pub fn when_in_words(due: u64, now: u64) -> String {
 }
 
 impl ReviewPage {
-    /// Draws the page. `due` is what is due now, `next` when the next question falls due
-    /// after those; returns the answers checked this frame.
+    /// Draws the page. `due` and `cards` are what is due now, `next` when the next
+    /// question falls due after those; returns the answers and cards checked this frame.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        due: Vec<DueItem>,
+        (due, cards): (Vec<DueItem>, Vec<DueCard>),
         next: Option<u64>,
         now: u64,
-    ) -> Vec<ReviewAnswer> {
+    ) -> (Vec<ReviewAnswer>, Vec<CardAnswer>) {
         let mut answers = Vec::new();
+        let mut card_answers = Vec::new();
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
             ui.heading("Review");
@@ -97,23 +128,48 @@ impl ReviewPage {
                 "Questions come back just before you would forget them: one you missed on \
                  the first try comes back the next day, one you got right after a few days, \
                  then further apart each time you get it right again. Each comes back with \
-                 new numbers, mixed across lessons.",
+                 new numbers, mixed across lessons. Cards you marked \"Not yet\" come back \
+                 the next day.",
             );
             ui.add_space(8.0);
             match &mut self.session {
-                None => Self::start_ui(ui, &mut self.session, due, next, now),
-                Some(items) => {
-                    let finished = Self::session_ui(ui, items, &mut self.markdown, &mut answers);
-                    if finished {
-                        let right = items.iter().filter(|i| i.first == Some(true)).count();
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "Review done: {right} of {} right on the first try. Missed \
-                                 ones come back tomorrow.",
-                                items.len()
-                            ))
-                            .strong(),
-                        );
+                None => Self::start_ui(ui, &mut self.session, (due, cards), next, now),
+                Some(session) => {
+                    let finished =
+                        Self::session_ui(ui, &mut session.items, &mut self.markdown, &mut answers);
+                    let cards_done = match &mut session.cards {
+                        Some((deck, origin)) => {
+                            if let Some((index, right)) = deck.ui(ui, &mut self.markdown)
+                                && let Some((file, number)) = origin.get(index as usize)
+                            {
+                                card_answers.push(CardAnswer {
+                                    file: file.clone(),
+                                    number: *number,
+                                    right,
+                                });
+                            }
+                            deck.all_answered()
+                        }
+                        None => true,
+                    };
+                    if finished && cards_done {
+                        let right = session
+                            .items
+                            .iter()
+                            .filter(|i| i.first == Some(true))
+                            .count();
+                        let total = session.items.len();
+                        if total > 0 {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "Review done: {right} of {total} right on the first try. \
+                                     Missed ones come back tomorrow."
+                                ))
+                                .strong(),
+                            );
+                        } else {
+                            ui.label(egui::RichText::new("Review done.").strong());
+                        }
                         if ui.button("Close this review").clicked() {
                             self.session = None;
                         }
@@ -121,17 +177,17 @@ impl ReviewPage {
                 }
             }
         });
-        answers
+        (answers, card_answers)
     }
 
     fn start_ui(
         ui: &mut egui::Ui,
-        session: &mut Option<Vec<Item>>,
-        due: Vec<DueItem>,
+        session: &mut Option<Session>,
+        (due, cards): (Vec<DueItem>, Vec<DueCard>),
         next: Option<u64>,
         now: u64,
     ) {
-        if due.is_empty() {
+        if due.is_empty() && cards.is_empty() {
             ui.label(egui::RichText::new("Nothing is due now.").strong());
             match next {
                 Some(at) => ui.label(format!(
@@ -145,37 +201,67 @@ impl ReviewPage {
             };
             return;
         }
-        let mut lessons: Vec<&str> = due.iter().map(|d| d.due.file.as_str()).collect();
+        let mut lessons: Vec<&str> = due
+            .iter()
+            .map(|d| d.due.file.as_str())
+            .chain(cards.iter().map(|c| c.file.as_str()))
+            .collect();
+        lessons.sort_unstable();
         lessons.dedup();
-        let count = due.len();
         let from = if lessons.len() == 1 {
             "one lesson".to_string()
         } else {
             format!("{} lessons", lessons.len())
         };
-        let questions = if count == 1 {
-            "question is"
-        } else {
-            "questions are"
+        let count = |n: usize, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
         };
-        ui.label(egui::RichText::new(format!("{count} {questions} due, from {from}.")).strong());
+        let parts: Vec<String> = [
+            count(due.len(), "question", "questions"),
+            count(cards.len(), "card", "cards"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let verb = if due.len() + cards.len() == 1 {
+            "is"
+        } else {
+            "are"
+        };
+        ui.label(
+            egui::RichText::new(format!("{} {verb} due, from {from}.", parts.join(" and ")))
+                .strong(),
+        );
         if ui.button("Start the review").clicked() {
-            *session = Some(
-                due.into_iter()
-                    .map(|d| Item {
-                        // New numbers every time it comes back.
-                        view: QuestionView::new(
-                            &d.question,
-                            crate::quiz::seed::fnv1a(&d.due.id) ^ now,
-                        ),
-                        file: d.due.file,
-                        lesson_title: d.lesson_title,
-                        id: d.due.id,
-                        question_count: d.question_count,
-                        first: None,
-                    })
-                    .collect(),
-            );
+            let items = due
+                .into_iter()
+                .map(|d| Item {
+                    // New numbers every time it comes back.
+                    view: QuestionView::new(&d.question, crate::quiz::seed::fnv1a(&d.due.id) ^ now),
+                    file: d.due.file,
+                    lesson_title: d.lesson_title,
+                    id: d.due.id,
+                    question_count: d.question_count,
+                    first: None,
+                })
+                .collect();
+            let deck = (!cards.is_empty()).then(|| {
+                let section = CardsSection {
+                    title: "Cards you marked \"Not yet\"".into(),
+                    cards: cards.iter().map(|c| c.card.clone()).collect(),
+                };
+                let mut place = Placement {
+                    lesson_title: "Review",
+                    index: 0,
+                    questions_before: 0,
+                    cards_before: 0,
+                };
+                let origin = cards.into_iter().map(|c| (c.file, c.number)).collect();
+                (CardsView::new(&section, &mut place), origin)
+            });
+            *session = Some(Session { items, cards: deck });
         }
     }
 

@@ -46,6 +46,9 @@ pub struct LessonInfo<'a> {
     pub title: &'a str,
     /// Whether the learner finished it.
     pub finished: bool,
+    /// How well its concept (the lesson's title) is known now: from 0 to 1, and the word
+    /// ("solid", "shaky", "due", "not yet"); `None` when the page needs no mastery.
+    pub mastery: Option<(f32, &'static str)>,
 }
 
 /// Where a section sits in its lesson, given to its constructor: questions and cards are

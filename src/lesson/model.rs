@@ -567,8 +567,13 @@ pub struct FormulaQuestion {
     pub prompt: String,
     /// The variables the expression may use, e.g. `["x"]`.
     pub variables: Vec<String>,
-    /// A correct expression; equivalent ones pass.
+    /// A correct expression; equivalent ones pass. It may use the parameters' names,
+    /// which stand for this attempt's numbers (the learner writes the numbers).
     pub reference: String,
+    /// Constants drawn at random per attempt, shown in the prompt with `{{value NAME}}`:
+    /// "Try again with new numbers" asks for a new formula.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
     /// The worked explanation (Markdown).
     #[serde(default)]
     pub explanation: String,
@@ -671,6 +676,14 @@ impl Lesson {
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.sections.iter().flat_map(|s| match s {
             Section::Quiz(q) => q.questions.iter(),
+            _ => [].iter(),
+        })
+    }
+
+    /// Every card of the lesson in order, numbered as progress numbers them.
+    pub fn cards(&self) -> impl Iterator<Item = &Card> {
+        self.sections.iter().flat_map(|s| match s {
+            Section::Cards(deck) => deck.cards.iter(),
             _ => [].iter(),
         })
     }

@@ -559,8 +559,21 @@ impl Validator<'_> {
                 if q.variables.is_empty() {
                     self.error_at(at, "a formula question names at least one variable".into());
                 }
-                let variables: Vec<(&str, f64)> =
-                    q.variables.iter().map(|v| (v.as_str(), 0.5)).collect();
+                // Drawn constants are checked as a numeric question's parameters, on a
+                // script that declares them.
+                if let Some(script) = crate::quiz::params::parameter_script(&q.parameters)
+                    && self.check_script_and_parameters(at, &script, &q.parameters)
+                {
+                    self.check_attempt_text(at, &q.prompt, &script);
+                    let explanation_at = self.find_text_from(at, &q.explanation);
+                    self.check_attempt_text(explanation_at, &q.explanation, &script);
+                }
+                let variables: Vec<(&str, f64)> = q
+                    .variables
+                    .iter()
+                    .map(|v| (v.as_str(), 0.5))
+                    .chain(q.parameters.iter().map(|p| (p.name.as_str(), p.min)))
+                    .collect();
                 if let Err(error) = engine::parse_expression(&q.reference, &variables) {
                     let here = self.find_text_from(at, &q.reference);
                     let p = error.position;

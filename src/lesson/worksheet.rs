@@ -126,15 +126,8 @@ pub fn draw_lesson(file: &str, lesson: &Lesson, round: u64) -> Result<SheetLesso
                 .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
                 Question::Backprop(q) => draw_backprop(q, &mut rng)
                     .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
-                Question::Formula(q) => SheetQuestion::Formula {
-                    prompt: q.prompt.clone(),
-                    reference: q.reference.clone(),
-                    solution: if q.explanation.trim().is_empty() {
-                        format!("A right answer: {}", q.reference)
-                    } else {
-                        q.explanation.clone()
-                    },
-                },
+                Question::Formula(q) => draw_formula(q, &mut rng)
+                    .map_err(|e| format!("{file}: question {}: {e}", questions.len() + 1))?,
             };
             questions.push(sheet);
         }
@@ -179,6 +172,34 @@ fn draw_number(
         tolerance,
         solution,
         hints,
+    })
+}
+
+/// A formula question as drawn: its constants (if any) drawn as the app draws them, in
+/// the prompt, the explanation and the reference.
+fn draw_formula(
+    q: &crate::lesson::FormulaQuestion,
+    rng: &mut Rng,
+) -> Result<SheetQuestion, String> {
+    let drawn = match crate::quiz::params::parameter_script(&q.parameters) {
+        Some(script) => Some(draw_attempt(&script, &q.parameters, rng).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let filled = |text: &str| {
+        drawn
+            .as_ref()
+            .map_or_else(|| text.to_string(), |a| fill(text, a))
+    };
+    let values: &[(String, f64)] = drawn.as_ref().map_or(&[], |a| &a.values);
+    let reference = crate::quiz::grade::substitute(&q.reference, values);
+    Ok(SheetQuestion::Formula {
+        prompt: filled(&q.prompt),
+        solution: if q.explanation.trim().is_empty() {
+            format!("A right answer: {reference}")
+        } else {
+            filled(&q.explanation)
+        },
+        reference,
     })
 }
 

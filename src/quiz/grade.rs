@@ -75,12 +75,32 @@ const MAX_DRAWS: usize = 50;
 /// A typed formula over `variables`, compared with `reference` at random points in
 /// [-3, 3] for every variable. A parse error is unreadable, not wrong.
 pub fn grade_formula(text: &str, reference: &str, variables: &[String], rng: &mut Rng) -> Verdict {
+    grade_formula_with(text, reference, variables, &[], rng)
+}
+
+/// As [`grade_formula`], with `constants` (an attempt's drawn numbers) given their values
+/// in the reference only: the learner writes the numbers themselves.
+pub fn grade_formula_with(
+    text: &str,
+    reference: &str,
+    variables: &[String],
+    constants: &[(String, f64)],
+    rng: &mut Rng,
+) -> Verdict {
     let start: Vec<(&str, f64)> = variables.iter().map(|v| (v.as_str(), 0.0)).collect();
     let (mut given, given_out, given_inputs) = match engine::parse_expression(text, &start) {
         Ok(parsed) => parsed,
         Err(error) => return unreadable(error),
     };
-    let Ok((mut wanted, wanted_out, wanted_inputs)) = engine::parse_expression(reference, &start)
+    // The constants come after the variables, so the loop below, which moves only as
+    // many inputs as the learner's formula has, leaves them at their values.
+    let with_constants: Vec<(&str, f64)> = start
+        .iter()
+        .copied()
+        .chain(constants.iter().map(|(n, v)| (n.as_str(), *v)))
+        .collect();
+    let Ok((mut wanted, wanted_out, wanted_inputs)) =
+        engine::parse_expression(reference, &with_constants)
     else {
         // A lesson's reference is checked by `check`; an unparsable one fails everyone.
         return Verdict::Wrong;
@@ -113,6 +133,34 @@ pub fn grade_formula(text: &str, reference: &str, variables: &[String], rng: &mu
     }
 }
 
+/// A formula with each whole-word name in `values` replaced by its number, negative
+/// numbers in parentheses (`2*k^2*x` with k = -3 is `2*(-3)^2*x`): a reference as the
+/// learner should have written it.
+pub fn substitute(formula: &str, values: &[(String, f64)]) -> String {
+    let mut out = String::with_capacity(formula.len());
+    let mut rest = formula;
+    while let Some(c) = rest.chars().next() {
+        if c.is_ascii_alphabetic() || c == '_' {
+            let end = rest
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(rest.len());
+            let word = &rest[..end];
+            match values.iter().find(|(name, _)| name == word) {
+                Some((_, v)) if *v < 0.0 => {
+                    out.push_str(&format!("({})", crate::format::number(*v)))
+                }
+                Some((_, v)) => out.push_str(&crate::format::number(*v)),
+                None => out.push_str(word),
+            }
+            rest = &rest[end..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +186,29 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn drawn_constants_stand_in_the_reference_only() {
+        let mut rng = Rng::new(5);
+        let k = [("k".to_string(), 4.0)];
+        assert_eq!(
+            grade_formula_with("32*x", "2*k^2*x", &x(), &k, &mut rng),
+            Verdict::Correct
+        );
+        assert_eq!(
+            grade_formula_with("18*x", "2*k^2*x", &x(), &k, &mut rng),
+            Verdict::Wrong
+        );
+        // The learner's formula cannot name the constant: it writes the number.
+        assert!(matches!(
+            grade_formula_with("2*k^2*x", "2*k^2*x", &x(), &k, &mut rng),
+            Verdict::Unreadable { .. }
+        ));
+        assert_eq!(
+            substitute("2*k^2*x + kk", &[("k".into(), -3.0)]),
+            "2*(-3)^2*x + kk"
+        );
     }
 
     #[test]

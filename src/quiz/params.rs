@@ -121,6 +121,18 @@ pub fn attempt_with(script: &str, values: Vec<(String, f64)>) -> Result<Attempt,
     Ok(Attempt { values, program })
 }
 
+/// A script that only declares `parameters` as inputs (each at its lower end): the
+/// script of a formula question's drawn constants, so they are drawn, filled into text
+/// and checked as a numeric question's are. `None` without parameters.
+pub fn parameter_script(parameters: &[Parameter]) -> Option<String> {
+    (!parameters.is_empty()).then(|| {
+        parameters
+            .iter()
+            .map(|p| format!("{} = {}\n", p.name, p.min))
+            .collect()
+    })
+}
+
 /// The script's own numbers, with nothing drawn.
 pub fn fixed_attempt(script: &str) -> Result<Attempt, AttemptError> {
     draw_attempt(script, &[], &mut Rng::new(0))
