@@ -113,9 +113,14 @@ fn a_crash_between_writing_and_renaming_leaves_the_old_progress() {
     let loaded = FileStore::new(&*dir).load();
     assert_eq!(loaded.progress, sample());
     assert_eq!(loaded.notice, None);
-    // The next save writes a fresh temporary file of its own and leaves the stale one.
+    // The next save, under the folder's lock, clears what the dead save left; a file that
+    // is not a save's temporary stays.
+    let other = dir.join("notes.tmp");
+    std::fs::write(&other, "mine").expect("write");
     store.replace(&Progress::default()).expect("saves");
     assert_eq!(FileStore::new(&*dir).load().progress, Progress::default());
+    assert!(!stale.exists());
+    assert!(other.exists());
     assert_eq!(leftover_temporaries(&dir), 1);
 }
 

@@ -314,9 +314,15 @@ impl BackpropApp {
                     self.migrate_progress();
                 }
             }
-            Err(error) => self.notify(format!(
-                "{error}. Your progress is kept while the app runs."
-            )),
+            Err(error) => {
+                // One notice for a failing disk, the latest, not one per save (each can
+                // name another temporary file).
+                self.notices
+                    .retain(|n| !n.starts_with("cannot save progress"));
+                self.notify(format!(
+                    "{error}. Your progress is kept while the app runs."
+                ));
+            }
         }
     }
 

@@ -192,6 +192,7 @@ impl ProgressPage {
 /// tries and reviews, fading with time until a review brings it back.
 fn concepts_ui(ui: &mut egui::Ui, concepts: &[ConceptMastery]) {
     super::style::section_title(ui, "Concepts");
+    ui.set_max_width(super::style::READING_WIDTH.min(ui.available_width()));
     ui.label(
         "How well you would recall each concept now: from your first tries and reviews. It \
          fades with time; a review brings it back. \"solid\": recalled well; \"shaky\": \

@@ -125,11 +125,11 @@ impl ReviewPage {
             ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
             ui.heading("Review");
             ui.label(
-                "Questions come back just before you would forget them: one you missed on \
-                 the first try comes back the next day, one you got right after a few days, \
-                 then further apart each time you get it right again. Each comes back with \
-                 new numbers, mixed across lessons. Cards you marked \"Not yet\" come back \
-                 the next day.",
+                "Questions come back just before you would forget them. One you missed on \
+                 the first try comes back the next day. Once you finish a lesson, its \
+                 questions come back after a few days, then further apart each time you get \
+                 them right. Each comes back with new numbers, mixed across lessons. Cards \
+                 you marked \"Not yet\" come back the next day.",
             );
             ui.add_space(8.0);
             match &mut self.session {

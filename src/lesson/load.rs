@@ -166,17 +166,42 @@ pub fn load_text(file: &str, text: &str) -> LessonFile {
 }
 
 /// Every question of every lesson that loaded: its file, stable id and the concepts it
-/// tests (what progress tracks), in lesson order.
+/// tests (what progress tracks), in lesson order. A question without concepts of its own
+/// tests its lesson's, or, in a quiz linked to another lesson (an assessment's), that
+/// lesson's.
 pub fn tracked_questions(files: &[LessonFile]) -> Vec<(String, String, Vec<String>)> {
-    files
-        .iter()
-        .filter_map(|f| Some((f.file.as_str(), f.lesson.as_ref().ok()?.tracked())))
-        .flat_map(|(file, questions)| {
-            questions
-                .into_iter()
-                .map(move |(id, concepts)| (file.to_string(), id, concepts))
-        })
-        .collect()
+    let title_of = |file: &str| {
+        files
+            .iter()
+            .find(|f| f.file == file)
+            .and_then(|f| f.lesson.as_ref().ok())
+            .map(|l| l.title.clone())
+    };
+    let mut tracked = Vec::new();
+    for file in files {
+        let Ok(lesson) = &file.lesson else {
+            continue;
+        };
+        for section in &lesson.sections {
+            let crate::lesson::Section::Quiz(quiz) = section else {
+                continue;
+            };
+            let default = quiz
+                .lesson
+                .as_deref()
+                .and_then(title_of)
+                .unwrap_or_else(|| lesson.title.clone());
+            for question in &quiz.questions {
+                let concepts = if question.concepts().is_empty() {
+                    vec![default.clone()]
+                } else {
+                    question.concepts().to_vec()
+                };
+                tracked.push((file.file.clone(), question.id(), concepts));
+            }
+        }
+    }
+    tracked
 }
 
 /// The lessons built into the binary.

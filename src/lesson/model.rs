@@ -693,23 +693,6 @@ impl Lesson {
         self.questions().map(Question::id).collect()
     }
 
-    /// Each question's stable id and the concepts it tests, in order (what progress
-    /// tracks of it).
-    pub fn tracked(&self) -> Vec<(String, Vec<String>)> {
-        self.questions()
-            .map(|q| (q.id(), self.concepts_of(q)))
-            .collect()
-    }
-
-    /// The concepts a question tests: its own, or the lesson's title.
-    pub fn concepts_of(&self, question: &Question) -> Vec<String> {
-        if question.concepts().is_empty() {
-            vec![self.title.clone()]
-        } else {
-            question.concepts().to_vec()
-        }
-    }
-
     /// How many cards the lesson's decks hold.
     pub fn card_count(&self) -> usize {
         self.sections

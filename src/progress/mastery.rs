@@ -158,10 +158,11 @@ pub fn concepts(progress: &Progress, questions: &[Tracked<'_>], now: u64) -> Vec
             let any_due = mine
                 .iter()
                 .any(|q| due.iter().any(|d| d.file == q.file && d.id == q.id));
-            let state = if recall.iter().all(|&r| r == 0.0) {
-                State::NotYet
-            } else if any_due {
+            // "Due" first: the word sends the learner to Review.
+            let state = if any_due {
                 State::Due
+            } else if recall.iter().all(|&r| r == 0.0) {
+                State::NotYet
             } else if mastery >= SOLID {
                 State::Solid
             } else {
@@ -214,8 +215,9 @@ mod tests {
             later.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
             ["q1"]
         );
+        assert_eq!(concepts(&p, &questions, t)[0].state, State::NotYet);
         let known = concepts(&p, &questions, t + 2 * DAY);
-        assert_eq!(known[0].state, State::NotYet);
+        assert_eq!(known[0].state, State::Due, "missed and due: to Review");
         assert_eq!(known[1].state, State::Solid);
         assert!(known[1].mastery > SOLID);
         // A month on, recall has faded.

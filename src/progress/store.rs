@@ -220,6 +220,24 @@ fn write_replacing(folder: &Path, target: &Path, text: &str) -> std::io::Result<
     Ok(())
 }
 
+/// Removes the temporary files of saves that died before their rename
+/// (`.progress.ron.XXXXXX.tmp`, regular files only). Call only under the folder's lock.
+#[cfg(not(target_arch = "wasm32"))]
+fn remove_stale_temporaries(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!(".{FILE_NAME}.");
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(&prefix) && name.ends_with(".tmp");
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Flushes a folder's entries (the renames) to disk.
 #[cfg(not(target_arch = "wasm32"))]
 fn sync_folder(folder: &Path) -> std::io::Result<()> {
@@ -348,7 +366,12 @@ impl FileStore {
             move |source| SaveError { path, source }
         };
         std::fs::create_dir_all(&self.folder).map_err(error(&self.folder))?;
-        let _lock = lock_folder(&self.folder);
+        let lock = lock_folder(&self.folder);
+        // Under the lock no other window is between writing and renaming, so a temporary
+        // file here was left by a save that was killed: it goes.
+        if lock.is_some() {
+            remove_stale_temporaries(&self.folder);
+        }
         let path = self.path();
         let mut merged = progress.clone();
         merged.version = VERSION;
