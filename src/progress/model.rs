@@ -161,25 +161,6 @@ impl Progress {
         !std::mem::replace(&mut entry.finished, true)
     }
 
-    /// Records one checked answer to question `question` of a lesson with
-    /// `question_count` questions.
-    pub fn answer(&mut self, file: &str, question: u32, question_count: u32, right: bool) {
-        let entry = self.lessons.entry(file.to_string()).or_default();
-        entry.opened = true;
-        entry.attempts = entry.attempts.saturating_add(1);
-        entry.question_count = question_count;
-        if right {
-            entry.correct.insert(question);
-        }
-    }
-
-    /// Records a question's first checked answer in an attempt by its number (format 1;
-    /// only the first ever is kept). The app records by id, with [`Progress::record`].
-    pub fn first_try(&mut self, file: &str, question: u32, right: bool) {
-        let entry = self.lessons.entry(file.to_string()).or_default();
-        entry.first_try.entry(question).or_insert(right);
-    }
-
     /// Records one checked answer to the question with stable id `id` of a lesson with
     /// `question_count` questions.
     pub fn record(&mut self, file: &str, id: &str, question_count: u32, answer: AnswerRecord) {
@@ -315,17 +296,14 @@ mod tests {
         let mut p = Progress::default();
         assert!(p.open("a.ron"));
         assert!(!p.open("a.ron"));
-        p.answer("a.ron", 0, 3, false);
-        p.answer("a.ron", 0, 3, true);
-        p.answer("a.ron", 2, 3, true);
-        p.answer("a.ron", 2, 3, false);
+        p.record("a.ron", "q0", 3, at(1, false, true));
+        p.record("a.ron", "q0", 3, at(2, true, false));
+        p.record("a.ron", "q2", 3, at(3, true, true));
+        p.record("a.ron", "q2", 3, at(4, false, false));
         let a = p.lesson("a.ron");
         assert_eq!((a.best_score(), a.question_count, a.attempts), (2, 3, 4));
         // The first try is kept, whatever comes after.
-        p.first_try("a.ron", 0, false);
-        p.first_try("a.ron", 0, true);
-        p.first_try("a.ron", 2, true);
-        assert_eq!(p.lesson("a.ron").first_try_score(), 1);
+        assert_eq!(a.first_try_score(), 1);
         assert!(p.finish("a.ron"));
         assert!(p.is_finished("a.ron"));
         assert!(!p.is_finished("b.ron"));
@@ -335,12 +313,12 @@ mod tests {
     fn merging_keeps_the_union_and_the_best_score() {
         let mut a = Progress::default();
         a.open("1.ron");
-        a.answer("2.ron", 0, 3, true);
+        a.record("2.ron", "q0", 3, at(1, true, true));
         a.card("2.ron", 0, true, 10);
         let mut b = Progress::default();
         b.finish("12.ron");
-        b.answer("2.ron", 1, 3, true);
-        b.answer("2.ron", 2, 3, false);
+        b.record("2.ron", "q1", 3, at(2, true, true));
+        b.record("2.ron", "q2", 3, at(3, false, true));
         b.card("2.ron", 0, false, 20);
         b.card("2.ron", 1, false, 30);
         a.merge(&b);
