@@ -211,6 +211,9 @@ pub enum CliError {
         /// What it is instead.
         kind: &'static str,
     },
+    /// The graph has more nodes than a picture is drawn for.
+    #[error("{0}")]
+    TooBigToDraw(String),
     /// `--svg` and `--dot` name the same file: one would silently replace the other.
     #[error("--svg and --dot name the same file, {what}: give each its own")]
     SameOutput {
@@ -300,6 +303,9 @@ fn export(program: &mut Program, args: &ExportArgs) -> Result<String, CliError> 
             to_svg_fitted(program, width.map(|w| w as f32), height.map(|h| h as f32))
         }
     };
+    if let Some(why) = crate::diagram::too_big_to_draw(program.graph.node_count()) {
+        return Err(CliError::TooBigToDraw(why));
+    }
     if let (Some(svg), Some(dot)) = (&args.svg, &args.dot)
         && same_file(svg, dot)
     {

@@ -965,6 +965,29 @@ fn export_errors_are_one_line() {
     assert!(message.contains("cannot write"), "{message}");
 }
 
+/// Big pictures cost memory in proportion to their nodes and edges: a 10,000-term sum of
+/// one input and a 3,000-line chain that reuses its first input draw in a few MB of SVG
+/// (the dummy of every layer a long edge crossed made them 204 MB and 164 MB); past the
+/// drawing limit, export says so in one line.
+#[test]
+fn big_pictures_stay_linear_and_past_the_limit_export_says_so() {
+    let sum = format!("x = 1\ny = {}\n", vec!["x"; 10_000].join(" + "));
+    let chain: String = std::iter::once("x0 = 1\n".to_string())
+        .chain((1..3_000).map(|i| format!("x{i} = x{} + x0\n", i - 1)))
+        .collect();
+    for script in [&sum, &chain] {
+        let out = run(&["export", "-"], script);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(out.stdout.len() < 8_000_000, "{} bytes", out.stdout.len());
+    }
+    let huge = format!("x = 1\ny = {}\n", vec!["x"; 20_001].join(" + "));
+    let message = error(&["export", "-", "--svg", "/tmp/never-drawn.svg"], &huge);
+    assert_eq!(
+        message,
+        "error: the graph has 20001 nodes; pictures are drawn for at most 20000 (grad, hessian and hvp take millions)"
+    );
+}
+
 /// A JSON value, parsed by the small reader below (serde_json is not a dependency).
 #[derive(Debug, Clone, PartialEq)]
 enum Json {

@@ -630,3 +630,21 @@ fn two_questions_with_one_id_are_reported() {
     assert!(lines[1].starts_with("ids.ron:7:"), "{lines:?}");
     assert!(lines[1].contains("'mine'"), "{lines:?}");
 }
+
+#[test]
+fn a_lesson_graph_the_app_cannot_draw_is_refused() {
+    let sum = vec!["x"; 20_001].join(" + ");
+    let text = format!(
+        "Lesson(\n    title: \"T\",\n    sections: [Graph(script: \"x = 1\\ny = {sum}\")],\n)\n"
+    );
+    let errors = backprop_lab::lesson::load_text("big.ron", &text)
+        .lesson
+        .expect_err("too big to draw");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let line = errors[0].to_string();
+    assert!(line.starts_with("big.ron:3:"), "{line}");
+    assert!(
+        line.contains("the app cannot draw this graph: the graph has 20001 nodes; pictures are drawn for at most 20000"),
+        "{line}"
+    );
+}

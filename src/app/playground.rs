@@ -90,6 +90,20 @@ impl Playground {
             return;
         }
         match engine::parse(&self.script) {
+            // One statement can hold a huge sum: the picture's limit is in nodes.
+            Ok(program)
+                if crate::diagram::too_big_to_draw(program.graph.node_count()).is_some() =>
+            {
+                let why =
+                    crate::diagram::too_big_to_draw(program.graph.node_count()).unwrap_or_default();
+                self.error = Some(ParseError {
+                    position: engine::Position {
+                        line: self.script.lines().count().max(1),
+                        column: 1,
+                    },
+                    message: why,
+                });
+            }
             Ok(program) => {
                 self.inputs = program
                     .inputs

@@ -603,6 +603,10 @@ fn assign_layers(n: usize, edges: &[(usize, usize, Size)]) -> Vec<usize> {
     layer
 }
 
+/// The most layers an edge passes through as dummies (one per layer); a longer edge is
+/// drawn straight. Lesson graphs have fewer layers than this in all.
+pub const MAX_DUMMY_SPAN: usize = 24;
+
 fn build_layers(n: usize, edges: &[(usize, usize, Size)], layer_of: &[usize]) -> Layered {
     let depth = layer_of.iter().copied().max().unwrap_or(0) + 1;
     let mut layers: Vec<Vec<Item>> = vec![Vec::new(); depth];
@@ -614,7 +618,11 @@ fn build_layers(n: usize, edges: &[(usize, usize, Size)], layer_of: &[usize]) ->
     let mut chains = Vec::with_capacity(edges.len());
     for &(from, to, _) in edges {
         let mut chain = vec![(layer_of[from], position[from])];
-        if from < n && to < n && layer_of[from] < layer_of[to] {
+        // An edge across more than MAX_DUMMY_SPAN layers is drawn straight, without
+        // dummies: one input feeding every box of a long chain would otherwise cost a
+        // dummy per layer per edge, memory quadratic in the chain's length.
+        let span = layer_of[to].saturating_sub(layer_of[from] + 1);
+        if from < n && to < n && layer_of[from] < layer_of[to] && span <= MAX_DUMMY_SPAN {
             for (l, layer) in layers
                 .iter_mut()
                 .enumerate()
@@ -952,7 +960,13 @@ fn place(
         } else {
             centre[ly][py]
         };
-        let mid = (from_along + in_port[e]) / 2.0;
+        // A long edge drawn without dummies arrives from the lane below the picture:
+        // its plate sits at the target's height.
+        let mid = if lz > ly + 1 {
+            in_port[e]
+        } else {
+            (from_along + in_port[e]) / 2.0
+        };
         plate_centre[e] = (column_start[lz] - gap[lz] / 2.0, mid);
         in_gap[lz].push(e);
     }
@@ -984,6 +998,16 @@ fn place(
         })
         .collect();
 
+    let mut high = 0.0f32;
+    for (l, layer) in layered.layers.iter().enumerate() {
+        for (i, item) in layer.iter().enumerate() {
+            high = high.max(centre[l][i] + item_along(item) / 2.0);
+        }
+    }
+    // The lane of long edges drawn without dummies: below (or right of) everything.
+    let lane = high + spacing.min_layer_gap / 2.0;
+    let mut lane_used = false;
+
     // Routes: out of the source's side, straight across each column, through the plate.
     let edges: Vec<Vec<Point>> = layered
         .chains
@@ -1003,13 +1027,23 @@ fn place(
             };
             points.push(point(source_end, out_port[e]));
             points.push(point(column_start[l0] + column[l0], out_port[e]));
+            let lz = layer_of[to];
+            if chain.len() == 2 && lz > l0 + 1 {
+                // Down to the lane in the gap after the source, along it, and up to the
+                // plate in the gap before the target: never across a box.
+                let after_source = column_start[l0] + column[l0] + gap[l0 + 1] / 2.0;
+                let before_target = column_start[lz] - gap[lz] + spacing.plate_margin;
+                points.push(point(after_source, out_port[e]));
+                points.push(point(after_source, lane));
+                points.push(point(before_target, lane));
+                lane_used = true;
+            }
             for &(l, p) in &chain[1..chain.len().saturating_sub(1)] {
                 points.push(point(column_start[l], centre[l][p]));
                 points.push(point(column_start[l] + column[l], centre[l][p]));
             }
             let (a, o) = plate_centre[e];
             points.push(point(a, o));
-            let lz = layer_of[to];
             let target = boxes[to];
             let target_start = if flip { target.y } else { target.x };
             points.push(point(column_start[lz], in_port[e]));
@@ -1018,11 +1052,8 @@ fn place(
         })
         .collect();
 
-    let mut high = 0.0f32;
-    for (l, layer) in layered.layers.iter().enumerate() {
-        for (i, item) in layer.iter().enumerate() {
-            high = high.max(centre[l][i] + item_along(item) / 2.0);
-        }
+    if lane_used {
+        high = lane;
     }
     let mut total_along = high - low + 2.0 * spacing.margin;
     for plate in &plates {
@@ -1154,6 +1185,32 @@ mod tests {
         assert!((placed[1]).abs() < 1e-4);
         let free = isotonic_place(&[0.0, 100.0], &[10.0, 10.0], 5.0);
         assert_eq!(free, vec![0.0, 100.0]);
+    }
+
+    #[test]
+    fn an_input_feeding_a_long_chain_costs_linear_memory() {
+        // x0 feeds every box of a chain of 3,000 (x_i = x_{i-1} + x0): with a dummy per
+        // layer crossed, its edges would hold 4.5 million points.
+        let n = 3_000;
+        let size = Size { w: 60.0, h: 30.0 };
+        let plate = Size { w: 40.0, h: 20.0 };
+        let mut edges = vec![(0, 1, plate)];
+        for i in 2..=n {
+            edges.push((i - 1, i, plate));
+            edges.push((0, i, plate));
+        }
+        let input = LayoutInput {
+            boxes: vec![size; n + 1],
+            edges,
+        };
+        let result = layout(&input, Direction::LeftToRight, &Options::default());
+        let points: usize = result.edges.iter().map(Vec::len).sum();
+        assert!(points < 20 * result.edges.len(), "{points} points");
+        // The long edges keep off the boxes: they run below them all.
+        let bottom = result.boxes.iter().map(|b| b.y + b.h).fold(0.0, f32::max);
+        let last = result.edges.last().expect("edges");
+        assert!(last.iter().any(|p| p.y > bottom), "{last:?}");
+        assert!(result.size.h >= bottom);
     }
 
     #[test]

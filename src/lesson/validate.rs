@@ -426,6 +426,10 @@ impl Validator<'_> {
                 return None;
             }
         };
+        if let Some(why) = crate::diagram::too_big_to_draw(live.program.graph.node_count()) {
+            self.error_at(at, format!("the app cannot draw this graph: {why}"));
+            return None;
+        }
         for input in &section.editable {
             let here = self.find_name(at, &input.name);
             let Some(value) = live.value(&input.name) else {
