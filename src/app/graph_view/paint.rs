@@ -113,6 +113,11 @@ pub(super) fn edges(
     dark: bool,
 ) {
     let zoom = camera.zoom;
+    // Thousands of edges in view (one input feeding a long chain) mostly lie on top of
+    // each other: they are drawn segment by segment, cut to the view, and a segment
+    // already drawn in the same stroke is not drawn again.
+    let mut drawn = (visible.len() > MANY_EDGES).then(std::collections::HashSet::new);
+    let view = camera.viewport.expand(8.0);
     for &(edge, flow) in visible {
         let known = shown.gradients_known(edge.to);
         let points: Vec<Pos2> = edge.points.iter().map(|&p| camera.to_screen(p)).collect();
@@ -135,13 +140,59 @@ pub(super) fn edges(
                     5.0 * zoom,
                 ));
             }
+        } else if let Some(drawn) = &mut drawn {
+            let key = |p: Pos2| (p.x.round() as i32, p.y.round() as i32);
+            for pair in points.windows(2) {
+                let Some((a, b)) = clip_segment(pair[0], pair[1], view) else {
+                    continue;
+                };
+                let ends = if key(a) <= key(b) {
+                    (key(a), key(b))
+                } else {
+                    (key(b), key(a))
+                };
+                if drawn.insert((ends, color, (stroke.width * 4.0).round() as i32)) {
+                    painter.line_segment([a, b], stroke);
+                }
+            }
         } else {
             painter.add(Shape::line(points.clone(), stroke));
         }
-        if let [.., before, last] = points.as_slice() {
+        if let [.., before, last] = points.as_slice()
+            && view.contains(*last)
+        {
             arrow_head(painter, *before, *last, color, zoom);
         }
     }
+}
+
+/// Past this many edges in view, edges are drawn segment by segment without repeats.
+const MANY_EDGES: usize = 200;
+
+/// The part of segment `a`–`b` inside `rect` (Liang and Barsky's clipping), if any.
+fn clip_segment(a: Pos2, b: Pos2, rect: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-d.x, a.x - rect.min.x),
+        (d.x, rect.max.x - a.x),
+        (-d.y, a.y - rect.min.y),
+        (d.y, rect.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
 }
 
 /// The edges' plates: the local derivative and the blame sent back, in text of
@@ -455,8 +506,8 @@ fn edge_sample(ui: &mut egui::Ui, color: Color32, dashed: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::point_along;
-    use egui::pos2;
+    use super::{clip_segment, point_along};
+    use egui::{Pos2, Rect, pos2};
 
     #[test]
     fn a_pulse_moves_along_the_route_by_length() {
@@ -466,5 +517,22 @@ mod tests {
         assert_eq!(point_along(&route, 0.5), Some(pos2(10.0, 10.0)));
         assert_eq!(point_along(&route, 1.0), Some(pos2(10.0, 30.0)));
         assert_eq!(point_along(&[], 0.5), None);
+    }
+
+    #[test]
+    fn segments_are_cut_to_the_view() {
+        let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 50.0));
+        let cut = |a: Pos2, b: Pos2| clip_segment(a, b, view);
+        // A lane crossing the whole view is cut to its width, whatever its length.
+        assert_eq!(
+            cut(pos2(-5000.0, 20.0), pos2(9000.0, 20.0)),
+            Some((pos2(0.0, 20.0), pos2(100.0, 20.0)))
+        );
+        assert_eq!(
+            cut(pos2(10.0, 10.0), pos2(20.0, 30.0)),
+            Some((pos2(10.0, 10.0), pos2(20.0, 30.0)))
+        );
+        assert_eq!(cut(pos2(-10.0, 60.0), pos2(200.0, 60.0)), None);
+        assert_eq!(cut(pos2(150.0, 0.0), pos2(150.0, 40.0)), None);
     }
 }
