@@ -123,6 +123,9 @@ fn a_crash_between_writing_and_renaming_leaves_the_old_progress() {
     let loaded = FileStore::new(&*dir).load();
     assert_eq!(loaded.progress, sample());
     assert_eq!(loaded.notice, None);
+    // The start cleared it; a save clears one left since, too.
+    assert!(!stale.exists());
+    std::fs::write(&stale, "(version: 1, lessons: {\"x").expect("write");
     // The next save, under the folder's lock, clears what the dead save left; a file that
     // is not a save's temporary stays.
     let other = dir.join("notes.tmp");

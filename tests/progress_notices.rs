@@ -70,7 +70,7 @@ impl ProgressStore for Full {
 }
 
 #[test]
-fn a_failing_disk_keeps_one_notice_the_latest() {
+fn a_failing_disk_keeps_one_notice_the_latest_with_a_count() {
     let mut app = BackpropApp::with_state(&LessonSource::Embedded, "x = 1".into(), false);
     app.use_store(Box::new(Full(0)));
     for lesson in 1..6 {
@@ -79,4 +79,8 @@ fn a_failing_disk_keeps_one_notice_the_latest() {
     let notices = app.notices();
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert!(notices[0].contains(".tmp6"), "the latest: {notices:?}");
+    assert!(
+        notices[0].ends_with("(6 saves have failed.)"),
+        "{notices:?}"
+    );
 }

@@ -79,6 +79,8 @@ pub struct BackpropApp {
     clock: Box<dyn Fn() -> u64>,
     /// The Review page: questions due again, mixed across lessons.
     review: review_page::ReviewPage,
+    /// Saves that failed in a row (one notice says how many).
+    save_failures: u32,
     /// Every question of every lesson: its file, stable id and concepts (what progress
     /// tracks), worked out once.
     tracked: Vec<(String, String, Vec<String>)>,
@@ -153,6 +155,7 @@ impl BackpropApp {
             fonts_installed: false,
             clock: Box::new(crate::progress::review::now),
             review: review_page::ReviewPage::default(),
+            save_failures: 0,
         }
     }
 
@@ -309,18 +312,24 @@ impl BackpropApp {
         }
         match result {
             Ok(()) => {
+                self.save_failures = 0;
                 if let Some(merged) = self.store.take_merged() {
                     self.progress = merged;
                     self.migrate_progress();
                 }
             }
             Err(error) => {
-                // One notice for a failing disk, the latest, not one per save (each can
-                // name another temporary file).
+                // One notice for a failing disk, the latest, with a count, not one per
+                // save (each can name another temporary file).
+                self.save_failures = self.save_failures.saturating_add(1);
                 self.notices
                     .retain(|n| !n.starts_with("cannot save progress"));
+                let count = match self.save_failures {
+                    1 => String::new(),
+                    n => format!(" ({n} saves have failed.)"),
+                };
                 self.notify(format!(
-                    "{error}. Your progress is kept while the app runs."
+                    "{error}. Your progress is kept while the app runs.{count}"
                 ));
             }
         }

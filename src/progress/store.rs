@@ -437,6 +437,11 @@ pub fn to_ron(progress: &Progress) -> String {
 #[cfg(not(target_arch = "wasm32"))]
 impl ProgressStore for FileStore {
     fn load(&mut self) -> Loaded {
+        // At start, too: what killed saves left behind goes (under the lock, so never a
+        // temporary file another window is writing).
+        if lock_folder(&self.folder).is_some() {
+            remove_stale_temporaries(&self.folder);
+        }
         let (progress, notice) = match read_on_disk(&self.path()) {
             OnDisk::Missing => (Progress::default(), None),
             OnDisk::Progress(progress, _) => (progress, None),
