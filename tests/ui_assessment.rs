@@ -11,7 +11,7 @@ mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::app;
+use ui_common::{answer_the_number, app};
 
 const ASSESSMENT: &str = r#"Lesson(
     title: "Test Assessment",
@@ -50,20 +50,6 @@ fn assessment_app(name: &str) -> (TempFolder, TempFolder, Harness<'static, Backp
     let data = TempFolder::new(&format!("{name}-data"));
     let harness = app(&lessons, &data);
     (lessons, data, harness)
-}
-
-/// Types `text` into the numeric question's field and checks it.
-fn answer_the_number(harness: &mut Harness<'static, BackpropApp>, text: &str) {
-    let field = harness.get_by_label("Your answer:");
-    field.focus();
-    field.type_text(text);
-    harness.run();
-    let checks: Vec<_> = harness.query_all_by_label("Check answer").collect();
-    checks
-        .last()
-        .expect("the numeric question's button")
-        .click();
-    harness.run();
 }
 
 fn shows(harness: &Harness<'static, BackpropApp>, label: &str) -> bool {

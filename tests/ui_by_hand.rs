@@ -6,13 +6,13 @@
 use backprop_lab::app::BackpropApp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 
 mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::app;
+use ui_common::{app, labels, shows_containing};
 
 /// h = σ(z), z = 2·x, L = 3·h at x = 0.5: dL/dh = 3, dL/dz = 3·σ′(1), dL/dx = 6·σ′(1).
 const GRAPH_LESSON: &str = r#"Lesson(
@@ -33,21 +33,6 @@ const QUIZ_LESSON: &str = r#"Lesson(
     ],
 )
 "#;
-
-fn labels(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
-    harness
-        .query_all_by(|_| true)
-        .flat_map(|node| {
-            let node = node.accesskit_node();
-            [node.label(), node.value()]
-        })
-        .flatten()
-        .collect()
-}
-
-fn shows_containing(harness: &Harness<'static, BackpropApp>, part: &str) -> bool {
-    labels(harness).iter().any(|l| l.contains(part))
-}
 
 /// Types `text` into the field for `dL/dNAME` and presses Enter.
 fn enter(harness: &mut Harness<'static, BackpropApp>, field: &str, text: &str) {

@@ -4,13 +4,13 @@
 
 use backprop_lab::app::BackpropApp;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 
 mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::app;
+use ui_common::{app, labels, shows_containing};
 
 const LESSON: &str = r#"Lesson(
     title: "Hints",
@@ -22,21 +22,6 @@ const LESSON: &str = r#"Lesson(
     ],
 )
 "#;
-
-fn labels(harness: &Harness<'static, BackpropApp>) -> Vec<String> {
-    harness
-        .query_all_by(|_| true)
-        .flat_map(|node| {
-            let node = node.accesskit_node();
-            [node.label(), node.value()]
-        })
-        .flatten()
-        .collect()
-}
-
-fn shows_containing(harness: &Harness<'static, BackpropApp>, part: &str) -> bool {
-    labels(harness).iter().any(|l| l.contains(part))
-}
 
 fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
     harness.get_by_label(label).click();
@@ -108,6 +93,16 @@ fn formula_prompt(harness: &Harness<'static, BackpropApp>) -> String {
         .expect("the prompt")
 }
 
+/// The k drawn into the prompt "With y = kx and ...".
+fn drawn_k(harness: &Harness<'static, BackpropApp>) -> f64 {
+    formula_prompt(harness)
+        .trim_start_matches("With y = ")
+        .split('x')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("k in the prompt")
+}
+
 #[test]
 fn a_formula_with_drawn_numbers_is_redrawn_after_its_answer_is_shown() {
     let lessons = TempFolder::new("ui-formula-redraw");
@@ -115,12 +110,7 @@ fn a_formula_with_drawn_numbers_is_redrawn_after_its_answer_is_shown() {
     let data = TempFolder::new("ui-formula-redraw-data");
     let mut harness = app(&lessons, &data);
     let before = formula_prompt(&harness);
-    let k: f64 = before
-        .trim_start_matches("With y = ")
-        .split('x')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("k in the prompt");
+    let k = drawn_k(&harness);
     let field = harness.get_by_label("Your formula:");
     field.focus();
     field.type_text("x");
@@ -135,12 +125,7 @@ fn a_formula_with_drawn_numbers_is_redrawn_after_its_answer_is_shown() {
     click(&mut harness, "Try again with new numbers");
     assert_ne!(formula_prompt(&harness), before, "new numbers");
     // The old answer no longer passes; the new one, worked out, does.
-    let new_k: f64 = formula_prompt(&harness)
-        .trim_start_matches("With y = ")
-        .split('x')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("k");
+    let new_k = drawn_k(&harness);
     let field = harness.get_by_label("Your formula:");
     field.focus();
     field.type_text(&format!("{}*x", 2.0 * new_k * new_k));

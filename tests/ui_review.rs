@@ -15,7 +15,7 @@ mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::app;
+use ui_common::{answer_the_number, app, test_clock};
 
 const LESSON: &str = r#"Lesson(
     title: "Review Lesson",
@@ -47,26 +47,8 @@ fn review_app(
     std::fs::write(lessons.join("01-review.ron"), LESSON).expect("write");
     let data = TempFolder::new(&format!("{name}-data"));
     let mut harness = app(&lessons, &data);
-    let clock = Arc::new(AtomicU64::new(START));
-    let reading = Arc::clone(&clock);
-    harness
-        .state_mut()
-        .use_clock(move || reading.load(Ordering::SeqCst));
-    harness.run();
+    let clock = test_clock(&mut harness, START);
     (lessons, data, harness, clock)
-}
-
-fn answer_the_number(harness: &mut Harness<'static, BackpropApp>, text: &str) {
-    let field = harness.get_by_label("Your answer:");
-    field.focus();
-    field.type_text(text);
-    harness.run();
-    harness
-        .get_all_by_label("Check answer")
-        .next()
-        .expect("the numeric question's button")
-        .click();
-    harness.run();
 }
 
 fn shows(harness: &Harness<'static, BackpropApp>, label: &str) -> bool {
@@ -186,11 +168,7 @@ fn a_card_marked_not_yet_comes_back_the_next_day() {
     std::fs::write(lessons.join("01-cards.ron"), CARDS).expect("write");
     let data = TempFolder::new("ui-review-cards-data");
     let mut harness = app(&lessons, &data);
-    let clock = Arc::new(AtomicU64::new(START));
-    let reading = Arc::clone(&clock);
-    harness
-        .state_mut()
-        .use_clock(move || reading.load(Ordering::SeqCst));
+    let clock = test_clock(&mut harness, START);
     harness.get_by_label("Turn the card").click();
     settle(&mut harness);
     harness.get_by_label("Not yet").click();

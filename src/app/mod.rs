@@ -81,6 +81,11 @@ pub struct BackpropApp {
     review: review_page::ReviewPage,
     /// Saves that failed in a row (one notice says how many).
     save_failures: u32,
+    /// Counts changes to the progress, so what is worked out from it can be kept.
+    progress_generation: u64,
+    /// The number of items due, with the progress generation and the minute it was
+    /// counted at: the lesson list shows it on every frame.
+    due_count: std::cell::Cell<Option<(u64, u64, usize)>>,
     /// Every question of every lesson: its file, stable id and concepts (what progress
     /// tracks), worked out once.
     tracked: Vec<(String, String, Vec<String>)>,
@@ -156,6 +161,8 @@ impl BackpropApp {
             clock: Box::new(crate::progress::review::now),
             review: review_page::ReviewPage::default(),
             save_failures: 0,
+            progress_generation: 0,
+            due_count: std::cell::Cell::new(None),
         }
     }
 
@@ -278,6 +285,7 @@ impl BackpropApp {
     pub fn use_store(&mut self, mut store: Box<dyn ProgressStore>) {
         let loaded = store.load();
         self.progress = loaded.progress;
+        self.progress_generation = self.progress_generation.wrapping_add(1);
         self.migrate_progress();
         self.notices.extend(loaded.notice);
         self.store = store;
@@ -302,11 +310,29 @@ impl BackpropApp {
 
     /// Saves, merged with what another window saved meanwhile (the app then shows both).
     fn save_progress(&mut self) {
+        self.progress_generation = self.progress_generation.wrapping_add(1);
         let result = self.store.save(&self.progress);
         self.after_save(result);
     }
 
+    /// The questions and cards due now, counted again only when the progress changed or a
+    /// minute passed.
+    fn due_count(&self) -> usize {
+        let minute = (self.clock)() / 60;
+        if let Some((generation, at, count)) = self.due_count.get()
+            && generation == self.progress_generation
+            && at == minute
+        {
+            return count;
+        }
+        let count = self.due_now().len() + self.due_cards().len();
+        self.due_count
+            .set(Some((self.progress_generation, minute, count)));
+        count
+    }
+
     fn after_save(&mut self, result: Result<(), crate::progress::SaveError>) {
+        self.progress_generation = self.progress_generation.wrapping_add(1);
         for notice in self.store.take_notices() {
             self.notify(notice);
         }
@@ -600,7 +626,7 @@ impl BackpropApp {
                         .iter()
                         .map(|f| (f.title(), self.progress.is_finished(&f.file)))
                         .collect();
-                    let due = self.due_now().len() + self.due_cards().len();
+                    let due = self.due_count();
                     let picked = navigator::lesson_list_ui(
                         ui,
                         &entries,

@@ -322,13 +322,7 @@ impl QuestionView {
                 hints,
                 hint_texts,
             } => {
-                let drawn = match attempt {
-                    Ok(a) => a,
-                    Err(message) => {
-                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
-                        return None;
-                    }
-                };
+                let drawn = drawn_or_error(ui, attempt)?;
                 let prompt = fill(&question.prompt, drawn);
                 // The prompt at the reading width, even where the graph below is wider.
                 ui.scope(|ui| {
@@ -453,13 +447,7 @@ impl QuestionView {
                 view,
                 panel,
             } => {
-                let drawn = match attempt {
-                    Ok(a) => a,
-                    Err(message) => {
-                        ui.colored_label(ui.visuals().error_fg_color, message.as_str());
-                        return None;
-                    }
-                };
+                let drawn = drawn_or_error(ui, attempt)?;
                 ui.scope(|ui| {
                     ui.set_max_width(style::READING_WIDTH.min(ui.available_width()));
                     markdown_ui(
@@ -663,6 +651,20 @@ fn hint_ladder_ui(
         }
     });
     solution
+}
+
+/// The drawn attempt, or the reason it could not be drawn, said on the page.
+fn drawn_or_error<'a>(
+    ui: &mut egui::Ui,
+    attempt: &'a mut Result<Box<Attempt>, String>,
+) -> Option<&'a mut Attempt> {
+    match attempt {
+        Ok(drawn) => Some(drawn),
+        Err(message) => {
+            ui.colored_label(ui.visuals().error_fg_color, message.as_str());
+            None
+        }
+    }
 }
 
 /// A formula question's constants drawn for an attempt (`None` without parameters).
