@@ -673,17 +673,46 @@ fn report(error: &CliError) -> i32 {
     }
 }
 
+/// The longest word an error line prints whole: a longer one (a name of a million
+/// characters, a huge argument) keeps its first [`KEPT_CHARS`] characters and an ellipsis.
+pub const MAX_WORD_CHARS: usize = 200;
+/// What is kept of a word cut short.
+const KEPT_CHARS: usize = 60;
+
 /// Writes one line on stderr; false when it could not be written. `eprintln!` would panic
 /// on a full or closed stderr (`2>/dev/full`). Line breaks become spaces, so an error is
-/// always one line, and other control characters (which a file name or an argument may
-/// carry) are written escaped, so they never reach the terminal raw.
+/// always one line; other control characters (which a file name or an argument may
+/// carry) are written escaped, so they never reach the terminal raw; and a word longer
+/// than [`MAX_WORD_CHARS`] is cut with an ellipsis, so the line stays short.
 pub fn say_on_stderr(line: &str) -> bool {
     use std::fmt::Write as _;
     use std::io::Write as _;
-    let mut safe = String::with_capacity(line.len());
+    let mut safe = String::with_capacity(line.len().min(4096));
+    // Where the current word starts in `safe`, its length in characters so far, and
+    // whether it was cut already.
+    let (mut start, mut word, mut cut) = (0usize, 0usize, false);
     for c in line.chars() {
+        if c == ' ' || c == '\n' || c == '\r' {
+            safe.push(' ');
+            (start, word, cut) = (safe.len(), 0, false);
+            continue;
+        }
+        if cut {
+            continue;
+        }
+        word += 1;
+        if word > MAX_WORD_CHARS {
+            let keep: usize = safe[start..]
+                .chars()
+                .take(KEPT_CHARS)
+                .map(char::len_utf8)
+                .sum();
+            safe.truncate(start + keep);
+            safe.push('…');
+            cut = true;
+            continue;
+        }
         match c {
-            '\n' | '\r' => safe.push(' '),
             '\t' => safe.push(c),
             c if c.is_control() => {
                 let _ = write!(safe, "{}", c.escape_unicode());

@@ -988,6 +988,24 @@ fn big_pictures_stay_linear_and_past_the_limit_export_says_so() {
     );
 }
 
+/// A name of a million characters is not echoed whole: the error line cuts it with an
+/// ellipsis and stays one short line; ordinary names are printed whole.
+#[test]
+fn long_names_in_errors_are_cut_with_an_ellipsis() {
+    let name = "q".repeat(1_000_000);
+    let message = error(&["grad", "-"], &format!("x = 1\ny = x * {name}\n"));
+    assert!(message.len() < 300, "{} bytes", message.len());
+    assert!(
+        message.ends_with(&format!("unknown name '{}…", "q".repeat(59))),
+        "{message}"
+    );
+    let message = error(&["grad", "-"], "x = 1\ny = x * quiteordinary\n");
+    assert!(
+        message.ends_with("unknown name 'quiteordinary'"),
+        "{message}"
+    );
+}
+
 /// A JSON value, parsed by the small reader below (serde_json is not a dependency).
 #[derive(Debug, Clone, PartialEq)]
 enum Json {
