@@ -11,7 +11,7 @@ mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::{answer_the_number, app};
+use ui_common::{answer_the_number, app, one_lesson_app};
 
 const ASSESSMENT: &str = r#"Lesson(
     title: "Test Assessment",
@@ -184,10 +184,7 @@ const SEVERAL: &str = r#"Lesson(
 /// included, and shows the right set.
 #[test]
 fn a_missed_right_option_is_explained_and_the_right_set_shown() {
-    let lessons = TempFolder::new("ui-several");
-    std::fs::write(lessons.join("01-several.ron"), SEVERAL).expect("write");
-    let data = TempFolder::new("ui-several-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) = one_lesson_app("ui-several", "01-several.ron", SEVERAL);
     click(&mut harness, "dy/dx of y = 3x");
     click(&mut harness, "Check answer");
     assert!(shows(&harness, "Right: It needs only the link itself."));

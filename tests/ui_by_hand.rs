@@ -11,8 +11,7 @@ use egui_kittest::kittest::Queryable;
 mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
-use common::TempFolder;
-use ui_common::{app, labels, shows_containing};
+use ui_common::{labels, one_lesson_app, shows_containing};
 
 /// h = σ(z), z = 2·x, L = 3·h at x = 0.5: dL/dh = 3, dL/dz = 3·σ′(1), dL/dx = 6·σ′(1).
 const GRAPH_LESSON: &str = r#"Lesson(
@@ -54,10 +53,8 @@ fn sigmoid_slope(z: f64) -> f64 {
 
 #[test]
 fn a_wrong_local_factor_is_named_before_any_answer_and_the_boxes_fill_in_order() {
-    let lessons = TempFolder::new("ui-by-hand-graph");
-    std::fs::write(lessons.join("01-hand.ron"), GRAPH_LESSON).expect("write");
-    let data = TempFolder::new("ui-by-hand-graph-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) =
+        one_lesson_app("ui-by-hand-graph", "01-hand.ron", GRAPH_LESSON);
     harness.get_by_label("Backprop it yourself").click();
     harness.run();
     // The gradients are off the boxes (and out of their descriptions).
@@ -101,10 +98,8 @@ fn a_wrong_local_factor_is_named_before_any_answer_and_the_boxes_fill_in_order()
 
 #[test]
 fn a_backprop_question_scores_its_first_tries() {
-    let lessons = TempFolder::new("ui-by-hand-quiz");
-    std::fs::write(lessons.join("01-quiz.ron"), QUIZ_LESSON).expect("write");
-    let data = TempFolder::new("ui-by-hand-quiz-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) =
+        one_lesson_app("ui-by-hand-quiz", "01-quiz.ron", QUIZ_LESSON);
     // L = 2z, z = x·w: dL/dz = 2; dL/dx = 2w = 6, dL/dw = 2x = 4.
     enter(&mut harness, "dL/dz =", "2");
     // The multiply gate's own value instead of its partner's.

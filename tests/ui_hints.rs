@@ -9,8 +9,7 @@ use egui_kittest::kittest::Queryable;
 mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
-use common::TempFolder;
-use ui_common::{app, labels, shows_containing};
+use ui_common::{labels, one_lesson_app, shows_containing};
 
 const LESSON: &str = r#"Lesson(
     title: "Hints",
@@ -30,10 +29,7 @@ fn click(harness: &mut Harness<'static, BackpropApp>, label: &str) {
 
 #[test]
 fn the_ladder_shows_the_chain_then_the_factors_and_counts_its_hints() {
-    let lessons = TempFolder::new("ui-hints");
-    std::fs::write(lessons.join("01-hints.ron"), LESSON).expect("write");
-    let data = TempFolder::new("ui-hints-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) = one_lesson_app("ui-hints", "01-hints.ron", LESSON);
     assert!(!shows_containing(&harness, "depends on"));
     click(&mut harness, "Hint: show the chain");
     assert!(
@@ -105,10 +101,8 @@ fn drawn_k(harness: &Harness<'static, BackpropApp>) -> f64 {
 
 #[test]
 fn a_formula_with_drawn_numbers_is_redrawn_after_its_answer_is_shown() {
-    let lessons = TempFolder::new("ui-formula-redraw");
-    std::fs::write(lessons.join("01-formula.ron"), FORMULA).expect("write");
-    let data = TempFolder::new("ui-formula-redraw-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) =
+        one_lesson_app("ui-formula-redraw", "01-formula.ron", FORMULA);
     let before = formula_prompt(&harness);
     let k = drawn_k(&harness);
     let field = harness.get_by_label("Your formula:");

@@ -15,7 +15,7 @@ mod common;
 #[path = "common/ui.rs"]
 mod ui_common;
 use common::TempFolder;
-use ui_common::{answer_the_number, app, test_clock};
+use ui_common::{answer_the_number, app, one_lesson_app, test_clock};
 
 const LESSON: &str = r#"Lesson(
     title: "Review Lesson",
@@ -164,10 +164,7 @@ fn settle(harness: &mut Harness<'static, BackpropApp>) {
 
 #[test]
 fn a_card_marked_not_yet_comes_back_the_next_day() {
-    let lessons = TempFolder::new("ui-review-cards");
-    std::fs::write(lessons.join("01-cards.ron"), CARDS).expect("write");
-    let data = TempFolder::new("ui-review-cards-data");
-    let mut harness = app(&lessons, &data);
+    let (_lessons, _data, mut harness) = one_lesson_app("ui-review-cards", "01-cards.ron", CARDS);
     let clock = test_clock(&mut harness, START);
     harness.get_by_label("Turn the card").click();
     settle(&mut harness);

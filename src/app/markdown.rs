@@ -38,32 +38,29 @@ fn punctuation_inside_bold(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(c) = rest.chars().next() {
         if c == '`' {
             code = !code;
-        } else if !code && rest.starts_with("****") {
-            // Bold in bold (`**{{grad x}}**` filled with `**3**`): opening after a space,
-            // closing after a word, when punctuation follows it moves in as above. The
-            // `?` of a hidden number (`****?****`) is inside, never moved.
-            rest = &rest[4..];
-            let closing = out.chars().last().is_some_and(|c| !c.is_whitespace());
-            match rest.chars().next() {
-                Some(p) if closing && ".,;:!?)".contains(p) => {
-                    out.push(p);
-                    out.push_str("****");
-                    rest = &rest[p.len_utf8()..];
-                }
-                _ => out.push_str("****"),
-            }
-            continue;
         } else if !code && rest.starts_with("**") {
-            rest = &rest[2..];
-            let closing = bold;
-            bold = !bold;
+            // `****` is bold in bold (`**{{grad x}}**` filled with `**3**`): it closes
+            // after a word and opens after a space, and the `?` of a hidden number
+            // (`****?****`) stays inside. `**` closes when bold is open.
+            let marker = if rest.starts_with("****") {
+                "****"
+            } else {
+                "**"
+            };
+            rest = &rest[marker.len()..];
+            let closing = if marker.len() == 4 {
+                out.chars().last().is_some_and(|c| !c.is_whitespace())
+            } else {
+                bold = !bold;
+                !bold
+            };
             match rest.chars().next() {
                 Some(p) if closing && ".,;:!?)".contains(p) => {
                     out.push(p);
-                    out.push_str("**");
+                    out.push_str(marker);
                     rest = &rest[p.len_utf8()..];
                 }
-                _ => out.push_str("**"),
+                _ => out.push_str(marker),
             }
             continue;
         } else if c == '\n' && rest[1..].starts_with('\n') {

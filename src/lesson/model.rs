@@ -615,14 +615,19 @@ pub struct ChoiceOption {
 }
 
 impl Question {
+    /// The fields every kind has: its prompt template, its given id and its concepts.
+    fn common(&self) -> (&str, &Option<String>, &[String]) {
+        match self {
+            Question::Choice(q) => (&q.prompt, &q.id, &q.concepts),
+            Question::Numeric(q) | Question::Predict(q) => (&q.prompt, &q.id, &q.concepts),
+            Question::Formula(q) => (&q.prompt, &q.id, &q.concepts),
+            Question::Backprop(q) => (&q.prompt, &q.id, &q.concepts),
+        }
+    }
+
     /// The question's prompt template (before any numbers are filled in).
     pub fn prompt(&self) -> &str {
-        match self {
-            Question::Choice(q) => &q.prompt,
-            Question::Numeric(q) | Question::Predict(q) => &q.prompt,
-            Question::Formula(q) => &q.prompt,
-            Question::Backprop(q) => &q.prompt,
-        }
+        self.common().0
     }
 
     /// The stable id progress is kept under: the author's, or `q-` and a hash of what the
@@ -630,13 +635,7 @@ impl Question {
     /// question gives the same id on every machine, and two prompts worded alike over
     /// different graphs do not collide).
     pub fn id(&self) -> String {
-        let given = match self {
-            Question::Choice(q) => &q.id,
-            Question::Numeric(q) | Question::Predict(q) => &q.id,
-            Question::Formula(q) => &q.id,
-            Question::Backprop(q) => &q.id,
-        };
-        match given {
+        match self.common().1 {
             Some(id) => id.clone(),
             None => format!("q-{:016x}", crate::quiz::seed::fnv1a(&self.identity())),
         }
@@ -662,12 +661,7 @@ impl Question {
 
     /// The concepts the question tests, as written (empty: the lesson's).
     pub fn concepts(&self) -> &[String] {
-        match self {
-            Question::Choice(q) => &q.concepts,
-            Question::Numeric(q) | Question::Predict(q) => &q.concepts,
-            Question::Formula(q) => &q.concepts,
-            Question::Backprop(q) => &q.concepts,
-        }
+        self.common().2
     }
 }
 

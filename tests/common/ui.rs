@@ -80,3 +80,22 @@ pub fn test_clock(harness: &mut Harness<'static, BackpropApp>, start: u64) -> Ar
     harness.run();
     clock
 }
+
+/// The app on a folder holding one lesson file (`file`, with `text`), with its own data
+/// folder; both folders are returned to be kept alive while the test runs.
+#[allow(dead_code)]
+pub fn one_lesson_app(
+    name: &str,
+    file: &str,
+    text: &str,
+) -> (
+    super::common::TempFolder,
+    super::common::TempFolder,
+    Harness<'static, BackpropApp>,
+) {
+    let lessons = super::common::TempFolder::new(name);
+    std::fs::write(lessons.join(file), text).expect("write the lesson");
+    let data = super::common::TempFolder::new(&format!("{name}-data"));
+    let harness = app(&lessons, &data);
+    (lessons, data, harness)
+}
