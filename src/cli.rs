@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, FlatTape, Graph, NodeId, Program};
 use crate::lesson;
+use crate::limits::{ERROR_WORD_CHARS, SCRIPT_BYTES};
 
 /// Backprop Lab: the chain rule and backpropagation, live.
 #[derive(Debug, Parser)]
@@ -164,22 +165,15 @@ pub enum CliError {
     /// The script did not parse.
     #[error("{0}")]
     Parse(#[from] engine::ParseError),
-    /// The file or standard input could not be read.
+    /// The file or standard input could not be read: it does not exist, it is not a
+    /// regular file (refused before opening, so reading never hangs or runs forever), or
+    /// it is over its limit (never read past it).
     #[error("cannot read {what}: {source}")]
     Read {
         /// What was being read.
         what: String,
         /// Why it failed.
-        source: std::io::Error,
-    },
-    /// The path names something that is not a regular file (a directory, a FIFO, a
-    /// device): refused before opening, so reading never hangs or runs forever.
-    #[error("cannot read {what}: it is {kind}, not a regular file")]
-    NotAFile {
-        /// The path as given.
-        what: String,
-        /// What it is instead ("a directory", "a FIFO", ...).
-        kind: &'static str,
+        source: crate::files::ReadError,
     },
     /// `progress` found no folder to read (no `--data-dir`, no `BACKPROP_LAB_DATA_DIR`).
     #[error("no progress folder: give --data-dir DIR or set BACKPROP_LAB_DATA_DIR")]
@@ -553,7 +547,7 @@ pub fn worksheet(args: &WorksheetArgs) -> Result<String, CliError> {
         Some(path) => {
             std::fs::metadata(path).map_err(|source| CliError::Read {
                 what: path.display().to_string(),
-                source,
+                source: source.into(),
             })?;
             vec![lesson::load::load_file(path)]
         }
@@ -673,9 +667,6 @@ fn report(error: &CliError) -> i32 {
     }
 }
 
-/// The longest word an error line prints whole: a longer one (a name of a million
-/// characters, a huge argument) keeps its first [`KEPT_CHARS`] characters and an ellipsis.
-pub const MAX_WORD_CHARS: usize = 200;
 /// What is kept of a word cut short.
 const KEPT_CHARS: usize = 60;
 
@@ -683,7 +674,7 @@ const KEPT_CHARS: usize = 60;
 /// on a full or closed stderr (`2>/dev/full`). Line breaks become spaces, so an error is
 /// always one line; other control characters (which a file name or an argument may
 /// carry) are written escaped, so they never reach the terminal raw; and a word longer
-/// than [`MAX_WORD_CHARS`] is cut with an ellipsis, so the line stays short.
+/// than [`ERROR_WORD_CHARS`] is cut with an ellipsis, so the line stays short.
 pub fn say_on_stderr(line: &str) -> bool {
     use std::fmt::Write as _;
     use std::io::Write as _;
@@ -701,7 +692,7 @@ pub fn say_on_stderr(line: &str) -> bool {
             continue;
         }
         word += 1;
-        if word > MAX_WORD_CHARS {
+        if word > ERROR_WORD_CHARS {
             let keep: usize = safe[start..]
                 .chars()
                 .take(KEPT_CHARS)
@@ -756,57 +747,31 @@ pub fn one_line_usage_error(error: &clap::Error) -> String {
     line
 }
 
-/// The script named by the arguments (a file, or standard input for none or `-`). A path
-/// must name a regular file (checked before opening: opening a FIFO would wait for a
-/// writer, and `/dev/zero` never ends); the text must be UTF-8, else the error points at
-/// the first bad byte.
+/// The script named by the arguments (a file, or standard input for none or `-`), through
+/// the reading gate: a path must name a regular file (a FIFO would wait for a writer,
+/// `/dev/zero` never ends), at most [`SCRIPT_BYTES`] are read, and the text must be UTF-8,
+/// else the error points at the first bad byte.
 fn read_source(args: &ScriptArgs, stdin: &mut dyn Read) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
-    match &args.file {
-        Some(path) if path.as_os_str() != "-" => {
-            let what = || path.display().to_string();
-            let read_error = |source| CliError::Read {
-                what: what(),
-                source,
-            };
-            let check = |metadata: std::fs::Metadata| {
-                if metadata.is_file() {
-                    Ok(metadata.len())
-                } else {
-                    Err(CliError::NotAFile {
-                        what: what(),
-                        kind: crate::files::kind_of(metadata.file_type()),
-                    })
-                }
-            };
-            check(std::fs::metadata(path).map_err(read_error)?)?;
-            let mut file = std::fs::File::open(path).map_err(read_error)?;
-            // Again on the open file, in case the path changed in between.
-            let length = check(file.metadata().map_err(read_error)?)?;
-            bytes.reserve_exact(usize::try_from(length).unwrap_or(0));
-            file.read_to_end(&mut bytes).map_err(read_error)?;
-        }
-        _ => {
-            stdin
-                .read_to_end(&mut bytes)
-                .map_err(|source| CliError::Read {
-                    what: "standard input".into(),
-                    source,
-                })?;
-        }
-    }
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-        // The prefix before the first bad byte is valid UTF-8 by definition.
-        let valid = std::str::from_utf8(valid).unwrap_or_default();
-        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-        CliError::Parse(engine::ParseError {
-            position: engine::Position {
-                line: valid.matches('\n').count() + 1,
-                column: valid[line_start..].chars().count() + 1,
-            },
+    let (what, bytes) = match &args.file {
+        Some(path) if path.as_os_str() != "-" => (
+            path.display().to_string(),
+            crate::files::read_bytes(path, SCRIPT_BYTES),
+        ),
+        _ => (
+            "standard input".to_string(),
+            crate::files::read_stream(stdin, SCRIPT_BYTES),
+        ),
+    };
+    let bytes = bytes.map_err(|source| CliError::Read { what, source })?;
+    crate::files::text(bytes).map_err(|error| match error {
+        crate::files::ReadError::NotUtf8 { line, column } => CliError::Parse(engine::ParseError {
+            position: engine::Position { line, column },
             message: "invalid UTF-8".into(),
-        })
+        }),
+        source => CliError::Read {
+            what: "the script".into(),
+            source,
+        },
     })
 }
 

@@ -17,6 +17,7 @@ pub mod files;
 pub mod format;
 pub mod json;
 pub mod lesson;
+pub mod limits;
 pub mod progress;
 pub mod quiz;
 pub mod random;

@@ -6,9 +6,8 @@
 
 use std::fmt::Write as _;
 
-use backprop_lab::app::{
-    MAX_PLAYGROUND_STATEMENTS, app_storage_file, prepare_app_storage, restored_script,
-};
+use backprop_lab::app::{app_storage_file, prepare_app_storage, restored_script};
+use backprop_lab::limits::PLAYGROUND_STATEMENTS;
 
 mod common;
 use common::TempFolder;
@@ -47,14 +46,14 @@ fn app_storage_follows_the_data_folder_and_is_checked_before_opening() {
 
     // A saved script above the limit: the example instead, the script kept aside.
     let mut big = String::new();
-    for i in 0..=MAX_PLAYGROUND_STATEMENTS {
+    for i in 0..=PLAYGROUND_STATEMENTS {
         let _ = writeln!(big, "x{i} = {i}");
     }
     let (script, notice) = restored_script(Some(big.clone()));
     assert_eq!(script, backprop_lab::app::playground::STARTER_SCRIPT);
     let notice = notice.expect("the learner is told");
     assert!(
-        notice.contains(&format!("{}", MAX_PLAYGROUND_STATEMENTS + 1)),
+        notice.contains(&format!("{}", PLAYGROUND_STATEMENTS + 1)),
         "{notice}"
     );
     let kept: Vec<_> = std::fs::read_dir(&*dir)

@@ -870,6 +870,28 @@ fn invalid_utf8_is_an_error_at_the_first_bad_byte() {
     }
 }
 
+/// A script over the limit is refused from its length, before a byte is read: a sparse
+/// file of 5 GiB takes no disk and no time.
+#[test]
+fn a_script_over_the_size_limit_is_refused_before_reading() {
+    let dir = common::TempFolder::new("cli-too-big");
+    let path = dir.join("big.txt");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(5 << 30).expect("a sparse file");
+    let path = path.to_str().expect("utf-8");
+    for command in ["grad", "hessian", "export"] {
+        let out = run_bytes(&[command, path], b"", Stdio::piped());
+        assert_eq!(
+            one_error_line(&out, 2),
+            format!(
+                "error: cannot read {path}: it has 5368709120 bytes; at most {} are read",
+                backprop_lab::limits::SCRIPT_BYTES
+            ),
+            "{command}"
+        );
+    }
+}
+
 #[test]
 fn a_path_that_is_not_a_regular_file_is_an_error() {
     let dir = common::TempFolder::new("cli-not-a-file");

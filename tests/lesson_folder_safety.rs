@@ -7,9 +7,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use backprop_lab::lesson::load::{
-    LessonFile, MAX_GRAPH_STATEMENTS, MAX_LESSON_BYTES, count_statements,
-};
+use backprop_lab::lesson::load::{LessonFile, count_statements};
+use backprop_lab::limits::{GRAPH_STATEMENTS, LESSON_FILE_BYTES};
 
 mod common;
 use common::TempFolder;
@@ -113,10 +112,10 @@ fn check_reports_a_fifo_at_once() {
 #[test]
 fn a_graph_section_above_the_statement_limit_is_an_error() {
     let mut script = String::from("x0 = 0.5\n");
-    for i in 1..=MAX_GRAPH_STATEMENTS {
+    for i in 1..=GRAPH_STATEMENTS {
         let _ = writeln!(script, "x{i} = x{} * 0.9 + 0.1", i - 1);
     }
-    assert_eq!(count_statements(&script), MAX_GRAPH_STATEMENTS + 1);
+    assert_eq!(count_statements(&script), GRAPH_STATEMENTS + 1);
     let text = format!(
         "Lesson(title: \"Big\", summary: \"s\", sections: [\n    Text(\"Hi.\"),\n    \
          Graph(script: r#\"\n{script}\"#),\n])"
@@ -127,8 +126,8 @@ fn a_graph_section_above_the_statement_limit_is_an_error() {
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(error.starts_with("big.ron:3:"), "{error}");
     assert!(
-        error.contains(&format!("{}", MAX_GRAPH_STATEMENTS + 1))
-            && error.contains(&format!("limit is {MAX_GRAPH_STATEMENTS}")),
+        error.contains(&format!("{}", GRAPH_STATEMENTS + 1))
+            && error.contains(&format!("limit is {GRAPH_STATEMENTS}")),
         "{error}"
     );
 }
@@ -148,7 +147,7 @@ fn a_lesson_file_above_the_size_limit_is_an_error() {
     std::fs::write(dir.join("a.ron"), GOOD).expect("write");
     let huge = format!(
         "{GOOD}//{}",
-        "x".repeat(usize::try_from(MAX_LESSON_BYTES).expect("fits"))
+        "x".repeat(usize::try_from(LESSON_FILE_BYTES).expect("fits"))
     );
     std::fs::write(dir.join("b.ron"), &huge).expect("write");
     let files = load_folder_soon(&dir);

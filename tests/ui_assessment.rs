@@ -205,7 +205,7 @@ fn a_missed_right_option_is_explained_and_the_right_set_shown() {
 #[test]
 fn an_answer_field_takes_a_bounded_number_of_characters() {
     let (_lessons, _data, mut harness) = assessment_app("ui-answer-limit-lessons");
-    let limit = backprop_lab::app::quiz_view::MAX_ANSWER_CHARS;
+    let limit = backprop_lab::limits::ANSWER_CHARS;
     let note = format!("(at most {limit} characters)");
     assert!(!shows(&harness, &note));
     let field = harness.get_by_label("Your answer:");

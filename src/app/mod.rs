@@ -35,6 +35,7 @@ pub mod training_view;
 use std::path::PathBuf;
 
 use crate::lesson::{self, LessonFile};
+use crate::limits::PLAYGROUND_STATEMENTS;
 use crate::progress::{AnswerRecord, MemoryStore, Progress, ProgressStore};
 use lesson_view::LessonView;
 use navigator::Page;
@@ -717,33 +718,22 @@ fn default_store() -> Box<dyn ProgressStore> {
     }
 }
 
-/// The most bytes of eframe's own storage file (`app.ron`: theme, page, Playground
-/// script) read at start; a bigger one is set aside.
-pub const MAX_APP_STORAGE_BYTES: u64 = 4 << 20;
-
-/// The most statements of a Playground script restored at start. Measured on the release
-/// build (a chain `x{i} = x{i-1} * 0.9 + 0.1`, the first frame of the Playground, then
-/// one more): 2,000 statements 0.27 s then 0.13 s, 5,000 0.46 s then 0.27 s, 10,000
-/// 1.08 s then 0.94 s, 20,000 2.2 s then 1.6 s. 5,000 is the largest round number that
-/// opens in well under a second.
-pub const MAX_PLAYGROUND_STATEMENTS: usize = 5_000;
-
 /// The Playground script saved last time, unless it is too big to open at start (more
-/// than [`MAX_PLAYGROUND_STATEMENTS`]): then the starter script, and a notice; the big
+/// than [`PLAYGROUND_STATEMENTS`]): then the starter script, and a notice; the big
 /// script is kept in a file beside the progress when possible.
 pub fn restored_script(saved: Option<String>) -> (String, Option<String>) {
     let Some(script) = saved else {
         return (STARTER_SCRIPT.to_string(), None);
     };
     let count = lesson::load::count_statements(&script);
-    if count <= MAX_PLAYGROUND_STATEMENTS {
+    if count <= PLAYGROUND_STATEMENTS {
         return (script, None);
     }
     let kept = keep_aside(&script);
     let notice = format!(
         "The Playground script saved last time has {count} statements, more than the {} \
          the app opens at start; the Playground starts with its example instead.{}",
-        MAX_PLAYGROUND_STATEMENTS,
+        PLAYGROUND_STATEMENTS,
         kept.map_or_else(String::new, |path| format!(
             " Your script was kept in {}.",
             path.display()
@@ -788,24 +778,17 @@ pub fn app_storage_file() -> Option<PathBuf> {
 
 /// Checks eframe's storage file before eframe opens it (eframe would block on a FIFO
 /// and read any size): one that is not a regular file, or above
-/// [`MAX_APP_STORAGE_BYTES`], is renamed to `app.ron.corrupt-<seconds>`. Returns the
+/// [`crate::limits::APP_STORAGE_BYTES`], is renamed to `app.ron.corrupt-<seconds>`. Returns the
 /// notices for the learner.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn prepare_app_storage(file: &std::path::Path) -> Vec<String> {
     if let Some(folder) = file.parent() {
         let _ = std::fs::create_dir_all(folder);
     }
-    let problem = match std::fs::metadata(file) {
-        Err(_) => return Vec::new(),
-        Ok(m) if !m.is_file() => format!(
-            "it is {}, not a regular file",
-            crate::files::kind_of(m.file_type())
-        ),
-        Ok(m) if m.len() > MAX_APP_STORAGE_BYTES => format!(
-            "it has {} bytes, more than the {MAX_APP_STORAGE_BYTES} the app reads",
-            m.len()
-        ),
+    let problem = match crate::files::inspect(file, crate::limits::APP_STORAGE_BYTES) {
         Ok(_) => return Vec::new(),
+        Err(missing) if missing.is_missing() => return Vec::new(),
+        Err(problem) => problem.to_string(),
     };
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -5,6 +5,7 @@ use egui::{Color32, RichText, Stroke};
 
 use crate::diagram;
 use crate::engine::{self, ParseError, Program};
+use crate::limits::PLAYGROUND_STATEMENTS;
 
 use super::by_hand_view::ByHandPanel;
 use super::graph_view::{GraphView, legend_ui};
@@ -76,7 +77,7 @@ impl Playground {
         self.parsed_script = Some(self.script.clone());
         // A script too big to draw live is an error, not a frozen window.
         let statements = crate::lesson::load::count_statements(&self.script);
-        if statements > super::MAX_PLAYGROUND_STATEMENTS {
+        if statements > PLAYGROUND_STATEMENTS {
             self.error = Some(ParseError {
                 position: engine::Position {
                     line: self.script.lines().count().max(1),
@@ -84,7 +85,7 @@ impl Playground {
                 },
                 message: format!(
                     "the script has {statements} statements; the Playground draws at most {} (the command line's grad takes millions)",
-                    super::MAX_PLAYGROUND_STATEMENTS
+                    PLAYGROUND_STATEMENTS
                 ),
             });
             return;
@@ -448,7 +449,7 @@ mod tests {
     fn a_script_too_big_to_draw_is_an_error_and_keeps_the_last_graph() {
         let mut p = Playground::new(STARTER_SCRIPT.to_string());
         let mut big = String::from("x0 = 1\n");
-        for i in 1..=super::super::MAX_PLAYGROUND_STATEMENTS {
+        for i in 1..=PLAYGROUND_STATEMENTS {
             big.push_str(&format!("x{i} = x{} * 0.9\n", i - 1));
         }
         p.script = big;

@@ -8,6 +8,7 @@ use egui_commonmark::CommonMarkCache;
 use crate::lesson::{
     BackpropQuestion, ChoiceQuestion, FormulaQuestion, NumberQuestion, Question, QuizSection,
 };
+use crate::limits::ANSWER_CHARS;
 use crate::quiz::choice::{grade_choice, option_order};
 use crate::quiz::grade::{Verdict, grade_formula_with, grade_number, substitute};
 use crate::quiz::params::{Attempt, draw_attempt};
@@ -709,10 +710,6 @@ fn fill(text: &str, attempt: &Attempt) -> String {
     crate::lesson::worksheet::fill(text, attempt)
 }
 
-/// The longest answer a field takes: a formula a learner writes is far shorter, and a
-/// burst of pasted or typed text (10,000 characters) must not cost gigabytes of layout.
-pub const MAX_ANSWER_CHARS: usize = 200;
-
 /// The text field and its Check button; grades on Check or Enter.
 fn answer_row(
     ui: &mut egui::Ui,
@@ -728,14 +725,14 @@ fn answer_row(
             .add(
                 egui::TextEdit::singleline(text)
                     .desired_width(160.0)
-                    .char_limit(MAX_ANSWER_CHARS),
+                    .char_limit(ANSWER_CHARS),
             )
             .labelled_by(label.id);
         if response.changed() {
             *verdict = None;
         }
-        if text.chars().count() >= MAX_ANSWER_CHARS {
-            ui.weak(format!("(at most {MAX_ANSWER_CHARS} characters)"));
+        if text.chars().count() >= ANSWER_CHARS {
+            ui.weak(format!("(at most {ANSWER_CHARS} characters)"));
         }
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let button = ui.add_enabled(!text.trim().is_empty(), egui::Button::new("Check answer"));

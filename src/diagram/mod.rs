@@ -5,6 +5,8 @@
 
 #![warn(missing_docs)]
 
+use crate::limits::DRAWN_NODES;
+
 pub mod density;
 pub mod explain;
 pub mod export;
@@ -14,17 +16,11 @@ pub mod layout;
 pub mod picture;
 pub mod text;
 
-/// The most nodes a picture is drawn for: the app (lesson graphs and the Playground) and
-/// `backprop-lab export` say so in one line past it, and `check` refuses a lesson graph
-/// over it. Drawing costs time and memory in proportion to nodes and edges, but a picture
-/// of more boxes than this is no use to read (`grad` takes millions).
-pub const MAX_DRAWN_NODES: usize = 20_000;
-
 /// Why a graph is not drawn, in one line, if it is too big.
 pub fn too_big_to_draw(nodes: usize) -> Option<String> {
-    (nodes > MAX_DRAWN_NODES).then(|| {
+    (nodes > DRAWN_NODES).then(|| {
         format!(
-            "the graph has {nodes} nodes; pictures are drawn for at most {MAX_DRAWN_NODES} (grad, hessian and hvp take millions)"
+            "the graph has {nodes} nodes; pictures are drawn for at most {DRAWN_NODES} (grad, hessian and hvp take millions)"
         )
     })
 }

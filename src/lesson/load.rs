@@ -1,20 +1,11 @@
 //! Reading lesson files: the ones embedded in the binary, or a teacher's folder.
 
-use std::io::Read as _;
 use std::path::Path;
+
+use crate::limits::{GRAPH_STATEMENTS, LESSON_FILE_BYTES};
 
 use super::model::{Lesson, Section};
 use super::validate::{line_column, validate};
-
-/// The largest lesson file read, in bytes (1 MiB; the largest shipped lesson is 14 kB).
-pub const MAX_LESSON_BYTES: u64 = 1 << 20;
-
-/// The most statements a Graph section's script may hold. Measured on the release build
-/// (a chain `x{i} = x{i-1} * 0.9 + 0.1`, loading plus the first frame of its page):
-/// 10,000 statements open in 0.39-0.55 s (each later frame 0.29 s), 20,000 in 0.77 s,
-/// 40,000 in 2.0 s, and 500,000 froze the app for 40 s. 10,000 is the largest round
-/// number well under a second.
-pub const MAX_GRAPH_STATEMENTS: usize = 10_000;
 
 /// Every `lessons/*.ron` file of the repository, as (file name, text), by file name.
 pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
@@ -95,7 +86,7 @@ fn size_errors(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                 from = at + graph.script.len();
             }
             let count = count_statements(&graph.script);
-            if count > MAX_GRAPH_STATEMENTS {
+            if count > GRAPH_STATEMENTS {
                 let (line, column) = line_column(text, at.unwrap_or(0));
                 errors.push(LessonError {
                     file: file.to_string(),
@@ -103,7 +94,7 @@ fn size_errors(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
                     column,
                     message: format!(
                         "the graph script has {count} statements; the limit is \
-                         {MAX_GRAPH_STATEMENTS}"
+                         {GRAPH_STATEMENTS}"
                     ),
                 });
             }
@@ -119,9 +110,11 @@ fn too_big(file: &str, bytes: u64) -> LessonFile {
             file: file.to_string(),
             line: 1,
             column: 1,
-            message: format!(
-                "the file has {bytes} bytes; a lesson file may have at most {MAX_LESSON_BYTES}"
-            ),
+            message: crate::files::ReadError::TooBig {
+                size: Some(bytes),
+                limit: LESSON_FILE_BYTES,
+            }
+            .to_string(),
         }]),
         warnings: Vec::new(),
     }
@@ -129,7 +122,7 @@ fn too_big(file: &str, bytes: u64) -> LessonFile {
 
 /// Parses and validates one lesson file's text.
 pub fn load_text(file: &str, text: &str) -> LessonFile {
-    if text.len() as u64 > MAX_LESSON_BYTES {
+    if text.len() as u64 > LESSON_FILE_BYTES {
         return too_big(file, text.len() as u64);
     }
     let mut warnings = Vec::new();
@@ -212,49 +205,15 @@ pub fn load_embedded() -> Vec<LessonFile> {
         .collect()
 }
 
-/// Reads one lesson file of a folder: only a regular file (a symbolic link to one is
-/// followed), checked before opening so a FIFO or a device never blocks, and at most
-/// [`MAX_LESSON_BYTES`].
+/// Reads one lesson file of a folder through the reading gate: only a regular file (a
+/// symbolic link to one is followed), checked before opening so a FIFO or a device never
+/// blocks, and at most [`LESSON_FILE_BYTES`].
 fn read_lesson_file(path: &Path) -> Result<String, (usize, usize, String)> {
-    let at_start = |message: String| (1, 1, message);
-    let not_regular = |t: std::fs::FileType| {
-        at_start(format!(
-            "it is {}, not a regular file",
-            crate::files::kind_of(t)
-        ))
-    };
-    let cannot = |e: std::io::Error| at_start(format!("cannot read the file: {e}"));
-    let metadata = std::fs::metadata(path).map_err(cannot)?;
-    if !metadata.is_file() {
-        return Err(not_regular(metadata.file_type()));
-    }
-    if metadata.len() > MAX_LESSON_BYTES {
-        return Err(at_start(format!(
-            "the file has {} bytes; a lesson file may have at most {MAX_LESSON_BYTES}",
-            metadata.len()
-        )));
-    }
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    // The path may have been swapped since: the open file itself must be regular, too.
-    let metadata = file.metadata().map_err(cannot)?;
-    if !metadata.is_file() {
-        return Err(not_regular(metadata.file_type()));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_LESSON_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_LESSON_BYTES {
-        return Err(at_start(format!(
-            "the file has more than {MAX_LESSON_BYTES} bytes, the most a lesson file may have"
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let good = e.utf8_error().valid_up_to();
-        let text = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-        let (line, column) = line_column(text, good);
-        (line, column, "invalid UTF-8".to_string())
+    use crate::files::ReadError;
+    crate::files::read_text(path, LESSON_FILE_BYTES).map_err(|error| match error {
+        ReadError::NotUtf8 { line, column } => (line, column, "invalid UTF-8".to_string()),
+        ReadError::Io(error) => (1, 1, format!("cannot read the file: {error}")),
+        refused => (1, 1, refused.to_string()),
     })
 }
 
@@ -278,7 +237,7 @@ pub fn load_folder(folder: &Path) -> Result<Vec<LessonFile>, LoadError> {
 }
 
 /// One lesson file, read the careful way a folder's files are (only a regular file,
-/// never blocking on a FIFO or a device, at most [`MAX_LESSON_BYTES`]): a file that cannot
+/// never blocking on a FIFO or a device, at most [`LESSON_FILE_BYTES`]): a file that cannot
 /// be read becomes a broken lesson with the reason.
 pub fn load_file(path: &Path) -> LessonFile {
     let file = path.file_name().map_or_else(

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::engine::{self, NodeId};
+use crate::limits::BY_HAND_BOXES;
 
 use super::error::LessonError;
 use super::live::{LiveGraph, LiveGraphError};
@@ -685,12 +686,12 @@ impl Validator<'_> {
                     return;
                 };
                 let boxes = exercise.order().len();
-                if boxes > crate::quiz::by_hand::MAX_BOXES {
+                if boxes > BY_HAND_BOXES {
                     self.error_at(
                         at,
                         format!(
                             "a backprop exercise has at most {} boxes to fill, not {boxes}",
-                            crate::quiz::by_hand::MAX_BOXES
+                            BY_HAND_BOXES
                         ),
                     );
                     return;

@@ -16,9 +16,12 @@
 //! progress in memory and says so.
 
 #[cfg(not(target_arch = "wasm32"))]
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 #[cfg(not(target_arch = "wasm32"))]
 use std::path::{Path, PathBuf};
+
+#[cfg(not(target_arch = "wasm32"))]
+use crate::limits::PROGRESS_BYTES;
 
 use super::model::Progress;
 #[cfg(not(target_arch = "wasm32"))]
@@ -26,8 +29,6 @@ use super::model::VERSION;
 
 /// The progress file's name inside its folder.
 pub const FILE_NAME: &str = "progress.ron";
-/// The largest progress file read, in bytes (a learner's file is a few kB).
-pub const MAX_PROGRESS_BYTES: u64 = 16 << 20;
 
 /// What loading found.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,31 +86,6 @@ pub struct FileStore {
     merged: Option<Progress>,
 }
 
-/// Why the file on disk could not be taken as progress.
-#[cfg(not(target_arch = "wasm32"))]
-enum Unreadable {
-    /// Not a regular file (never opened).
-    Special(&'static str),
-    /// Too big to be progress.
-    TooBig(u64),
-    /// Opening or reading failed.
-    Io(std::io::Error),
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Special(kind) => write!(f, "it is {kind}, not a regular file"),
-            Self::TooBig(bytes) => write!(
-                f,
-                "it has {bytes} bytes, more than the {MAX_PROGRESS_BYTES} a progress file may have"
-            ),
-            Self::Io(error) => write!(f, "it could not be opened ({error})"),
-        }
-    }
-}
-
 /// What the progress file holds, read without blocking.
 #[cfg(not(target_arch = "wasm32"))]
 enum OnDisk {
@@ -135,44 +111,11 @@ struct VersionOnly {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn read_regular(path: &Path) -> Result<Option<String>, Unreadable> {
-    let metadata = match std::fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(Unreadable::Io(error)),
-    };
-    if !metadata.is_file() {
-        return Err(Unreadable::Special(crate::files::kind_of(
-            metadata.file_type(),
-        )));
-    }
-    if metadata.len() > MAX_PROGRESS_BYTES {
-        return Err(Unreadable::TooBig(metadata.len()));
-    }
-    let file = std::fs::File::open(path).map_err(Unreadable::Io)?;
-    let metadata = file.metadata().map_err(Unreadable::Io)?;
-    if !metadata.is_file() {
-        return Err(Unreadable::Special(crate::files::kind_of(
-            metadata.file_type(),
-        )));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_PROGRESS_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Unreadable::Io)?;
-    if bytes.len() as u64 > MAX_PROGRESS_BYTES {
-        return Err(Unreadable::TooBig(bytes.len() as u64));
-    }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| Unreadable::Io(std::io::Error::other("it is not UTF-8 text")))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
 fn read_on_disk(path: &Path) -> OnDisk {
-    match read_regular(path) {
-        Ok(None) => OnDisk::Missing,
-        Ok(Some(text)) => match from_ron(&text) {
+    use crate::files::ReadError;
+    match crate::files::read_text(path, PROGRESS_BYTES) {
+        Err(missing) if missing.is_missing() => OnDisk::Missing,
+        Ok(text) => match from_ron(&text) {
             Ok(progress) if progress.version > VERSION => {
                 OnDisk::Newer(progress.version, Some(progress))
             }
@@ -182,8 +125,12 @@ fn read_on_disk(path: &Path) -> OnDisk {
                 _ => OnDisk::Damaged(format!("it could not be read ({error})")),
             },
         },
-        Err(Unreadable::Io(error)) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+        Err(ReadError::Io(error)) if error.kind() == std::io::ErrorKind::PermissionDenied => {
             OnDisk::Failed(error)
+        }
+        Err(ReadError::Io(error)) => OnDisk::Damaged(format!("it could not be opened ({error})")),
+        Err(ReadError::NotUtf8 { line, column }) => {
+            OnDisk::Damaged(format!("it is not UTF-8 text (at {line}:{column})"))
         }
         Err(problem) => OnDisk::Damaged(problem.to_string()),
     }
@@ -402,9 +349,9 @@ impl FileStore {
         // A file the next start could not read is not written: the file and its backup
         // stay as they were, and the learner is told.
         let text = to_ron(&merged);
-        if text.len() as u64 > MAX_PROGRESS_BYTES {
+        if text.len() as u64 > PROGRESS_BYTES {
             return Err(error(&path)(std::io::Error::other(format!(
-                "the progress would take {} bytes, more than the {MAX_PROGRESS_BYTES} a \
+                "the progress would take {} bytes, more than the {PROGRESS_BYTES} a \
                  progress file may have; the file and its backup are kept as they were",
                 text.len()
             ))));

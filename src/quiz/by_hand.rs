@@ -23,10 +23,6 @@ pub fn near(given: f64, expected: f64) -> bool {
             <= (RELATIVE_SLACK * expected.abs()).max(ABSOLUTE_SLACK) * (1.0 + 1e-9)
 }
 
-/// The most boxes an exercise in a lesson's quiz asks the learner to fill (a graph on a
-/// lesson page or in the Playground may have more: the learner chose it).
-pub const MAX_BOXES: usize = 12;
-
 /// The precision asked for, in words, for a learner reading the exercise.
 pub fn precision_in_words() -> String {
     format!("Right within 1% of the engine's number (within {ABSOLUTE_SLACK} near zero).")

@@ -10,9 +10,7 @@ use super::scope::Scope;
 use super::{Builder, ParseError, Program};
 use crate::engine::node::NodeId;
 use crate::engine::op::Op;
-
-/// How deeply parentheses, calls and exponents may nest.
-const MAX_NESTING: usize = 256;
+use crate::limits::NESTING;
 
 /// The parser's error, boxed so that the `Result` of every rule stays small.
 pub(super) type Failure = Box<ParseError>;
@@ -203,10 +201,10 @@ impl<'a, B: Builder> Parser<'a, B> {
 
     fn nest(&mut self, offset: usize) -> Result<(), Failure> {
         self.depth += 1;
-        if self.depth > MAX_NESTING {
+        if self.depth > NESTING {
             return Err(self.error(
                 offset,
-                format!("expression nested more than {MAX_NESTING} levels deep"),
+                format!("expression nested more than {NESTING} levels deep"),
             ));
         }
         Ok(())
