@@ -1,7 +1,8 @@
 //! CPU time of one frame of the app, headless: egui's layout and painting of each lesson
 //! page, and of the playground showing a graph of about 2,000 nodes, plus tessellation
 //! into triangles (everything but the GPU upload). Targets: under 4 ms a lesson page,
-//! under 16 ms for the 2,000-node playground.
+//! under 16 ms for the 2,000-node playground, and under 100 ms a frame (after the first)
+//! for a lesson page holding the largest graph `check` accepts.
 //!
 //! Run with `cargo bench --bench frames`.
 
@@ -111,4 +112,68 @@ fn layout_wide(bencher: Bencher, nodes: usize) {
             .nodes
             .len()
     });
+}
+
+/// The largest graphs a lesson may hold and `check` accepts: a sum of 19,990 terms of one
+/// input (one statement, under the 20,000 nodes a picture is drawn for), the shared-input
+/// chain `x{i} = x{i-1} + x0` at the 10,000-statement limit, and a tanh chain at it.
+fn largest_lesson_scripts() -> Vec<(&'static str, String)> {
+    let terms = backprop_lab::limits::DRAWN_NODES - 10;
+    let sum = format!("x = 1\ny = {}\n", vec!["x"; terms].join(" + "));
+    let mut shared = String::from("x0 = 1\n");
+    for i in 1..backprop_lab::limits::GRAPH_STATEMENTS {
+        let _ = writeln!(shared, "x{i} = x{} + x0", i - 1);
+    }
+    let mut chain = String::from("x0 = 0.5\n");
+    for i in 1..backprop_lab::limits::GRAPH_STATEMENTS {
+        let _ = writeln!(chain, "x{i} = tanh(x{})", i - 1);
+    }
+    vec![
+        ("sum", sum),
+        ("shared_input", shared),
+        ("tanh_chain", chain),
+    ]
+}
+
+/// An app on a one-lesson folder whose only section is `script`'s graph, its page open.
+fn largest_lesson_app(script: &str) -> (egui::Context, BackpropApp) {
+    let folder = std::env::temp_dir().join(format!("backprop-lab-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&folder);
+    let text = format!(
+        "Lesson(title: \"Big\", summary: \"The largest graph a lesson may hold.\", sections: [\n    \
+         Graph(script: r#\"\n{script}\"#),\n])"
+    );
+    std::fs::write(folder.join("big.ron"), text).expect("the temporary folder is writable");
+    let ctx = egui::Context::default();
+    let mut app = BackpropApp::with_state(&LessonSource::Folder(folder), String::new(), false);
+    app.open(Page::Lesson(0));
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    (ctx, app)
+}
+
+/// One frame of a lesson page showing the largest graph `check` accepts, after the first:
+/// the app must stay under 100 ms a frame with any lesson it accepts.
+#[divan::bench(args = ["sum", "shared_input", "tanh_chain"], max_time = 5)]
+fn largest_lesson_graph(bencher: Bencher, kind: &str) {
+    let script = largest_lesson_scripts()
+        .into_iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, script)| script)
+        .unwrap_or_default();
+    let (ctx, mut app) = largest_lesson_app(&script);
+    bencher.bench_local(|| frame(&ctx, &mut app));
+}
+
+/// Opening that page: loading the lesson, laying out the graph and the first frames (paid
+/// once, when the learner turns to the page).
+#[divan::bench(args = ["sum", "shared_input", "tanh_chain"], sample_count = 5, sample_size = 1)]
+fn largest_lesson_graph_open(bencher: Bencher, kind: &str) {
+    let script = largest_lesson_scripts()
+        .into_iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, script)| script)
+        .unwrap_or_default();
+    bencher.bench_local(|| largest_lesson_app(&script).1.page_title());
 }

@@ -301,3 +301,45 @@ fn on_a_wide_screen_the_graph_stands_beside_the_text_about_it() {
     let lead = text_rect(&harness, "Try it first");
     assert!(canvas.rect.min.y > lead.max.y && canvas.rect.min.x < lead.max.x);
 }
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui_common;
+
+/// The largest graph `check` accepts in a lesson (the shared-input chain
+/// `x{i} = x{i-1} + x0` at the statement limit, about 10,000 boxes): its page opens with
+/// the graph drawn, and then the app settles: `run` fails if a frame keeps asking for the
+/// next one, so the app does no work while the learner does nothing.
+#[test]
+fn the_largest_accepted_lesson_graph_opens_and_the_app_then_idles() {
+    use std::fmt::Write as _;
+    let mut script = String::from("x0 = 1\n");
+    for i in 1..backprop_lab::limits::GRAPH_STATEMENTS {
+        let _ = writeln!(script, "x{i} = x{} + x0", i - 1);
+    }
+    let text = format!(
+        "Lesson(title: \"Big\", summary: \"The largest graph a lesson may hold.\", sections: [\n    \
+         Graph(script: r#\"\n{script}\"#),\n])"
+    );
+    let file = backprop_lab::lesson::load_text("01-big.ron", &text);
+    assert!(
+        file.lesson.is_ok(),
+        "check accepts it: {:?}",
+        file.lesson.err()
+    );
+    let (_lessons, _data, mut harness) =
+        ui_common::one_lesson_app("ui-largest-graph", "01-big.ron", &text);
+    // Idle: more frames ask for nothing.
+    let steps = harness.run();
+    assert!(steps <= 1, "{steps} frames while idle");
+    assert!(
+        ui_common::shows_containing(&harness, "Graph of 10000 boxes"),
+        "{:?}",
+        ui_common::labels(&harness)
+    );
+    // Every x_i passes x0's blame on once more: 10,000 uses in all.
+    assert!(ui_common::shows_containing(
+        &harness,
+        "x0 (input): value 1, gradient 10000"
+    ));
+}
