@@ -220,3 +220,56 @@ fn the_saturated_neuron_learns_slowly_and_cross_entropy_passes_back_a_minus_y() 
         }
     }
 }
+
+/// The numbers of a NumPy array literal in Python code, row by row: `name = np.array(...)`.
+fn numpy_array(code: &str, name: &str) -> Vec<Vec<f64>> {
+    let start = code
+        .find(&format!("{name} = np.array("))
+        .unwrap_or_else(|| panic!("{name} is in the code"));
+    let rest = &code[start..];
+    let end = rest.find("])").map_or(rest.len(), |i| i + 2);
+    rest[..end]
+        .split('[')
+        .filter_map(|row| {
+            let numbers: Vec<f64> = row
+                .split([',', ']', ')'])
+                .filter_map(|n| n.trim().parse().ok())
+                .collect();
+            (!numbers.is_empty()).then_some(numbers)
+        })
+        .collect()
+}
+
+/// Lesson 12's Level 1 is the source's NumPy code on the batch lesson's starting numbers,
+/// and the batch lesson's claims hold there: dL/dz = ŷ − y, and dL/dW = X^T(ŷ − y).
+#[test]
+fn the_numpy_level_runs_on_the_batch_lessons_numbers() {
+    let batch_section = lesson("05b-batch-backprop.ron")
+        .sections
+        .into_iter()
+        .find_map(|s| match s {
+            Section::Batch(b) => Some(b),
+            _ => None,
+        })
+        .expect("the batch lesson has a batch");
+    let code = lesson("12-four-levels-of-code.ron")
+        .sections
+        .into_iter()
+        .find_map(|s| match s {
+            Section::Code(c) if c.title.starts_with("Level 1") => Some(c.code),
+            _ => None,
+        })
+        .expect("lesson 12 has a Level 1");
+    assert!(code.contains("grad_w = X.T @ error"), "{code}");
+    assert_eq!(numpy_array(&code, "X"), batch_section.x);
+    let column = |rows: Vec<Vec<f64>>| rows.into_iter().flatten().collect::<Vec<f64>>();
+    assert_eq!(column(numpy_array(&code, "W")), batch_section.w);
+    assert_eq!(column(numpy_array(&code, "y_true")), batch_section.y);
+    let batch = backprop_lab::lesson::batch::Batch::new(&batch_section.data()).expect("builds");
+    for i in 0..batch.rows() {
+        assert!((batch.grad_z(i) - (batch.p(i) - batch.y(i))).abs() < 1e-12);
+    }
+    for (j, formula) in batch.formula_grad_w().iter().enumerate() {
+        assert!((batch.grad_w(j) - formula).abs() < 1e-12);
+    }
+}

@@ -260,6 +260,7 @@ fn kind(section: &Section) -> &'static str {
         Section::Reveal(_) => "Reveal",
         Section::Backward(_) => "Backward",
         Section::Training(_) => "Training",
+        Section::Batch(_) => "Batch",
         Section::Cards(_) => "Cards",
         Section::Code(_) => "Code",
         Section::Checkpoint(_) => "Checkpoint",

@@ -897,3 +897,65 @@ fn the_keyboard_brush_paints_where_the_arrows_take_it() {
         "the arrows moved the brush, not the page"
     );
 }
+
+/// The batch lesson's grids are the engine's numbers, live: flipping a label moves dL/dW in
+/// its grid and in both columns of the comparison, the backward pass and X^T(ŷ − y), which
+/// stay equal; the engine's value for the flipped batch is the one on screen.
+#[test]
+fn the_batch_grids_follow_an_edit_and_dl_dw_equals_the_formula() {
+    use backprop_lab::lesson::batch::Batch;
+    let lessons = lessons();
+    let (index, lesson) = lessons
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.sections.iter().any(|s| matches!(s, Section::Batch(_))))
+        .expect("a lesson with a batch");
+    let Some(Section::Batch(section)) = lesson
+        .sections
+        .iter()
+        .find(|s| matches!(s, Section::Batch(_)))
+    else {
+        unreachable!("found above")
+    };
+    // A tall window: the whole batch section is on screen without scrolling.
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1600.0))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
+        });
+    harness.run();
+    open(&mut harness, index, &lesson.title);
+    let shown = |harness: &Harness<'static, BackpropApp>, text: &str| {
+        harness.query_all_by_label(text).next().is_some()
+    };
+    let cell = |v: f64| format!("{v:.3}").replacen('-', "−", 1);
+    let mut batch = Batch::new(&section.data()).expect("builds");
+    assert!(shown(&harness, &cell(batch.grad_w(0))), "dL/dw₁ before");
+    assert!(
+        harness
+            .query_all_by_label_contains("Equal: the largest difference is")
+            .next()
+            .is_some()
+    );
+    // Flip the second label from 0 to 1.
+    harness
+        .get_by_role_and_label(Role::Button, "y₂ = 0")
+        .click();
+    harness.run();
+    assert!(shown(&harness, "y₂ = 1"));
+    batch.set_y(1, true);
+    for j in 0..batch.features() {
+        let value = cell(batch.grad_w(j));
+        assert_eq!(
+            harness.query_all_by_label(&value).count(),
+            3,
+            "dL/dw{j} = {value} in the dL/dW grid and in both columns"
+        );
+    }
+    assert!(
+        harness
+            .query_all_by_label_contains("Equal: the largest difference is")
+            .next()
+            .is_some()
+    );
+}

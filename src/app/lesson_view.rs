@@ -7,6 +7,7 @@ use egui_commonmark::CommonMarkCache;
 
 use crate::lesson::{Lesson, Section};
 
+use super::batch_view::BatchView;
 use super::cards_view::CardsView;
 use super::checkpoint_view::CheckpointView;
 use super::code_view::CodeView;
@@ -38,6 +39,7 @@ pub fn widget(section: &Section, place: &mut Placement<'_>) -> Box<dyn SectionWi
         Section::Reveal(reveal) => Box::new(RevealView::new(reveal)),
         Section::Backward(section) => Box::new(StepperView::new(section)),
         Section::Training(section) => Box::new(TrainingView::new(section)),
+        Section::Batch(section) => Box::new(BatchView::new(section)),
         Section::Cards(deck) => Box::new(CardsView::new(deck, place)),
         Section::Code(listing) => Box::new(CodeView::new(listing)),
         Section::Checkpoint(section) => Box::new(CheckpointView::new(section)),

@@ -1,5 +1,6 @@
 //! Everything egui: the window, its pages and widgets. Reads the engine; never computes.
 
+pub mod batch_view;
 pub mod by_hand_view;
 pub mod cards_view;
 pub mod checkpoint_view;

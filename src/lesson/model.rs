@@ -43,6 +43,9 @@ pub enum Section {
     Backward(BackwardSection),
     /// A short training run of model variants, with their loss curves.
     Training(TrainingSection),
+    /// A batch through a logistic regression, z = X·W, ŷ = σ(z), binary cross-entropy:
+    /// every matrix drawn as a grid with its gradient grid, dL/dW beside X^T(ŷ − y).
+    Batch(BatchSection),
     /// Flashcards and myth-or-truth cards, one at a time.
     Cards(CardsSection),
     /// A program listing with syntax highlighting and a Copy button.
@@ -59,6 +62,49 @@ pub enum Section {
     Saliency(SaliencySection),
     /// Questions the learner answers.
     Quiz(QuizSection),
+}
+
+/// A batch the learner edits entry by entry (see [`Section::Batch`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(default)]
+pub struct BatchSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The examples, one row each.
+    pub x: Vec<Vec<f64>>,
+    /// One weight per feature (a column vector).
+    pub w: Vec<f64>,
+    /// One label per example, 0 or 1.
+    pub y: Vec<f64>,
+    /// The smallest and largest value an entry of X or W may be dragged to.
+    pub range: (f64, f64),
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for BatchSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            x: Vec::new(),
+            w: Vec::new(),
+            y: Vec::new(),
+            range: (-2.0, 2.0),
+            caption: None,
+        }
+    }
+}
+
+impl BatchSection {
+    /// The batch's numbers, for the engine.
+    pub fn data(&self) -> super::batch::BatchData {
+        super::batch::BatchData {
+            x: self.x.clone(),
+            w: self.w.clone(),
+            y: self.y.clone(),
+        }
+    }
 }
 
 /// The cow classifier of the saliency lesson, on a photo the learner can paint.

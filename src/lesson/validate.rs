@@ -7,6 +7,11 @@ use std::collections::HashSet;
 use crate::engine::{self, NodeId};
 use crate::limits::BY_HAND_BOXES;
 
+/// The most examples a batch section shows (rows of its grids).
+const MAX_BATCH_ROWS: usize = 8;
+/// The most features a batch section shows (columns of X).
+const MAX_BATCH_FEATURES: usize = 4;
+
 use super::error::LessonError;
 use super::live::{LiveGraph, LiveGraphError};
 use super::model::{Card, GraphSection, Lesson, NumberQuestion, PlotSection, Question, Section};
@@ -45,6 +50,7 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
             Section::ConceptMap(map) => v.check_concept_map_section(map),
             Section::Cards(deck) => v.check_cards_section(deck),
             Section::Training(section) => v.check_training_section(section),
+            Section::Batch(section) => v.check_batch_section(section),
             Section::Backward(section) => v.check_backward_section(section),
             Section::Layers(layers) => v.check_layers_section(layers),
             Section::Reveal(reveal) => v.check_reveal_section(reveal, graph_above.as_ref()),
@@ -213,6 +219,44 @@ impl Validator<'_> {
     }
 
     /// Checks a `Training` section.
+    /// Checks a `Batch` section: a batch the engine can build, of a size that fits a
+    /// screen (at most 8 examples of 4 features), its entries inside the drag range.
+    fn check_batch_section(&mut self, section: &super::model::BatchSection) {
+        let at = self.find_text(&section.title);
+        let (low, high) = section.range;
+        if !(low.is_finite() && high.is_finite() && low < high) {
+            self.error_at(
+                at,
+                "the range must be two finite numbers, low < high".into(),
+            );
+        }
+        let features = section.w.len();
+        if section.x.len() > MAX_BATCH_ROWS || features > MAX_BATCH_FEATURES {
+            self.error_at(
+                at,
+                format!(
+                    "a batch shows at most {MAX_BATCH_ROWS} examples of {MAX_BATCH_FEATURES} features, not {} of {features}",
+                    section.x.len()
+                ),
+            );
+        }
+        if let Err(error) = super::batch::Batch::new(&section.data()) {
+            self.error_at(at, error.to_string());
+        }
+        let outside = section
+            .x
+            .iter()
+            .flatten()
+            .chain(&section.w)
+            .find(|v| !(low..=high).contains(*v));
+        if let Some(v) = outside {
+            self.error_at(
+                at,
+                format!("the entry {v} is outside the range {low} to {high}"),
+            );
+        }
+    }
+
     fn check_training_section(&mut self, section: &super::model::TrainingSection) {
         let at = self.find_text(&section.title);
         if section.variants.is_empty() || section.parameters.is_empty() || section.data.is_empty() {
