@@ -401,6 +401,47 @@ mod saliency {
     }
 }
 
+/// The network lesson: one full-batch gradient step of the 2-8-8-1 tanh network on 200
+/// points (the target: at least 30 a second), beside the saliency minibatch above;
+/// and the decision map the view draws after a step (40 × 40 forward passes).
+mod network {
+    use backprop_lab::lesson::network::{Activation, Architecture, Dataset, Network};
+    use divan::Bencher;
+
+    fn network() -> Network {
+        Network::new(
+            &Architecture {
+                hidden: vec![8, 8],
+                activation: Activation::Tanh,
+            },
+            1,
+        )
+    }
+
+    #[divan::bench(max_time = 2)]
+    fn train_one_step_2_8_8_1_on_200_points(bencher: Bencher) {
+        let points = Dataset::Spiral.points(200, 1);
+        let mut network = network();
+        bencher.bench_local(|| network.step(&points, 0.3));
+    }
+
+    #[divan::bench(max_time = 2)]
+    fn decision_map_40_by_40(bencher: Bencher) {
+        let mut network = network();
+        bencher.bench_local(|| {
+            let mut sum = 0.0;
+            for row in 0..40 {
+                for column in 0..40 {
+                    let x = -1.0 + 2.0 * (f64::from(column) + 0.5) / 40.0;
+                    let y = 1.0 - 2.0 * (f64::from(row) + 0.5) / 40.0;
+                    sum += network.predict([x, y]);
+                }
+            }
+            sum
+        });
+    }
+}
+
 /// The flat-tape reference program of `benches/whole_process.sh`, compiled in here so
 /// `grad` and the reference are timed side by side in one run.
 #[path = "reference/src/main.rs"]

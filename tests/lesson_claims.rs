@@ -273,3 +273,56 @@ fn the_numpy_level_runs_on_the_batch_lessons_numbers() {
         assert!((batch.grad_w(j) - formula).abs() < 1e-12);
     }
 }
+
+/// The network lesson's "make it stall, then make it learn", on its spiral with 3 hidden
+/// layers of 8: with sigmoids the first layer's gradients are far smaller than the last
+/// layer's (for several seeds) and the loss stays near 0.69; tanh (rate 1) and ReLU (rate
+/// 0.3) bring it down.
+#[test]
+fn a_deep_sigmoid_network_stalls_on_the_spiral_and_tanh_and_relu_learn() {
+    use backprop_lab::lesson::network::{Activation, Architecture, Dataset, Network, Point};
+    let training = |seed: u64| -> Vec<Point> {
+        backprop_lab::lesson::network::split_train_test(&Dataset::Spiral.points(200, seed)).0
+    };
+    let network = |activation, seed| {
+        Network::new(
+            &Architecture {
+                hidden: vec![8; 3],
+                activation,
+            },
+            seed,
+        )
+    };
+    for seed in 1..=4 {
+        let points = training(seed);
+        let mut sigmoid = network(Activation::Sigmoid, seed);
+        sigmoid.step(&points, 1.0);
+        let mean = |layer: usize, from: usize, to: usize, n: &Network| {
+            let mut sum = 0.0;
+            for f in 0..from {
+                for t in 0..to {
+                    sum += n.weight_gradient(layer, f, t).abs();
+                }
+            }
+            sum / (from * to) as f64
+        };
+        let first = mean(0, 2, 8, &sigmoid);
+        let last = mean(3, 8, 1, &sigmoid);
+        assert!(
+            last > 50.0 * first,
+            "seed {seed}: first {first}, last {last}"
+        );
+    }
+    // The lesson's own seed, trained as the text says.
+    let points = training(1);
+    let loss_after = |activation, rate: f64, steps: usize| {
+        let mut n = network(activation, 1);
+        for _ in 0..steps {
+            n.step(&points, rate);
+        }
+        n.loss(&points)
+    };
+    assert!(loss_after(Activation::Sigmoid, 1.0, 600) > 0.65);
+    assert!(loss_after(Activation::Tanh, 1.0, 600) < 0.45);
+    assert!(loss_after(Activation::Relu, 0.3, 600) < 0.6);
+}

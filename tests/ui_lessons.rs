@@ -959,3 +959,67 @@ fn the_batch_grids_follow_an_edit_and_dl_dw_equals_the_formula() {
             .is_some()
     );
 }
+
+/// The network lesson trains with the engine: one click on Step takes one gradient step,
+/// and the losses on screen are the engine's for the same seed, points and rate; Reset goes
+/// back to the same first weights.
+#[test]
+fn a_network_step_shows_the_engines_losses_and_reset_replays_them() {
+    use backprop_lab::lesson::network::{Architecture, Network, split_train_test};
+    let lessons = lessons();
+    let (index, lesson) = lessons
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.sections.iter().any(|s| matches!(s, Section::Network(_))))
+        .expect("a lesson with a network");
+    let Some(Section::Network(section)) = lesson
+        .sections
+        .iter()
+        .find(|s| matches!(s, Section::Network(_)))
+    else {
+        unreachable!("found above")
+    };
+    let (train, test) = split_train_test(&section.dataset.points(section.points, section.seed));
+    let mut network = Network::new(
+        &Architecture {
+            hidden: section.hidden.clone(),
+            activation: section.activation,
+        },
+        section.seed,
+    );
+    let status = |network: &mut Network| {
+        format!(
+            "Step {} · training loss {} · test loss {}",
+            network.steps(),
+            number(network.loss(&train)),
+            number(network.loss(&test))
+        )
+    };
+    let before = status(&mut network);
+    network.step(&train, section.learning_rate);
+    let after = status(&mut network);
+
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1800.0))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
+        });
+    harness.run();
+    open(&mut harness, index, &lesson.title);
+    assert!(
+        harness.query_all_by_label(&before).next().is_some(),
+        "{before}"
+    );
+    harness.get_by_role_and_label(Role::Button, "Step").click();
+    harness.run();
+    assert!(
+        harness.query_all_by_label(&after).next().is_some(),
+        "{after}"
+    );
+    harness.get_by_role_and_label(Role::Button, "Reset").click();
+    harness.run();
+    assert!(
+        harness.query_all_by_label(&before).next().is_some(),
+        "reset: {before}"
+    );
+}

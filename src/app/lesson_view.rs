@@ -15,6 +15,7 @@ use super::concept_map_view::ConceptMapView;
 use super::formula_view::FormulaView;
 use super::graph_section::GraphState;
 use super::layers_view::LayersView;
+use super::network_view::NetworkView;
 use super::page_layout::{self, Block, Role};
 use super::plot_view::PlotView;
 use super::quiz_view::QuizView;
@@ -40,6 +41,7 @@ pub fn widget(section: &Section, place: &mut Placement<'_>) -> Box<dyn SectionWi
         Section::Backward(section) => Box::new(StepperView::new(section)),
         Section::Training(section) => Box::new(TrainingView::new(section)),
         Section::Batch(section) => Box::new(BatchView::new(section)),
+        Section::Network(section) => Box::new(NetworkView::new(section)),
         Section::Cards(deck) => Box::new(CardsView::new(deck, place)),
         Section::Code(listing) => Box::new(CodeView::new(listing)),
         Section::Checkpoint(section) => Box::new(CheckpointView::new(section)),

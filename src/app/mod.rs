@@ -17,6 +17,7 @@ pub mod layers_view;
 pub mod lesson_view;
 pub mod markdown;
 pub mod navigator;
+pub mod network_view;
 pub mod page_layout;
 pub mod playground;
 pub mod plot_view;

@@ -8,6 +8,7 @@ pub mod lint;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod network;
 pub mod saliency;
 pub mod second_order;
 pub mod stepper;
@@ -22,7 +23,7 @@ pub use load::{LessonFile, LoadError, load_embedded, load_folder, load_text, tra
 pub use model::{
     BackpropQuestion, BackwardSection, BatchSection, Card, CardsSection, CheckpointSection,
     ChoiceOption, ChoiceQuestion, CodeSection, Concept, ConceptMapSection, Curve, EditableInput,
-    FormulaQuestion, GraphSection, LayerChoice, LayersSection, Lesson, NumberQuestion, PlotSection,
-    Question, QuizSection, RevealSection, SaliencyModel, SaliencySection, SecondOrderSection,
-    Section, TrainingSection, TrainingVariant,
+    FormulaQuestion, GraphSection, LayerChoice, LayersSection, Lesson, NetworkSection,
+    NumberQuestion, PlotSection, Question, QuizSection, RevealSection, SaliencyModel,
+    SaliencySection, SecondOrderSection, Section, TrainingSection, TrainingVariant,
 };

@@ -46,6 +46,9 @@ pub enum Section {
     /// A batch through a logistic regression, z = X·W, ŷ = σ(z), binary cross-entropy:
     /// every matrix drawn as a grid with its gradient grid, dL/dW beside X^T(ŷ − y).
     Batch(BatchSection),
+    /// A small network trained live on 2-D points: the decision map, the loss curves and
+    /// the network drawn with its weights or their gradients.
+    Network(NetworkSection),
     /// Flashcards and myth-or-truth cards, one at a time.
     Cards(CardsSection),
     /// A program listing with syntax highlighting and a Copy button.
@@ -103,6 +106,44 @@ impl BatchSection {
             x: self.x.clone(),
             w: self.w.clone(),
             y: self.y.clone(),
+        }
+    }
+}
+
+/// A network the learner trains (see [`Section::Network`]); these are its starting choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(default)]
+pub struct NetworkSection {
+    /// Heading above the widget.
+    pub title: String,
+    /// The data set shown first.
+    pub dataset: super::network::Dataset,
+    /// Neurons of each hidden layer (1 to 3 layers of 1 to 8; the view keeps them equal).
+    pub hidden: Vec<usize>,
+    /// The hidden neurons' activation.
+    pub activation: super::network::Activation,
+    /// The step size.
+    pub learning_rate: f64,
+    /// The seed of the first weights and of the points.
+    pub seed: u64,
+    /// How many points: half train, half test.
+    pub points: usize,
+    /// A sentence under the widget.
+    pub caption: Option<String>,
+}
+
+impl Default for NetworkSection {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            dataset: super::network::Dataset::Circle,
+            hidden: vec![4, 4],
+            activation: super::network::Activation::Tanh,
+            learning_rate: 1.0,
+            seed: 1,
+            points: 200,
+            caption: None,
         }
     }
 }

@@ -51,6 +51,7 @@ pub fn validate(file: &str, text: &str, lesson: &Lesson) -> Vec<LessonError> {
             Section::Cards(deck) => v.check_cards_section(deck),
             Section::Training(section) => v.check_training_section(section),
             Section::Batch(section) => v.check_batch_section(section),
+            Section::Network(section) => v.check_network_section(section),
             Section::Backward(section) => v.check_backward_section(section),
             Section::Layers(layers) => v.check_layers_section(layers),
             Section::Reveal(reveal) => v.check_reveal_section(reveal, graph_above.as_ref()),
@@ -254,6 +255,31 @@ impl Validator<'_> {
                 at,
                 format!("the entry {v} is outside the range {low} to {high}"),
             );
+        }
+    }
+
+    /// Checks a `Network` section: 1 to 3 hidden layers of 1 to 8 neurons, all equal (the
+    /// view offers one width for every layer), a rate the view offers, 4 to 1,000 points.
+    fn check_network_section(&mut self, section: &super::model::NetworkSection) {
+        use super::network::{MAX_LAYERS, MAX_NEURONS, RATES};
+        let at = self.find_text(&section.title);
+        let first = section.hidden.first().copied().unwrap_or(0);
+        if !(1..=MAX_LAYERS).contains(&section.hidden.len())
+            || !(1..=MAX_NEURONS).contains(&first)
+            || section.hidden.iter().any(|&n| n != first)
+        {
+            self.error_at(
+                at,
+                format!(
+                    "hidden must be 1 to {MAX_LAYERS} layers of the same size, 1 to {MAX_NEURONS} neurons"
+                ),
+            );
+        }
+        if !RATES.contains(&section.learning_rate) {
+            self.error_at(at, format!("the learning rate must be one of {RATES:?}"));
+        }
+        if !(4..=1000).contains(&section.points) {
+            self.error_at(at, "points must be 4 to 1000".into());
         }
     }
 

@@ -105,13 +105,14 @@ try {
     .map((k) => localStorage.getItem(k)));
   check(aside.length === 1 && aside[0] === damaged, "a damaged progress entry is kept aside, not overwritten");
 
-  // The saliency lesson runs its trained models in the browser: the ninth entry (below
-  // the damaged-progress banner, which pushes the list down one line).
+  // The saliency lesson runs its trained models in the browser: the eleventh entry (below
+  // the damaged-progress banner, which pushes the list down 50 px; the eighth entry's
+  // title takes two lines).
   if (process.env.SCREENSHOT_DIR) {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(process.env.SCREENSHOT_DIR, "web-banner.png"), await page.screenshot());
   }
-  await page.mouse.click(80, 365);
+  await page.mouse.click(80, 421);
   await waitForTitle(page, "Backprop Lab: Saliency Maps");
   await page.waitForTimeout(1500);
   if (process.env.SCREENSHOT_DIR) {
