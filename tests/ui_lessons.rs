@@ -1023,3 +1023,26 @@ fn a_network_step_shows_the_engines_losses_and_reset_replays_them() {
         "reset: {before}"
     );
 }
+
+/// The app reopens the page a learner left, so any page can be the very first frame,
+/// before the app's styles reach the window: each one draws then without a panic.
+#[test]
+fn every_page_can_be_the_first_frame() {
+    let pages = (0..lessons().len()).map(Page::Lesson).chain([
+        Page::Playground,
+        Page::Progress,
+        Page::Review,
+    ]);
+    for page in pages {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1200.0, 800.0))
+            .build_eframe(move |_cc| {
+                let mut app =
+                    BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false);
+                app.open(page);
+                app
+            });
+        harness.run();
+        assert_eq!(harness.state().page(), page);
+    }
+}

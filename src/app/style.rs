@@ -127,9 +127,12 @@ pub fn caption(ui: &mut egui::Ui, text: &str) -> egui::Response {
 
 /// The title of a section inside a page.
 pub fn section_title(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    // The size itself rather than the named text style: on the very first frame (before
+    // `install` reaches the Ui's style) a named style that is not there yet would panic.
     ui.label(
         RichText::new(text)
-            .text_style(TextStyle::Name(SECTION_TITLE.into()))
+            .family(FontFamily::Proportional)
+            .size(SECTION_TITLE_PX)
             .strong(),
     )
 }
