@@ -234,22 +234,6 @@ fn scripts_through_every_command() {
 
 // ---------------------------------------------------------------- lesson files
 
-fn shipped_lessons() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("lessons/ exists")
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(e.path()).expect("lesson files are UTF-8");
-            (name, text)
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// Bytes shown as text when a case fails (a damaged file is easier to read than numbers).
 #[derive(Clone)]
 struct Bytes(Vec<u8>);
@@ -296,10 +280,10 @@ fn damaged(text: &str) -> impl Strategy<Value = Bytes> + use<> {
 #[test]
 fn damaged_lesson_files_through_check_and_worksheet() {
     let folder = TempFolder::new("fuzz-lessons");
-    let lessons = shipped_lessons();
+    let lessons = common::shipped_lessons();
     let mut runner = runner(32);
     let case = (0..lessons.len(), 0u64..1_000).prop_flat_map(|(index, seed)| {
-        let (name, text) = shipped_lessons().swap_remove(index);
+        let (name, text) = common::shipped_lessons().swap_remove(index);
         (Just(name), damaged(&text), Just(seed))
     });
     runner

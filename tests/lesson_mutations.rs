@@ -6,21 +6,8 @@
 use backprop_lab::lesson::load_text;
 use proptest::prelude::*;
 
-fn shipped() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("lessons/ exists")
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(e.path()).expect("lesson files are UTF-8");
-            (name, text)
-        })
-        .collect();
-    files.sort();
-    files
-}
+#[allow(dead_code, reason = "only the shipped lessons are read here, no folder is made")]
+mod common;
 
 const ODD_NUMBERS: &[&str] = &[
     "NaN",
@@ -128,7 +115,7 @@ proptest! {
         file in 0usize..64,
         edits in prop::collection::vec((0u8..7, 0.0f64..1.0, 0.0f64..1.0), 1..4),
     ) {
-        let files = shipped();
+        let files = common::shipped_lessons();
         let (name, text) = &files[file % files.len()];
         let mut damaged = text.clone();
         for (kind, at, other) in edits {
@@ -140,7 +127,7 @@ proptest! {
 
 #[test]
 fn every_kind_of_damage_is_tried_on_every_file() {
-    for (name, text) in shipped() {
+    for (name, text) in common::shipped_lessons() {
         for kind in 0..7 {
             for at in [0.0, 0.3, 0.7, 0.99] {
                 assert_errors_are_one_line(&name, &mutate(&text, kind, at, 0.5));

@@ -39,6 +39,29 @@ fn lessons() -> Vec<lesson::Lesson> {
         .collect()
 }
 
+/// The first lesson with a section `pick` takes: its index, its title and that section.
+fn lesson_with<T: Clone>(pick: impl Fn(&Section) -> Option<&T>) -> (usize, String, T) {
+    lessons()
+        .iter()
+        .enumerate()
+        .find_map(|(index, lesson)| {
+            let section = lesson.sections.iter().find_map(&pick)?;
+            Some((index, lesson.title.clone(), section.clone()))
+        })
+        .expect("a shipped lesson has such a section")
+}
+
+/// The app in a window tall enough to show a whole interactive section without scrolling.
+fn tall_harness(height: f32) -> Harness<'static, BackpropApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, height))
+        .build_eframe(|_cc| {
+            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
+        });
+    harness.run();
+    harness
+}
+
 /// The lesson with a second-order section, and its function of two inputs.
 fn second_order_function(
     lessons: &[lesson::Lesson],
@@ -904,27 +927,12 @@ fn the_keyboard_brush_paints_where_the_arrows_take_it() {
 #[test]
 fn the_batch_grids_follow_an_edit_and_dl_dw_equals_the_formula() {
     use backprop_lab::lesson::batch::Batch;
-    let lessons = lessons();
-    let (index, lesson) = lessons
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.sections.iter().any(|s| matches!(s, Section::Batch(_))))
-        .expect("a lesson with a batch");
-    let Some(Section::Batch(section)) = lesson
-        .sections
-        .iter()
-        .find(|s| matches!(s, Section::Batch(_)))
-    else {
-        unreachable!("found above")
-    };
-    // A tall window: the whole batch section is on screen without scrolling.
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1600.0))
-        .build_eframe(|_cc| {
-            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
-        });
-    harness.run();
-    open(&mut harness, index, &lesson.title);
+    let (index, title, section) = lesson_with(|s| match s {
+        Section::Batch(b) => Some(b),
+        _ => None,
+    });
+    let mut harness = tall_harness(1600.0);
+    open(&mut harness, index, &title);
     let shown = |harness: &Harness<'static, BackpropApp>, text: &str| {
         harness.query_all_by_label(text).next().is_some()
     };
@@ -966,19 +974,10 @@ fn the_batch_grids_follow_an_edit_and_dl_dw_equals_the_formula() {
 #[test]
 fn a_network_step_shows_the_engines_losses_and_reset_replays_them() {
     use backprop_lab::lesson::network::{Architecture, Network, split_train_test};
-    let lessons = lessons();
-    let (index, lesson) = lessons
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.sections.iter().any(|s| matches!(s, Section::Network(_))))
-        .expect("a lesson with a network");
-    let Some(Section::Network(section)) = lesson
-        .sections
-        .iter()
-        .find(|s| matches!(s, Section::Network(_)))
-    else {
-        unreachable!("found above")
-    };
+    let (index, title, section) = lesson_with(|s| match s {
+        Section::Network(n) => Some(n),
+        _ => None,
+    });
     let (train, test) = split_train_test(&section.dataset.points(section.points, section.seed));
     let mut network = Network::new(
         &Architecture {
@@ -999,13 +998,8 @@ fn a_network_step_shows_the_engines_losses_and_reset_replays_them() {
     network.step(&train, section.learning_rate);
     let after = status(&mut network);
 
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1800.0))
-        .build_eframe(|_cc| {
-            BackpropApp::with_state(&LessonSource::Embedded, String::from("x = 1"), false)
-        });
-    harness.run();
-    open(&mut harness, index, &lesson.title);
+    let mut harness = tall_harness(1800.0);
+    open(&mut harness, index, &title);
     assert!(
         harness.query_all_by_label(&before).next().is_some(),
         "{before}"

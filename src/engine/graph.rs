@@ -270,6 +270,23 @@ impl Graph {
         Ok(())
     }
 
+    /// Sets the inputs `ids` to `values`, pairwise, in one pass as [`Graph::set_inputs`]
+    /// does: how a model replaces all its parameters at once.
+    pub fn set_inputs_to(&mut self, ids: &[NodeId], values: &[f64]) -> Result<(), GraphError> {
+        let updates: Vec<(NodeId, f64)> = ids.iter().copied().zip(values.iter().copied()).collect();
+        self.set_inputs(&updates)
+    }
+
+    /// The forward values of `ids`, in order.
+    pub fn values_of(&self, ids: &[NodeId]) -> Vec<f64> {
+        ids.iter().map(|&id| self.value(id)).collect()
+    }
+
+    /// The gradients of `ids` from the last backward pass, in order.
+    pub fn grads_of(&self, ids: &[NodeId]) -> Vec<f64> {
+        ids.iter().map(|&id| self.grad(id)).collect()
+    }
+
     /// d(of)/d(wrt): how much node `of` moves per unit move of node `wrt`, by a backward
     /// pass from `of` on a copy (the graph's own output and gradients are untouched).
     pub fn gradient_of(&self, of: NodeId, wrt: NodeId) -> f64 {

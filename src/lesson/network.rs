@@ -416,21 +416,13 @@ impl Network {
     /// Every parameter's place and value, weights then biases layer by layer (for tests
     /// and finite differences).
     pub fn parameter_values(&self) -> Vec<f64> {
-        self.parameters
-            .iter()
-            .map(|&id| self.graph.value(id))
-            .collect()
+        self.graph.values_of(&self.parameters)
     }
 
     /// Sets every parameter (same order as [`Network::parameter_values`]).
     pub fn set_parameter_values(&mut self, values: &[f64]) {
-        let updates: Vec<(NodeId, f64)> = self
-            .parameters
-            .iter()
-            .copied()
-            .zip(values.iter().copied())
-            .collect();
-        let _ = self.graph.set_inputs(&updates);
+        // Every parameter is an input of this graph: cannot fail.
+        let _ = self.graph.set_inputs_to(&self.parameters, values);
     }
 
     /// Where each parameter sits, in [`Network::parameter_values`] order.

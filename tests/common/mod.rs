@@ -35,3 +35,24 @@ impl Drop for TempFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Every shipped `lessons/*.ron` file as (file name, text), by file name.
+#[allow(
+    dead_code,
+    reason = "not every test file that shares this module reads lessons"
+)]
+pub fn shipped_lessons() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("lessons/ exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(e.path()).expect("lesson files are UTF-8");
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    files
+}

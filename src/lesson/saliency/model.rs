@@ -209,29 +209,17 @@ impl Classifier {
 
     /// The gradient of the last pass with respect to every parameter.
     pub fn parameter_gradients(&self) -> Vec<f64> {
-        self.parameters
-            .iter()
-            .map(|&id| self.graph.grad(id))
-            .collect()
+        self.graph.grads_of(&self.parameters)
     }
 
     /// Every parameter's value.
     pub fn parameter_values(&self) -> Vec<f64> {
-        self.parameters
-            .iter()
-            .map(|&id| self.graph.value(id))
-            .collect()
+        self.graph.values_of(&self.parameters)
     }
 
     /// Replaces every parameter's value (same order as [`Classifier::parameter_values`]).
     pub fn set_parameter_values(&mut self, values: &[f64]) {
-        let updates: Vec<(NodeId, f64)> = self
-            .parameters
-            .iter()
-            .copied()
-            .zip(values.iter().copied())
-            .collect();
-        let _ = self.graph.set_inputs(&updates);
+        let _ = self.graph.set_inputs_to(&self.parameters, values);
     }
 
     /// The current parameters as weights to store.
