@@ -6,7 +6,10 @@
 use backprop_lab::lesson::load_text;
 use proptest::prelude::*;
 
-#[allow(dead_code, reason = "only the shipped lessons are read here, no folder is made")]
+#[allow(
+    dead_code,
+    reason = "only the shipped lessons are read here, no folder is made"
+)]
 mod common;
 
 const ODD_NUMBERS: &[&str] = &[
