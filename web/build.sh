@@ -26,3 +26,8 @@ fi
     | head -n 20
 mv "$wasm.opt" "$wasm"
 echo "web/dist ready: $(wc -c < "$wasm") bytes of wasm, $(gzip -9 -c "$wasm" | wc -c) gzipped"
+
+# The same folder as one ZIP, for a teacher to put on any static web host.
+rm -f web/backprop-lab-web.zip
+python3 -m zipfile -c web/backprop-lab-web.zip web/dist
+echo "web/backprop-lab-web.zip: $(wc -c < web/backprop-lab-web.zip) bytes"

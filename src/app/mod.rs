@@ -809,6 +809,17 @@ pub fn prepare_app_storage(file: &std::path::Path) -> Vec<String> {
     )]
 }
 
+/// The app's icon in the window's title bar and the taskbar (the same picture the
+/// desktop entry installs), built into the binary.
+#[cfg(not(target_arch = "wasm32"))]
+fn window_icon(viewport: egui::ViewportBuilder) -> egui::ViewportBuilder {
+    const ICON: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/backprop-lab.png");
+    match eframe::icon_data::from_png_bytes(ICON) {
+        Ok(icon) => viewport.with_icon(icon),
+        Err(_) => viewport,
+    }
+}
+
 /// Opens the window and runs until it is closed.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run(source: LessonSource) -> eframe::Result {
@@ -818,10 +829,14 @@ pub fn run(source: LessonSource) -> eframe::Result {
         .map(prepare_app_storage)
         .unwrap_or_default();
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Backprop Lab")
-            .with_inner_size([1200.0, 800.0])
-            .with_min_inner_size([640.0, 420.0]),
+        viewport: window_icon(
+            egui::ViewportBuilder::default()
+                .with_title("Backprop Lab")
+                // The desktop entry's name, so a Wayland taskbar shows the app's icon.
+                .with_app_id("backprop-lab")
+                .with_inner_size([1200.0, 800.0])
+                .with_min_inner_size([640.0, 420.0]),
+        ),
         // eframe's setting is the file itself (`FileStorage::from_ron_filepath`).
         persistence_path: storage,
         ..Default::default()
