@@ -39,6 +39,26 @@ pub enum Command {
     Worksheet(WorksheetArgs),
     /// Print a learner's saved progress, read only (for a teacher to collect).
     Progress(ProgressArgs),
+    /// Start the app on what a link says (`'#lesson=06-vanishing-gradient&seed=42'`, or a
+    /// whole address ending in such a fragment).
+    Open(OpenArgs),
+}
+
+/// `open`: the link.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The link, or just its fragment (the part after `#`).
+    #[arg(value_name = "LINK")]
+    pub link: String,
+}
+
+impl OpenArgs {
+    /// The fragment of the link: the part after its first `#`, or all of it.
+    pub fn fragment(&self) -> &str {
+        self.link
+            .split_once('#')
+            .map_or(self.link.as_str(), |(_, fragment)| fragment)
+    }
 }
 
 /// `progress`: where to read and how to print.
@@ -208,6 +228,9 @@ pub enum CliError {
     /// The graph has more nodes than a picture is drawn for.
     #[error("{0}")]
     TooBigToDraw(String),
+    /// A link that cannot be opened.
+    #[error("{0}")]
+    Link(#[from] crate::link::LinkError),
     /// `--svg` and `--dot` name the same file: one would silently replace the other.
     #[error("--svg and --dot name the same file, {what}: give each its own")]
     SameOutput {
@@ -284,6 +307,12 @@ pub fn run(command: &Command, stdin: &mut dyn Read) -> Result<String, CliError> 
             let mut program = load(&args.script, stdin)?;
             export(&mut program, args)
         }
+        // `open` starts the window (the binary's `main` does that); as a headless command
+        // it checks the link and says what it would open.
+        Command::Open(args) => match crate::link::parse(args.fragment()) {
+            Ok(link) => Ok(format!("{}\n", crate::link::format(&link))),
+            Err(error) => Err(CliError::Link(error)),
+        },
     }
 }
 

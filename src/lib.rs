@@ -18,6 +18,7 @@ pub mod format;
 pub mod json;
 pub mod lesson;
 pub mod limits;
+pub mod link;
 pub mod progress;
 pub mod quiz;
 pub mod random;

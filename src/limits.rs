@@ -57,3 +57,8 @@ pub const ERROR_WORD_CHARS: usize = 200;
 /// fill (a graph on a lesson page or in the Playground may have more: the learner chose
 /// it).
 pub const BY_HAND_BOXES: usize = 12;
+
+/// The longest link fragment read (the part of an address after `#`), in bytes (64 KiB):
+/// room for a Playground script of a few hundred lines; a longer one opens the start page
+/// with a notice.
+pub const LINK_BYTES: usize = 64 << 10;

@@ -33,23 +33,31 @@ fn main() {
     {
         args.data_dir = backprop_lab::app::data_folder();
     }
+    let source = match cli.lessons.clone() {
+        Some(dir) => LessonSource::Folder(dir),
+        None => LessonSource::Embedded,
+    };
     let status = match &cli.command {
-        Some(command) => main_with(command),
-        None => {
-            let source = match cli.lessons.clone() {
-                Some(dir) => LessonSource::Folder(dir),
-                None => LessonSource::Embedded,
-            };
-            match backprop_lab::app::run(source) {
-                Ok(()) => 0,
-                Err(error) => {
-                    say_on_stderr(&format!("error: cannot open the window: {error}"));
-                    1
-                }
-            }
+        Some(backprop_lab::cli::Command::Open(args)) => {
+            open_window(source, Some(args.fragment().to_string()))
         }
+        Some(command) => main_with(command),
+        None => open_window(source, None),
     };
     std::process::exit(status);
+}
+
+/// Runs the app until its window closes: the exit status.
+#[cfg(not(target_arch = "wasm32"))]
+fn open_window(source: backprop_lab::app::LessonSource, link: Option<String>) -> i32 {
+    use backprop_lab::cli::say_on_stderr;
+    match backprop_lab::app::run(source, link) {
+        Ok(()) => 0,
+        Err(error) => {
+            say_on_stderr(&format!("error: cannot open the window: {error}"));
+            1
+        }
+    }
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -71,10 +71,16 @@ pub fn start() {
                 canvas,
                 eframe::WebOptions::default(),
                 Box::new(|cc| {
-                    Ok(Box::new(TitledApp(BackpropApp::new(
-                        cc,
-                        &LessonSource::Embedded,
-                    ))))
+                    let mut app = BackpropApp::new(cc, &LessonSource::Embedded);
+                    // The page's address opens what its fragment says (a teacher's link).
+                    let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+                    if let Some(fragment) = hash
+                        .as_deref()
+                        .filter(|h| h.len() > 1 && *h != "#test-panic")
+                    {
+                        app.open_link(fragment);
+                    }
+                    Ok(Box::new(TitledApp(app)))
                 }),
             )
             .await;

@@ -50,6 +50,10 @@ fn the_readme_lists_every_limit_with_its_value() {
         ("ANSWER_CHARS", counts(limits::ANSWER_CHARS)),
         ("ERROR_WORD_CHARS", counts(limits::ERROR_WORD_CHARS)),
         ("BY_HAND_BOXES", counts(limits::BY_HAND_BOXES)),
+        (
+            "LINK_BYTES",
+            format!("{} bytes", with_commas(limits::LINK_BYTES as u64)),
+        ),
     ];
     for (name, value) in &documented {
         assert!(

@@ -80,8 +80,9 @@ pub struct LessonView {
 }
 
 impl LessonView {
-    /// Builds the page's state: parses every graph, samples every plot.
-    pub fn new(lesson: &Lesson) -> Self {
+    /// Builds the page's state: parses every graph, samples every plot; its questions
+    /// draw their numbers for `round` (0, or a class's seed).
+    pub fn new(lesson: &Lesson, round: u64) -> Self {
         let mut sections = Vec::with_capacity(lesson.sections.len());
         let mut graph_above = None;
         let mut place = Placement {
@@ -89,6 +90,7 @@ impl LessonView {
             index: 0,
             questions_before: 0,
             cards_before: 0,
+            round,
         };
         for (index, section) in lesson.sections.iter().enumerate() {
             place.index = index;
@@ -107,7 +109,7 @@ impl LessonView {
             sections,
             markdown: CommonMarkCache::default(),
             assessment: lesson.assessment,
-            round: 0,
+            round,
             confirming: false,
             results_shown: false,
             to_top: false,

@@ -92,6 +92,11 @@ pub struct BackpropApp {
     /// Every question of every lesson: its file, stable id and concepts (what progress
     /// tracks), worked out once.
     tracked: Vec<(String, String, Vec<String>)>,
+    /// The round questions draw their numbers from when a page opens: 0, or the seed of
+    /// the link the app was opened with, so a whole class gets the same numbers.
+    class_round: u64,
+    /// The page whose link was just copied (the button says so until the page changes).
+    link_copied: Option<Page>,
 }
 
 /// Below this window width the lesson list folds into a "Lessons" button: a page needs
@@ -166,6 +171,81 @@ impl BackpropApp {
             save_failures: 0,
             progress_generation: 0,
             due_count: std::cell::Cell::new(None),
+            class_round: 0,
+            link_copied: None,
+        }
+    }
+
+    /// Opens what a link's fragment says (`lesson=06-vanishing-gradient&seed=42`,
+    /// `playground=...&at=x=1.5`): its page, its script and inputs, and its seed for every
+    /// question's numbers. A fragment that cannot be opened leaves the start page and one
+    /// notice; it never runs code or reads a file.
+    pub fn open_link(&mut self, fragment: &str) {
+        let problem = match crate::link::parse(fragment) {
+            Ok(link) => self.open_parsed_link(link).err(),
+            Err(error) => Some(error.to_string()),
+        };
+        if let Some(problem) = problem {
+            self.open(self.start_page());
+            self.notices
+                .push(format!("This link could not be opened: {problem}."));
+        }
+    }
+
+    fn open_parsed_link(&mut self, link: crate::link::Link) -> Result<(), String> {
+        use crate::link::Target;
+        if let Some(seed) = link.seed {
+            self.class_round = seed;
+            // Pages built before draw again, for the class's round.
+            self.views = self.lessons.iter().map(|_| None).collect();
+        }
+        match link.target {
+            Target::Start => self.open(self.start_page()),
+            Target::Lesson(name) => {
+                let file = format!("{name}.ron");
+                let index = self
+                    .lessons
+                    .iter()
+                    .position(|f| f.file == file)
+                    .ok_or_else(|| format!("there is no lesson '{name}'"))?;
+                self.open(Page::Lesson(index));
+            }
+            Target::Playground(script) => {
+                let unknown = self.playground.open(script, &link.at);
+                self.open(Page::Playground);
+                if let Some(name) = unknown.first() {
+                    return Err(format!("'{name}' is not an input of the script"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The fragment of a link to what the app shows now: the lesson (and the class's
+    /// seed), or the Playground's script and inputs; what "Copy link" copies.
+    pub fn link_here(&self) -> String {
+        use crate::link::{Link, Target};
+        let target = match self.page {
+            Page::Lesson(index) => self.lessons.get(index).map_or(Target::Start, |f| {
+                Target::Lesson(f.file.trim_end_matches(".ron").to_string())
+            }),
+            Page::Playground => Target::Playground(self.playground.script().to_string()),
+            Page::Review | Page::Progress => Target::Start,
+        };
+        let at = if matches!(target, Target::Playground(_)) {
+            self.playground.input_values()
+        } else {
+            Vec::new()
+        };
+        let seed = (self.class_round != 0).then_some(self.class_round);
+        crate::link::format(&Link { target, at, seed })
+    }
+
+    fn start_page(&self) -> Page {
+        if self.lessons.is_empty() {
+            Page::Playground
+        } else {
+            Page::Lesson(0)
         }
     }
 
@@ -454,6 +534,17 @@ impl BackpropApp {
             if ui.button(label).clicked() {
                 self.dark_mode = !self.dark_mode;
             }
+            let copied = self.link_copied == Some(self.page);
+            let text = if copied { "Link copied" } else { "Copy link" };
+            if ui
+                .button(text)
+                .on_hover_text("Copy a link that opens this page, with the same numbers")
+                .clicked()
+            {
+                ui.ctx()
+                    .copy_text(format!("{}#{}", link_base(), self.link_here()));
+                self.link_copied = Some(self.page);
+            }
             style::fitting_hint(
                 ui,
                 &[
@@ -520,7 +611,8 @@ impl BackpropApp {
                             .map(|c| (c.mastery as f32, c.state.word())),
                     })
                     .collect();
-                let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson));
+                let round = self.class_round;
+                let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson, round));
                 let file = file.file.clone();
                 let question_count = u32::try_from(lesson.question_count()).unwrap_or(u32::MAX);
                 let ids = lesson.question_ids();
@@ -691,6 +783,27 @@ impl BackpropApp {
     }
 }
 
+/// The environment variable naming the address of a hosted web build: a link copied in
+/// the desktop app starts with it, so it opens in a browser (else the link is the
+/// fragment alone, which `backprop-lab open` takes).
+pub const WEB_URL_VARIABLE: &str = "BACKPROP_LAB_WEB_URL";
+
+/// What a copied link starts with: the page's own address in a browser, the configured
+/// web build's address on the desktop, or nothing.
+fn link_base() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .map(|href| href.split('#').next().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::env::var(WEB_URL_VARIABLE).unwrap_or_default()
+    }
+}
+
 /// The environment variable that moves the app's data folder (tests use a temporary one).
 pub const DATA_DIR_VARIABLE: &str = "BACKPROP_LAB_DATA_DIR";
 
@@ -822,7 +935,7 @@ fn window_icon(viewport: egui::ViewportBuilder) -> egui::ViewportBuilder {
 
 /// Opens the window and runs until it is closed.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run(source: LessonSource) -> eframe::Result {
+pub fn run(source: LessonSource, link: Option<String>) -> eframe::Result {
     let storage = app_storage_file();
     let notices = storage
         .as_deref()
@@ -844,6 +957,12 @@ pub fn run(source: LessonSource) -> eframe::Result {
     eframe::run_native(
         "Backprop Lab",
         options,
-        Box::new(move |cc| Ok(Box::new(BackpropApp::with_notices(cc, &source, notices)))),
+        Box::new(move |cc| {
+            let mut app = BackpropApp::with_notices(cc, &source, notices);
+            if let Some(fragment) = &link {
+                app.open_link(fragment);
+            }
+            Ok(Box::new(app))
+        }),
     )
 }

@@ -65,6 +65,49 @@ impl Playground {
         playground
     }
 
+    /// Shows `script` as if typed, then sets the named inputs: how a link opens the
+    /// Playground. Returns the names that are not inputs of the script.
+    pub fn open(&mut self, script: String, at: &[(String, f64)]) -> Vec<String> {
+        self.script = script;
+        self.reparse();
+        let mut unknown = Vec::new();
+        for (name, value) in at {
+            let input = self
+                .program
+                .as_mut()
+                .filter(|_| self.error.is_none())
+                .and_then(|p| p.input_named(name).map(|id| (p, id)));
+            match input {
+                Some((program, id)) => {
+                    // `id` is an input of this graph: cannot fail.
+                    let _ = program.graph.set_input(id, *value);
+                    for editor in &mut self.inputs {
+                        editor.sync(&program.graph);
+                    }
+                }
+                None => unknown.push(name.clone()),
+            }
+        }
+        unknown
+    }
+
+    /// The script as the learner sees it.
+    pub fn script(&self) -> &str {
+        &self.script
+    }
+
+    /// Every input's name and value now (for a link to this state).
+    pub fn input_values(&self) -> Vec<(String, f64)> {
+        let Some(program) = self.program.as_ref().filter(|_| self.error.is_none()) else {
+            return Vec::new();
+        };
+        program
+            .inputs
+            .iter()
+            .map(|(name, id)| (name.clone(), program.graph.value(*id)))
+            .collect()
+    }
+
     /// The current parse error, if the script does not parse.
     pub fn error(&self) -> Option<&ParseError> {
         self.error.as_ref()

@@ -65,7 +65,7 @@ impl QuizView {
             first_tries: vec![None; quiz.questions.len()],
             hints: vec![0; quiz.questions.len()],
         };
-        view.draw_questions(0);
+        view.draw_questions(place.round);
         view
     }
 

@@ -257,6 +257,7 @@ impl ReviewPage {
                     index: 0,
                     questions_before: 0,
                     cards_before: 0,
+                    round: 0,
                 };
                 let origin = cards.into_iter().map(|c| (c.file, c.number)).collect();
                 (CardsView::new(&section, &mut place), origin)

@@ -65,6 +65,9 @@ pub struct Placement<'a> {
     /// How many cards the sections above hold (a deck numbers its own from here, and
     /// adds its count).
     pub cards_before: u32,
+    /// The round the page's questions draw their numbers from at first (0, or a class's
+    /// seed from a link: `worksheet --seed N` prints round N).
+    pub round: u64,
 }
 
 /// What the page lends a section while drawing it.

@@ -122,6 +122,21 @@ try {
   check(!(await page.isVisible("#error")), "the saliency lesson runs its classifier in the browser");
   check(problems.length === 0, `no console errors or panics${problems.length ? ":\n" + problems.join("\n") : ""}`);
 
+  // Links: a lesson with a class's seed opens that lesson; a hostile fragment opens the
+  // first lesson (with a notice drawn on the canvas) and never a blank page.
+  for (const [fragment, title] of [
+    ["#lesson=04-neuron&seed=42", "Backprop Lab: A Single Neuron"],
+    ["#playground=eCA9IDE&at=x=1.5", "Backprop Lab: Playground"],
+    ["#lesson=../../etc/passwd", "Backprop Lab: The Blame Game"],
+    ["#evil=%%%", "Backprop Lab: The Blame Game"],
+  ]) {
+    const linked = await context.newPage();
+    await linked.goto(url + fragment);
+    await waitForTitle(linked, title);
+    check(!(await linked.isVisible("#error")), `the link ${fragment} opens "${title}"`);
+    await linked.close();
+  }
+
   // A panic is shown on the page, in words.
   const crashing = await context.newPage();
   await crashing.goto(url + "#test-panic");
