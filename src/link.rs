@@ -1,11 +1,39 @@
 //! Links that open a state of the app: the part of an address after `#`, such as
 //! `lesson=06-vanishing-gradient&seed=42` or `playground=eCA9IDE&at=x=1.5` (the script
-//! in base64url). A link never
+//! in base64url), and a teacher's controls: `hide=lessons,playground` and `only=LESSON`. A link never
 //! runs code and never names a file: it is read here into a [`Link`], and the app opens
 //! what it says through the same parser and limits as anything typed. A malformed or
 //! hostile fragment is an error in one line, never a panic.
 
 use crate::limits::LINK_BYTES;
+
+/// A part of the app a teacher's link can hide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// The lesson list.
+    Lessons,
+    /// The Playground.
+    Playground,
+    /// My progress.
+    Progress,
+    /// The zoom line of the top bar, with the keyboard's zoom.
+    Zoom,
+}
+
+impl Part {
+    /// Every part, in the order a link lists them.
+    pub const ALL: [Self; 4] = [Self::Lessons, Self::Playground, Self::Progress, Self::Zoom];
+
+    /// Its word in a link.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Lessons => "lessons",
+            Self::Playground => "playground",
+            Self::Progress => "progress",
+            Self::Zoom => "zoom",
+        }
+    }
+}
 
 /// What a link opens.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,6 +56,10 @@ pub struct Link {
     pub at: Vec<(String, f64)>,
     /// The round every question draws its numbers from (`worksheet --seed N` prints it).
     pub seed: Option<u64>,
+    /// Parts hidden until the address changes.
+    pub hide: Vec<Part>,
+    /// The one lesson the app is locked to.
+    pub only: Option<String>,
 }
 
 /// Why a fragment was not opened, in one line.
@@ -96,8 +128,24 @@ pub fn parse(fragment: &str) -> Result<Link, LinkError> {
                     .map_err(|_| bad("seed", "a seed is a whole number from 0"))?;
                 link.seed = Some(seed);
             }
+            "hide" => {
+                for word in value.split(',').filter(|w| !w.is_empty()) {
+                    let part = Part::ALL
+                        .into_iter()
+                        .find(|p| p.word() == word)
+                        .ok_or_else(|| bad("hide", format!("'{}' is not a part", shown(word))))?;
+                    if !link.hide.contains(&part) {
+                        link.hide.push(part);
+                    }
+                }
+                link.hide.sort();
+            }
+            "only" => link.only = Some(lesson_name("only", &value)?),
             other => return Err(LinkError::UnknownKey(shown(other))),
         }
+    }
+    if let (Some(only), Target::Start) = (&link.only, &link.target) {
+        link.target = Target::Lesson(only.clone());
     }
     Ok(link)
 }
@@ -109,6 +157,8 @@ fn bad_key(key: &str) -> LinkError {
         "playground" => bad("playground", "bad %-encoding"),
         "at" => bad("at", "bad %-encoding"),
         "seed" => bad("seed", "bad %-encoding"),
+        "hide" => bad("hide", "bad %-encoding"),
+        "only" => bad("only", "bad %-encoding"),
         other => LinkError::UnknownKey(shown(other)),
     }
 }
@@ -185,6 +235,7 @@ pub fn format(link: &Link) -> String {
     let mut parts = Vec::new();
     match &link.target {
         Target::Start => {}
+        Target::Lesson(name) if link.only.as_ref() == Some(name) => {}
         Target::Lesson(name) => parts.push(format!("lesson={name}")),
         Target::Playground(script) => {
             parts.push(format!(
@@ -203,6 +254,13 @@ pub fn format(link: &Link) -> String {
     }
     if let Some(seed) = link.seed {
         parts.push(format!("seed={seed}"));
+    }
+    if !link.hide.is_empty() {
+        let words: Vec<&str> = link.hide.iter().map(|p| p.word()).collect();
+        parts.push(format!("hide={}", words.join(",")));
+    }
+    if let Some(only) = &link.only {
+        parts.push(format!("only={only}"));
     }
     parts.join("&")
 }
@@ -251,12 +309,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lesson_link_with_a_seed_reads_back() {
-        let link = parse("#lesson=06-vanishing-gradient&seed=42").expect("reads");
+    fn a_lesson_link_with_a_seed_and_teacher_controls_reads_back() {
+        let link = parse("#lesson=06-vanishing-gradient&seed=42&hide=zoom,lessons").expect("reads");
         assert_eq!(link.target, Target::Lesson("06-vanishing-gradient".into()));
         assert_eq!(link.seed, Some(42));
+        assert_eq!(link.hide, vec![Part::Lessons, Part::Zoom]);
         assert_eq!(parse(&format(&link)).expect("round trip"), link);
-        assert_eq!(parse("").expect("empty"), Link::default());
     }
 
     #[test]
@@ -277,6 +335,13 @@ mod tests {
             let bytes: Vec<u8> = (0..n).map(|i| (i * 37 + 200) as u8).collect();
             assert_eq!(base64url_decode(&base64url_encode(&bytes)), Some(bytes));
         }
+    }
+
+    #[test]
+    fn only_opens_its_lesson() {
+        let link = parse("only=03-gates").expect("reads");
+        assert_eq!(link.target, Target::Lesson("03-gates".into()));
+        assert_eq!(format(&link), "only=03-gates");
     }
 
     #[test]
@@ -305,7 +370,14 @@ mod tests {
                 "at=x=inf",
                 "the link's 'at' cannot be read: 'x=inf' is not NAME=VALUE",
             ),
-            ("hide=lessons", "the link has an unknown key 'hide'"),
+            (
+                "hide=everything",
+                "the link's 'hide' cannot be read: 'everything' is not a part",
+            ),
+            (
+                "only=a/b",
+                "the link's 'only' cannot be read: a lesson is named by its file name without .ron",
+            ),
             ("\u{1b}[31m=1", "the link has an unknown key '\\u{1b}[31m'"),
         ];
         for (fragment, expected) in cases {

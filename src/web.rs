@@ -2,7 +2,9 @@
 //! and turn a missing WebGL or a panic into a readable message on the page.
 
 use wasm_bindgen::JsCast as _;
+use wasm_bindgen::JsValue;
 
+use crate::app::navigator::Page;
 use crate::app::{BackpropApp, LessonSource};
 
 const CANVAS_ID: &str = "backprop_lab_canvas";
@@ -35,19 +37,85 @@ fn show_page_title(page: &str) {
     }
 }
 
-/// The app with the tab's title kept on the page it shows: the app knows nothing of the
-/// browser, so the title is set here, after each frame.
-struct TitledApp(BackpropApp);
+/// The app with the tab's title and the address kept on the page it shows: the app knows
+/// nothing of the browser, so both are set here, after each frame.
+struct TitledApp {
+    app: BackpropApp,
+    /// The fragment the address had after the last frame (`#lesson=...`).
+    address: String,
+    /// The page of the last frame: moving to another page is a step in the browser's
+    /// history (Back returns), a change on the same page replaces the address.
+    page: Page,
+    /// Whether the address follows the app (not for the browser test's `#test-panic`).
+    follow: bool,
+}
+
+impl TitledApp {
+    fn new(app: BackpropApp, address: String) -> Self {
+        Self {
+            page: app.page(),
+            follow: address != "#test-panic",
+            app,
+            address,
+        }
+    }
+
+    /// Back, Forward or a typed address open what the new fragment says; the app's own
+    /// moves are written into the address.
+    fn sync_address(&mut self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let now = window.location().hash().unwrap_or_default();
+        if now != self.address {
+            if now.len() > 1 {
+                self.app.open_link(&now);
+            }
+            self.address = now;
+            self.page = self.app.page();
+        }
+        let wanted = format!("#{}", self.app.link_here());
+        if wanted != self.address {
+            if let Ok(history) = window.history() {
+                let _ = if self.app.page() == self.page {
+                    history.replace_state_with_url(&JsValue::NULL, "", Some(&wanted))
+                } else {
+                    history.push_state_with_url(&JsValue::NULL, "", Some(&wanted))
+                };
+            }
+            self.address = wanted;
+        }
+        self.page = self.app.page();
+    }
+}
 
 impl eframe::App for TitledApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-        self.0.ui(ui, frame);
-        show_page_title(&self.0.page_title());
+        self.app.ui(ui, frame);
+        show_page_title(&self.app.page_title());
+        if self.follow {
+            self.sync_address();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.0.save(storage);
+        self.app.save(storage);
     }
+}
+
+/// Back and Forward change the address without any input egui would wake up for: a
+/// listener asks for a frame, in which the app opens the new fragment.
+fn repaint_on_history_moves(ctx: &egui::Context) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let ctx = ctx.clone();
+    let wake = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || ctx.request_repaint());
+    for event in ["popstate", "hashchange"] {
+        let _ = window.add_event_listener_with_callback(event, wake.as_ref().unchecked_ref());
+    }
+    // The listener lives as long as the page.
+    wake.forget();
 }
 
 /// Starts the app on the page's canvas.
@@ -72,15 +140,15 @@ pub fn start() {
                 eframe::WebOptions::default(),
                 Box::new(|cc| {
                     let mut app = BackpropApp::new(cc, &LessonSource::Embedded);
+                    repaint_on_history_moves(&cc.egui_ctx);
                     // The page's address opens what its fragment says (a teacher's link).
-                    let hash = web_sys::window().and_then(|w| w.location().hash().ok());
-                    if let Some(fragment) = hash
-                        .as_deref()
-                        .filter(|h| h.len() > 1 && *h != "#test-panic")
-                    {
-                        app.open_link(fragment);
+                    let hash = web_sys::window()
+                        .and_then(|w| w.location().hash().ok())
+                        .unwrap_or_default();
+                    if hash.len() > 1 && hash != "#test-panic" {
+                        app.open_link(&hash);
                     }
-                    Ok(Box::new(TitledApp(app)))
+                    Ok(Box::new(TitledApp::new(app, hash)))
                 }),
             )
             .await;

@@ -76,7 +76,7 @@ fn a_playground_link_opens_its_script_with_its_inputs() {
     let link = backprop_lab::link::Link {
         target: backprop_lab::link::Target::Playground("x = 1\nw = -2\ny = x * w\n".into()),
         at: vec![("x".into(), 3.0)],
-        seed: None,
+        ..backprop_lab::link::Link::default()
     };
     let fragment = backprop_lab::link::format(&link);
     let harness = app_opened_with(&fragment);
@@ -119,4 +119,45 @@ fn hostile_fragments_open_the_start_page_with_one_notice() {
         );
         assert!(shows_containing(&harness, "This link could not be opened"));
     }
+}
+
+/// A teacher's link locks the app to one lesson and hides parts: no list, no Playground
+/// or My progress entry, and neither buttons nor keys reach another page.
+#[test]
+fn only_and_hide_keep_the_class_on_one_lesson() {
+    let mut harness = app_opened_with("#only=03-gates&hide=lessons,playground,progress,zoom");
+    assert_eq!(harness.state().page(), Page::Lesson(2));
+    let shown = labels(&harness);
+    for gone in [
+        "○ 1. The Blame Game",
+        "Playground",
+        "My progress",
+        "Zoom: Ctrl + / Ctrl −",
+    ] {
+        assert!(
+            !shown.iter().any(|l| l.starts_with(gone)),
+            "'{gone}' is still shown: {shown:?}"
+        );
+    }
+    // Next, the arrow keys and PgDn stay on the lesson.
+    harness.key_press(egui::Key::PageDown);
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(2));
+    harness.state_mut().open(Page::Playground);
+    assert_eq!(harness.state().page(), Page::Lesson(2));
+    // The copied link keeps the teacher's controls.
+    assert_eq!(
+        harness.state().link_here(),
+        "hide=lessons,playground,progress,zoom&only=03-gates"
+    );
+
+    // Hiding only the Playground leaves the list and every lesson.
+    let mut harness = app_opened_with("#lesson=02-chain-rule&hide=playground");
+    assert_eq!(harness.state().page(), Page::Lesson(1));
+    assert!(shows_containing(&harness, "3. Gates"));
+    assert!(!labels(&harness).iter().any(|l| l == "Playground"));
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Lesson(2));
 }

@@ -97,6 +97,12 @@ pub struct BackpropApp {
     class_round: u64,
     /// The page whose link was just copied (the button says so until the page changes).
     link_copied: Option<Page>,
+    /// Parts a teacher's link hid (until the app is opened without it).
+    hidden: Vec<crate::link::Part>,
+    /// The one lesson a teacher's link locked the app to.
+    only: Option<usize>,
+    /// A teacher's link hid the zoom line: the keyboard's zoom is off too.
+    zoom_locked: bool,
 }
 
 /// Below this window width the lesson list folds into a "Lessons" button: a page needs
@@ -173,6 +179,9 @@ impl BackpropApp {
             due_count: std::cell::Cell::new(None),
             class_round: 0,
             link_copied: None,
+            hidden: Vec::new(),
+            only: None,
+            zoom_locked: false,
         }
     }
 
@@ -198,6 +207,19 @@ impl BackpropApp {
             self.class_round = seed;
             // Pages built before draw again, for the class's round.
             self.views = self.lessons.iter().map(|_| None).collect();
+        }
+        if let Some(name) = &link.only {
+            let file = format!("{name}.ron");
+            let index = self
+                .lessons
+                .iter()
+                .position(|f| f.file == file)
+                .ok_or_else(|| format!("there is no lesson '{name}'"))?;
+            self.only = Some(index);
+        }
+        self.hidden = link.hide;
+        if self.hidden.contains(&crate::link::Part::Zoom) {
+            self.zoom_locked = true;
         }
         match link.target {
             Target::Start => self.open(self.start_page()),
@@ -238,7 +260,17 @@ impl BackpropApp {
             Vec::new()
         };
         let seed = (self.class_round != 0).then_some(self.class_round);
-        crate::link::format(&Link { target, at, seed })
+        let only = self
+            .only
+            .and_then(|i| self.lessons.get(i))
+            .map(|f| f.file.trim_end_matches(".ron").to_string());
+        crate::link::format(&Link {
+            target,
+            at,
+            seed,
+            hide: self.hidden.clone(),
+            only,
+        })
     }
 
     fn start_page(&self) -> Page {
@@ -457,9 +489,30 @@ impl BackpropApp {
     pub fn open(&mut self, page: Page) {
         match page {
             Page::Lesson(i) if i >= self.lessons.len() => return,
+            // A page a teacher's link hid cannot be opened, by any button or key.
+            _ if !self.allowed(page) => return,
             _ => self.page = page,
         }
         self.record_open();
+    }
+
+    /// Whether `page` may be shown: every page, unless a teacher's link locked the app to
+    /// one lesson or hid the Playground or My progress.
+    pub fn allowed(&self, page: Page) -> bool {
+        use crate::link::Part;
+        if let Some(only) = self.only {
+            return page == Page::Lesson(only);
+        }
+        match page {
+            Page::Playground => !self.hidden.contains(&Part::Playground),
+            Page::Progress => !self.hidden.contains(&Part::Progress),
+            Page::Lesson(_) | Page::Review => true,
+        }
+    }
+
+    /// Whether the lesson list is shown (a teacher's link can hide it).
+    fn list_shown(&self) -> bool {
+        self.only.is_none() && !self.hidden.contains(&crate::link::Part::Lessons)
     }
 
     /// The page on screen.
@@ -485,6 +538,7 @@ impl BackpropApp {
         (0..self.lessons.len())
             .map(Page::Lesson)
             .chain([Page::Playground, Page::Review, Page::Progress])
+            .filter(|&page| self.allowed(page))
             .collect()
     }
 
@@ -504,6 +558,7 @@ impl BackpropApp {
             ui.strong("Backprop Lab");
             ui.separator();
             if narrow
+                && self.list_shown()
                 && ui
                     .selectable_label(self.list_open, "Lessons")
                     .on_hover_text("Show or hide the list of lessons")
@@ -545,13 +600,17 @@ impl BackpropApp {
                     .copy_text(format!("{}#{}", link_base(), self.link_here()));
                 self.link_copied = Some(self.page);
             }
-            style::fitting_hint(
-                ui,
-                &[
-                    "Zoom: Ctrl + / Ctrl −   Lessons: ← → or PgUp PgDn",
-                    "Lessons: ← → or PgUp PgDn",
-                ],
-            );
+            if self.zoom_locked {
+                style::fitting_hint(ui, &["Lessons: ← → or PgUp PgDn"]);
+            } else {
+                style::fitting_hint(
+                    ui,
+                    &[
+                        "Zoom: Ctrl + / Ctrl −   Lessons: ← → or PgUp PgDn",
+                        "Lessons: ← → or PgUp PgDn",
+                    ],
+                );
+            }
         });
     }
 
@@ -692,6 +751,9 @@ impl BackpropApp {
         } else {
             egui::Theme::Light
         });
+        if self.zoom_locked {
+            ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
+        }
         self.keyboard(&ui.ctx().clone());
         let narrow = ui.ctx().content_rect().width() < NARROW_WINDOW;
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, narrow));
@@ -711,7 +773,7 @@ impl BackpropApp {
                 }
             });
         }
-        if !narrow || self.list_open {
+        if self.list_shown() && (!narrow || self.list_open) {
             egui::Panel::left("lesson_list")
                 .resizable(true)
                 .default_size(230.0)
@@ -727,6 +789,7 @@ impl BackpropApp {
                         &entries,
                         (self.page, due),
                         self.load_error.as_deref(),
+                        &|page| self.allowed(page),
                     );
                     if let Some(page) = picked {
                         self.open(page);

@@ -25,6 +25,7 @@ pub fn lesson_list_ui(
     lessons: &[(String, bool)],
     (current, due): (Page, usize),
     load_error: Option<&str>,
+    allowed: &dyn Fn(Page) -> bool,
 ) -> Option<Page> {
     let mut picked = None;
     ui.heading("Lessons");
@@ -47,9 +48,10 @@ pub fn lesson_list_ui(
             }
         }
         ui.separator();
-        if ui
-            .selectable_label(current == Page::Playground, "Playground")
-            .clicked()
+        if allowed(Page::Playground)
+            && ui
+                .selectable_label(current == Page::Playground, "Playground")
+                .clicked()
         {
             picked = Some(Page::Playground);
         }
@@ -65,9 +67,10 @@ pub fn lesson_list_ui(
         {
             picked = Some(Page::Review);
         }
-        if ui
-            .selectable_label(current == Page::Progress, "My progress")
-            .clicked()
+        if allowed(Page::Progress)
+            && ui
+                .selectable_label(current == Page::Progress, "My progress")
+                .clicked()
         {
             picked = Some(Page::Progress);
         }

@@ -137,6 +137,29 @@ try {
     await linked.close();
   }
 
+  // The address follows the learner, and Back returns to the lesson before.
+  const moving = await context.newPage();
+  await moving.goto(url + "#lesson=02-chain-rule");
+  await waitForTitle(moving, "Backprop Lab: The Chain Rule");
+  await moving.mouse.click(700, 60);
+  await moving.keyboard.press("PageDown");
+  await waitForTitle(moving, "Backprop Lab: Gates: How Blame Flows");
+  check(moving.url().endsWith("#lesson=03-gates"), `the address follows the page (${moving.url()})`);
+  await moving.goBack();
+  await waitForTitle(moving, "Backprop Lab: The Chain Rule");
+  check(true, "Back returns to the lesson before");
+  await moving.close();
+
+  // A teacher's link: one lesson, no list; PageDown stays on it.
+  const locked = await context.newPage();
+  await locked.goto(url + "#only=03-gates&hide=lessons,playground,progress");
+  await waitForTitle(locked, "Backprop Lab: Gates: How Blame Flows");
+  await locked.mouse.click(700, 60);
+  await locked.keyboard.press("PageDown");
+  await locked.waitForTimeout(500);
+  check(await locked.title() === "Backprop Lab: Gates: How Blame Flows", "only= keeps the class on one lesson");
+  await locked.close();
+
   // A panic is shown on the page, in words.
   const crashing = await context.newPage();
   await crashing.goto(url + "#test-panic");
