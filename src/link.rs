@@ -16,13 +16,22 @@ pub enum Part {
     Playground,
     /// My progress.
     Progress,
+    /// The worked solutions and answers questions show (whether an answer is right is
+    /// still said).
+    Solutions,
     /// The zoom line of the top bar, with the keyboard's zoom.
     Zoom,
 }
 
 impl Part {
     /// Every part, in the order a link lists them.
-    pub const ALL: [Self; 4] = [Self::Lessons, Self::Playground, Self::Progress, Self::Zoom];
+    pub const ALL: [Self; 5] = [
+        Self::Lessons,
+        Self::Playground,
+        Self::Progress,
+        Self::Solutions,
+        Self::Zoom,
+    ];
 
     /// Its word in a link.
     pub fn word(self) -> &'static str {
@@ -30,6 +39,7 @@ impl Part {
             Self::Lessons => "lessons",
             Self::Playground => "playground",
             Self::Progress => "progress",
+            Self::Solutions => "solutions",
             Self::Zoom => "zoom",
         }
     }

@@ -6,6 +6,7 @@ use backprop_lab::app::navigator::Page;
 use backprop_lab::app::{BackpropApp, LessonSource};
 use backprop_lab::lesson::worksheet::{SheetQuestion, draw_lesson};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 mod common;
 #[path = "common/ui.rs"]
@@ -160,4 +161,49 @@ fn only_and_hide_keep_the_class_on_one_lesson() {
     harness.key_press(egui::Key::PageDown);
     harness.run();
     assert_eq!(harness.state().page(), Page::Lesson(2));
+}
+
+const ONE_QUESTION: &str = r#"Lesson(
+    title: "Hidden",
+    sections: [
+        Quiz(title: "Q", questions: [
+            Numeric(prompt: "y = 3x and z = y² at x = 1. What is dz/dx?", script: "x = 1\ny = 3*x\nz = y^2", answer: "grad x", explanation: "It is **{{grad x}}**."),
+        ]),
+    ],
+)
+"#;
+
+/// hide=solutions: a question says whether an answer is right, but never shows the
+/// answer or its working, nor the hint ladder's last rung.
+#[test]
+fn hidden_solutions_are_never_shown() {
+    let (_lessons, _data, mut harness) =
+        ui_common::one_lesson_app("ui-links-solutions", "01-hidden.ron", ONE_QUESTION);
+    harness
+        .state_mut()
+        .open_link("#lesson=01-hidden&hide=solutions");
+    harness.run();
+    assert_eq!(
+        harness.state().link_here(),
+        "lesson=01-hidden&hide=solutions"
+    );
+    for hint in ["Hint: show the chain", "Hint: show the local factors"] {
+        harness.get_by_label(hint).click();
+        harness.run();
+    }
+    assert!(!shows_containing(&harness, "Show the worked solution"));
+    ui_common::answer_the_number(&mut harness, "5");
+    assert!(shows_containing(&harness, "Not quite."));
+    assert!(!shows_containing(&harness, "Show the worked solution"));
+    harness.get_by_label("Try again with new numbers").click();
+    harness.run();
+    ui_common::answer_the_number(&mut harness, "18");
+    assert!(shows_containing(&harness, "Right!"));
+    for gone in ["It is", "The engine's answer"] {
+        assert!(
+            !shows_containing(&harness, gone),
+            "{gone}: {:?}",
+            labels(&harness)
+        );
+    }
 }

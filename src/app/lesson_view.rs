@@ -77,6 +77,8 @@ pub struct LessonView {
     /// In a wide window, the height of each figure's text and of the figure beside it,
     /// last frame (by the figure's section).
     heights: std::collections::HashMap<usize, (f32, f32)>,
+    /// A teacher's link hid the worked solutions (see `PageContext::solutions_hidden`).
+    pub solutions_hidden: bool,
 }
 
 impl LessonView {
@@ -115,6 +117,7 @@ impl LessonView {
             to_top: false,
             completed: false,
             heights: std::collections::HashMap::new(),
+            solutions_hidden: false,
         }
     }
 
@@ -510,6 +513,7 @@ impl LessonView {
             lessons,
             events,
             prediction_pending,
+            solutions_hidden: self.solutions_hidden,
         };
         section.ui(ui, id, &mut page);
     }

@@ -672,6 +672,7 @@ impl BackpropApp {
                     .collect();
                 let round = self.class_round;
                 let view = self.views[index].get_or_insert_with(|| LessonView::new(lesson, round));
+                view.solutions_hidden = self.hidden.contains(&crate::link::Part::Solutions);
                 let file = file.file.clone();
                 let question_count = u32::try_from(lesson.question_count()).unwrap_or(u32::MAX);
                 let ids = lesson.question_ids();

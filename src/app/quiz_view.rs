@@ -95,7 +95,7 @@ impl SectionWidget for QuizView {
                     style::section_frame(ui).show(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.strong(format!("Question {}", number + 1));
-                        if let Some(right) = question.ui(ui, page.markdown) {
+                        if let Some(right) = question.ui(ui, page.markdown, page.solutions_hidden) {
                             if let Some(slot) = self.results.get_mut(number) {
                                 *slot = Some(right);
                             }
@@ -293,7 +293,12 @@ impl QuestionView {
 
     /// Draws the question; returns whether the answer was right on the frame the learner
     /// checks it (an unreadable answer is not counted).
-    pub fn ui(&mut self, ui: &mut egui::Ui, cache: &mut CommonMarkCache) -> Option<bool> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cache: &mut CommonMarkCache,
+        solutions_hidden: bool,
+    ) -> Option<bool> {
         match &mut self.kind {
             Kind::Choice {
                 question,
@@ -302,7 +307,8 @@ impl QuestionView {
                 checked,
             } => {
                 markdown_ui(ui, cache, ui.scope_id().with("prompt"), &question.prompt);
-                let (result, retry) = choice_ui(ui, question, order, chosen, checked);
+                let (result, retry) =
+                    choice_ui(ui, question, order, chosen, checked, solutions_hidden);
                 if retry {
                     // A new attempt: a new order, nothing ticked.
                     *order =
@@ -344,7 +350,13 @@ impl QuestionView {
                 // then the worked solution (which gives the question up).
                 let checked = verdict.is_some();
                 if !answer_out(verdict.as_ref(), *solution_shown)
-                    && hint_ladder_ui(ui, drawn, &question.answer, (hints, checked), hint_texts)
+                    && hint_ladder_ui(
+                        ui,
+                        drawn,
+                        &question.answer,
+                        (hints, checked, solutions_hidden),
+                        hint_texts,
+                    )
                 {
                     *solution_shown = true;
                     if verdict.is_none() {
@@ -389,7 +401,7 @@ impl QuestionView {
                     ui.label(hint.as_str());
                     let mut retry = false;
                     ui.horizontal(|ui| {
-                        if ui.button("Show the worked solution").clicked() {
+                        if !solutions_hidden && ui.button("Show the worked solution").clicked() {
                             *solution_shown = true;
                         }
                         retry = ui.button("Try again with new numbers").clicked();
@@ -422,8 +434,12 @@ impl QuestionView {
                     ui,
                     cache,
                     verdict.as_ref(),
-                    answer,
-                    &fill(&question.explanation, drawn),
+                    answer.filter(|_| !solutions_hidden),
+                    &if solutions_hidden {
+                        String::new()
+                    } else {
+                        fill(&question.explanation, drawn)
+                    },
                     true,
                 );
                 if retry {
@@ -477,7 +493,7 @@ impl QuestionView {
                     PanelEvent::Finished { none_shown } => none_shown,
                 });
                 if work.finished() {
-                    if !question.explanation.trim().is_empty() {
+                    if !solutions_hidden && !question.explanation.trim().is_empty() {
                         markdown_ui(
                             ui,
                             cache,
@@ -531,7 +547,7 @@ impl QuestionView {
                          at. Write the chain rule's factors one by one, then multiply them.",
                     );
                     ui.horizontal(|ui| {
-                        if ui.button("Show the worked solution").clicked() {
+                        if !solutions_hidden && ui.button("Show the worked solution").clicked() {
                             *solution_shown = true;
                         }
                         if ui.button("Try again").clicked() {
@@ -545,11 +561,17 @@ impl QuestionView {
                     ui,
                     cache,
                     verdict.as_ref(),
-                    Some(format!(
-                        "A right answer: {}",
-                        substitute(&question.reference, values)
-                    )),
-                    &filled(&question.explanation),
+                    (!solutions_hidden).then(|| {
+                        format!(
+                            "A right answer: {}",
+                            substitute(&question.reference, values)
+                        )
+                    }),
+                    &if solutions_hidden {
+                        String::new()
+                    } else {
+                        filled(&question.explanation)
+                    },
                     !question.parameters.is_empty(),
                 );
                 if retry {
@@ -607,7 +629,7 @@ fn hint_ladder_ui(
     ui: &mut egui::Ui,
     drawn: &mut Attempt,
     spec: &str,
-    (hints, checked): (&mut u8, bool),
+    (hints, checked, solutions_hidden): (&mut u8, bool, bool),
     texts: &mut Option<Option<[String; 2]>>,
 ) -> bool {
     let texts = texts.get_or_insert_with(|| {
@@ -628,7 +650,8 @@ fn hint_ladder_ui(
         });
     }
     let mut solution = false;
-    if checked && *hints >= 2 {
+    // After both hints, the worked solution, unless a teacher's link hid solutions.
+    if (checked || solutions_hidden) && *hints >= 2 {
         return false;
     }
     ui.horizontal(|ui| {
@@ -818,6 +841,7 @@ fn choice_ui(
     order: &[usize],
     chosen: &mut [bool],
     checked: &mut bool,
+    solutions_hidden: bool,
 ) -> (Option<bool>, bool) {
     let several = question.options.iter().filter(|o| o.correct).count() > 1;
     if several {
@@ -865,7 +889,7 @@ fn choice_ui(
             }
         }
     }
-    if *checked && several {
+    if *checked && several && !solutions_hidden {
         let right: Vec<&str> = order
             .iter()
             .filter_map(|&i| question.options.get(i))

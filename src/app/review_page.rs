@@ -278,7 +278,7 @@ impl ReviewPage {
                 style::section_frame(ui).show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     ui.strong(format!("Question {} · from {}", n + 1, item.lesson_title));
-                    if let Some(right) = item.view.ui(ui, markdown) {
+                    if let Some(right) = item.view.ui(ui, markdown, false) {
                         let first = item.first.is_none();
                         if first {
                             item.first = Some(right);

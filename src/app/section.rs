@@ -85,6 +85,9 @@ pub struct PageContext<'a> {
     /// local derivative this section would show is hidden (`?`), so nothing below a
     /// "predict first" gives its answer away.
     pub prediction_pending: bool,
+    /// A teacher's link hid the worked solutions: questions show whether an answer is
+    /// right, never the answer or its working.
+    pub solutions_hidden: bool,
 }
 
 /// A section's scored questions, for an assessment's score and its results page.
