@@ -101,8 +101,6 @@ pub struct BackpropApp {
     hidden: Vec<crate::link::Part>,
     /// The one lesson a teacher's link locked the app to.
     only: Option<usize>,
-    /// A teacher's link hid the zoom line: the keyboard's zoom is off too.
-    zoom_locked: bool,
 }
 
 /// Below this window width the lesson list folds into a "Lessons" button: a page needs
@@ -181,7 +179,6 @@ impl BackpropApp {
             link_copied: None,
             hidden: Vec::new(),
             only: None,
-            zoom_locked: false,
         }
     }
 
@@ -209,27 +206,13 @@ impl BackpropApp {
             self.views = self.lessons.iter().map(|_| None).collect();
         }
         if let Some(name) = &link.only {
-            let file = format!("{name}.ron");
-            let index = self
-                .lessons
-                .iter()
-                .position(|f| f.file == file)
-                .ok_or_else(|| format!("there is no lesson '{name}'"))?;
-            self.only = Some(index);
+            self.only = Some(self.lesson_named(name)?);
         }
         self.hidden = link.hide;
-        if self.hidden.contains(&crate::link::Part::Zoom) {
-            self.zoom_locked = true;
-        }
         match link.target {
             Target::Start => self.open(self.start_page()),
             Target::Lesson(name) => {
-                let file = format!("{name}.ron");
-                let index = self
-                    .lessons
-                    .iter()
-                    .position(|f| f.file == file)
-                    .ok_or_else(|| format!("there is no lesson '{name}'"))?;
+                let index = self.lesson_named(&name)?;
                 self.open(Page::Lesson(index));
             }
             Target::Playground(script) => {
@@ -243,14 +226,35 @@ impl BackpropApp {
         Ok(())
     }
 
+    /// The index of the lesson a link names (its file name without `.ron`).
+    fn lesson_named(&self, name: &str) -> Result<usize, String> {
+        let file = format!("{name}.ron");
+        self.lessons
+            .iter()
+            .position(|f| f.file == file)
+            .ok_or_else(|| format!("there is no lesson '{name}'"))
+    }
+
+    /// A lesson's name in a link: its file name without `.ron`.
+    fn lesson_stem(&self, index: usize) -> Option<String> {
+        self.lessons
+            .get(index)
+            .map(|f| f.file.trim_end_matches(".ron").to_string())
+    }
+
+    /// Whether a teacher's link hid the zoom line (keyboard zoom is off then too).
+    fn zoom_locked(&self) -> bool {
+        self.hidden.contains(&crate::link::Part::Zoom)
+    }
+
     /// The fragment of a link to what the app shows now: the lesson (and the class's
     /// seed), or the Playground's script and inputs; what "Copy link" copies.
     pub fn link_here(&self) -> String {
         use crate::link::{Link, Target};
         let target = match self.page {
-            Page::Lesson(index) => self.lessons.get(index).map_or(Target::Start, |f| {
-                Target::Lesson(f.file.trim_end_matches(".ron").to_string())
-            }),
+            Page::Lesson(index) => self
+                .lesson_stem(index)
+                .map_or(Target::Start, Target::Lesson),
             Page::Playground => Target::Playground(self.playground.script().to_string()),
             Page::Review | Page::Progress => Target::Start,
         };
@@ -260,10 +264,7 @@ impl BackpropApp {
             Vec::new()
         };
         let seed = (self.class_round != 0).then_some(self.class_round);
-        let only = self
-            .only
-            .and_then(|i| self.lessons.get(i))
-            .map(|f| f.file.trim_end_matches(".ron").to_string());
+        let only = self.only.and_then(|i| self.lesson_stem(i));
         crate::link::format(&Link {
             target,
             at,
@@ -600,7 +601,7 @@ impl BackpropApp {
                     .copy_text(format!("{}#{}", link_base(), self.link_here()));
                 self.link_copied = Some(self.page);
             }
-            if self.zoom_locked {
+            if self.zoom_locked() {
                 style::fitting_hint(ui, &["Lessons: ← → or PgUp PgDn"]);
             } else {
                 style::fitting_hint(
@@ -752,7 +753,7 @@ impl BackpropApp {
         } else {
             egui::Theme::Light
         });
-        if self.zoom_locked {
+        if self.zoom_locked() {
             ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
         }
         self.keyboard(&ui.ctx().clone());
