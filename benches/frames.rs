@@ -135,6 +135,15 @@ fn largest_lesson_scripts() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The script of one of [`largest_lesson_scripts`], by its name.
+fn largest_lesson_script(kind: &str) -> String {
+    largest_lesson_scripts()
+        .into_iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, script)| script)
+        .unwrap_or_default()
+}
+
 /// An app on a one-lesson folder whose only section is `script`'s graph, its page open.
 fn largest_lesson_app(script: &str) -> (egui::Context, BackpropApp) {
     let folder = std::env::temp_dir().join(format!("backprop-lab-bench-{}", std::process::id()));
@@ -157,11 +166,7 @@ fn largest_lesson_app(script: &str) -> (egui::Context, BackpropApp) {
 /// the app must stay under 100 ms a frame with any lesson it accepts.
 #[divan::bench(args = ["sum", "shared_input", "tanh_chain"], max_time = 5)]
 fn largest_lesson_graph(bencher: Bencher, kind: &str) {
-    let script = largest_lesson_scripts()
-        .into_iter()
-        .find(|(name, _)| *name == kind)
-        .map(|(_, script)| script)
-        .unwrap_or_default();
+    let script = largest_lesson_script(kind);
     let (ctx, mut app) = largest_lesson_app(&script);
     bencher.bench_local(|| frame(&ctx, &mut app));
 }
@@ -170,10 +175,6 @@ fn largest_lesson_graph(bencher: Bencher, kind: &str) {
 /// once, when the learner turns to the page).
 #[divan::bench(args = ["sum", "shared_input", "tanh_chain"], sample_count = 5, sample_size = 1)]
 fn largest_lesson_graph_open(bencher: Bencher, kind: &str) {
-    let script = largest_lesson_scripts()
-        .into_iter()
-        .find(|(name, _)| *name == kind)
-        .map(|(_, script)| script)
-        .unwrap_or_default();
+    let script = largest_lesson_script(kind);
     bencher.bench_local(|| largest_lesson_app(&script).1.page_title());
 }

@@ -113,6 +113,9 @@ fn lesson_name(key: &'static str, value: &str) -> Result<String, LinkError> {
     }
 }
 
+/// Every key a link may hold.
+const KEYS: [&str; 6] = ["lesson", "playground", "at", "seed", "hide", "only"];
+
 /// Reads a fragment (with or without its leading `#`).
 pub fn parse(fragment: &str) -> Result<Link, LinkError> {
     if fragment.len() > LINK_BYTES {
@@ -123,11 +126,15 @@ pub fn parse(fragment: &str) -> Result<Link, LinkError> {
     let mut seen: Vec<&str> = Vec::new();
     for pair in fragment.split('&').filter(|p| !p.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = KEYS
+            .into_iter()
+            .find(|k| *k == key)
+            .ok_or_else(|| LinkError::UnknownKey(shown(key)))?;
         if seen.contains(&key) {
-            return Err(LinkError::Twice(shown(key)));
+            return Err(LinkError::Twice(key.to_string()));
         }
         seen.push(key);
-        let value = percent_decode(raw).ok_or_else(|| bad_key(key))?;
+        let value = percent_decode(raw).ok_or_else(|| bad(key, "bad %-encoding"))?;
         match key {
             "lesson" => link.target = Target::Lesson(lesson_name("lesson", &value)?),
             "playground" => link.target = Target::Playground(playground_script(&value)?),
@@ -150,27 +157,13 @@ pub fn parse(fragment: &str) -> Result<Link, LinkError> {
                 }
                 link.hide.sort();
             }
-            "only" => link.only = Some(lesson_name("only", &value)?),
-            other => return Err(LinkError::UnknownKey(shown(other))),
+            _ => link.only = Some(lesson_name("only", &value)?),
         }
     }
     if let (Some(only), Target::Start) = (&link.only, &link.target) {
         link.target = Target::Lesson(only.clone());
     }
     Ok(link)
-}
-
-/// A key's error when its value is not valid percent-encoding.
-fn bad_key(key: &str) -> LinkError {
-    match key {
-        "lesson" => bad("lesson", "bad %-encoding"),
-        "playground" => bad("playground", "bad %-encoding"),
-        "at" => bad("at", "bad %-encoding"),
-        "seed" => bad("seed", "bad %-encoding"),
-        "hide" => bad("hide", "bad %-encoding"),
-        "only" => bad("only", "bad %-encoding"),
-        other => LinkError::UnknownKey(shown(other)),
-    }
 }
 
 /// A word from a link as an error shows it: control characters escaped, at most 40
@@ -275,43 +268,18 @@ pub fn format(link: &Link) -> String {
     parts.join("&")
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// Base64url without padding (RFC 4648 §5): safe in an address as it is.
 fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Base64url, with or without its padding; `None` for anything else.
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let values: Vec<u32> = text
-        .bytes()
-        .map(|c| ALPHABET.iter().position(|&a| a == c).map(|p| p as u32))
-        .collect::<Option<_>>()?;
-    for chunk in values.chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &v)| n | (v << (18 - 6 * i)));
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    Some(out)
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .ok()
 }
 
 #[cfg(test)]

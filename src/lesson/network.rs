@@ -322,8 +322,19 @@ impl Network {
         self.layers.get(layer)?.weights.get(from)?.get(to).copied()
     }
 
-    fn position(&self, id: NodeId) -> Option<usize> {
-        self.parameters.iter().position(|&p| p == id)
+    /// Where the weight (layer, from, to) sits in `parameters`: each layer's weights row
+    /// by row, then its biases, layer after layer (as [`Network::new`] lays them out).
+    fn weight_index(&self, layer: usize, from: usize, to: usize) -> Option<usize> {
+        let this = self.layers.get(layer)?;
+        let size = this.biases.len();
+        if from >= this.weights.len() || to >= size {
+            return None;
+        }
+        let before: usize = self.layers[..layer]
+            .iter()
+            .map(|l| l.weights.len() * l.biases.len() + l.biases.len())
+            .sum();
+        Some(before + from * size + to)
     }
 
     /// The weight from neuron `from` of layer `layer` (0: the inputs) to neuron `to` of
@@ -335,9 +346,9 @@ impl Network {
 
     /// The last step's mean dL/dw for that weight (0 before the first step).
     pub fn weight_gradient(&self, layer: usize, from: usize, to: usize) -> f64 {
-        self.weight_id(layer, from, to)
-            .and_then(|id| self.position(id))
-            .map_or(f64::NAN, |i| self.last_gradients[i])
+        self.weight_index(layer, from, to)
+            .and_then(|i| self.last_gradients.get(i).copied())
+            .unwrap_or(f64::NAN)
     }
 
     /// Feeds one point (and its label): a forward and a backward pass of its loss.
@@ -513,6 +524,22 @@ mod tests {
             assert!(after < before, "{dataset:?}: {before} -> {after}");
             assert_eq!(network.steps(), 60);
         }
+    }
+
+    #[test]
+    fn each_weight_finds_its_own_gradient() {
+        let mut network = Network::new(&small(), 5);
+        network.step(&Dataset::Circle.points(20, 2), 0.1);
+        for (i, place) in network.parameter_places().into_iter().enumerate() {
+            if let (layer, Some(from), to) = place {
+                assert_eq!(network.weight_index(layer, from, to), Some(i));
+                assert_eq!(
+                    network.weight_gradient(layer, from, to),
+                    network.last_gradients[i]
+                );
+            }
+        }
+        assert_eq!(network.weight_index(0, 2, 0), None);
     }
 
     #[test]
